@@ -1,0 +1,86 @@
+/// The figures of one MoE layer in one step: one row of `steps.csv`.
+public struct LayerStepMetrics: Sendable, Equatable {
+  public var step: Int
+  /// Index of the transformer block (0-based, counting dense layers too).
+  public var layer: Int
+  public var tokens: Int
+  /// Capacity per expert in assignments; nil when dropless.
+  public var capacity: Int?
+  public var assignmentsKept: Int
+  public var assignmentsDropped: Int
+  /// Spread of assignments routed per expert, before capacity.
+  public var load: LoadStatistics
+  /// Mean entropy of the router's full distribution, nats.
+  public var entropy: Double
+  public var auxLoss: Double
+  public var zLoss: Double
+  /// Share of the total gate weight carried by dropped assignments.
+  public var droppedGateFraction: Double
+  /// Tokens all of whose assignments were dropped.
+  public var tokensWithoutExpert: Int
+}
+
+/// Totals over a run: per-expert counts and the headline figures of `summary.csv`.
+public struct RunTotals: Sendable, Equatable {
+  /// Transformer-block index of each MoE layer, in order.
+  public let layers: [Int]
+  public let experts: Int
+  /// `moeLayers × experts` assignments kept over the run.
+  public private(set) var keptPerExpert: [Int]
+  /// `moeLayers × experts` assignments dropped over the run.
+  public private(set) var droppedPerExpert: [Int]
+  public private(set) var tokens = 0
+  public private(set) var assignmentsKept = 0
+  public private(set) var assignmentsDropped = 0
+  public private(set) var layerSteps = 0
+  public private(set) var maxOverMeanSum = 0.0
+  public private(set) var worstMaxOverMean = 0.0
+  public private(set) var auxLossSum = 0.0
+  public private(set) var zLossSum = 0.0
+  public private(set) var entropySum = 0.0
+  public private(set) var tokensWithoutExpert = 0
+
+  public init(layers: [Int], experts: Int) {
+    self.layers = layers
+    self.experts = experts
+    keptPerExpert = Array(repeating: 0, count: layers.count * experts)
+    droppedPerExpert = Array(repeating: 0, count: layers.count * experts)
+  }
+
+  /// Adds one layer's step; `ordinal` is the MoE layer's position in `layers`.
+  mutating func add(
+    _ metrics: LayerStepMetrics, ordinal: Int, routed: UnsafePointer<Int32>,
+    kept: UnsafePointer<Int32>
+  ) {
+    if ordinal == 0 { tokens += metrics.tokens }
+    assignmentsKept += metrics.assignmentsKept
+    assignmentsDropped += metrics.assignmentsDropped
+    layerSteps += 1
+    maxOverMeanSum += metrics.load.maxOverMean
+    worstMaxOverMean = max(worstMaxOverMean, metrics.load.maxOverMean)
+    auxLossSum += metrics.auxLoss
+    zLossSum += metrics.zLoss
+    entropySum += metrics.entropy
+    tokensWithoutExpert += metrics.tokensWithoutExpert
+    let base = ordinal * experts
+    for expert in 0..<experts {
+      keptPerExpert[base + expert] += Int(kept[expert])
+      droppedPerExpert[base + expert] += Int(routed[expert] - kept[expert])
+    }
+  }
+
+  /// Counts tokens of a model without MoE layers, which nothing routes.
+  mutating func countTokensWithoutRouting(_ count: Int) { tokens += count }
+
+  /// Dropped share of all assignments.
+  public var dropFraction: Double {
+    let total = assignmentsKept + assignmentsDropped
+    return total > 0 ? Double(assignmentsDropped) / Double(total) : 0
+  }
+
+  func mean(_ sum: Double) -> Double { layerSteps > 0 ? sum / Double(layerSteps) : 0 }
+  public var meanMaxOverMean: Double { mean(maxOverMeanSum) }
+  public var auxLossMean: Double { mean(auxLossSum) }
+  public var zLossMean: Double { mean(zLossSum) }
+  public var entropyMean: Double { mean(entropySum) }
+}

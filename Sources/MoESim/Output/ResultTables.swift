@@ -1,0 +1,88 @@
+/// The columns and rows of every CSV file of a run, in one place so that the README's column
+/// reference and the files cannot drift apart.
+public enum ResultTables {
+  public static let stepsColumns = [
+    "step", "layer", "tokens", "capacity", "assignments_kept", "assignments_dropped",
+    "max_over_mean_load", "cv_load", "min_load", "max_load", "mean_load", "entropy", "aux_loss",
+    "z_loss", "dropped_gate_fraction", "tokens_without_expert",
+  ]
+
+  public static func stepsRow(_ metrics: LayerStepMetrics) -> [CSVField] {
+    [
+      .integer(metrics.step), .integer(metrics.layer), .integer(metrics.tokens),
+      metrics.capacity.map(CSVField.integer) ?? .empty,
+      .integer(metrics.assignmentsKept), .integer(metrics.assignmentsDropped),
+      .real(metrics.load.maxOverMean), .real(metrics.load.coefficientOfVariation),
+      .real(metrics.load.minimum), .real(metrics.load.maximum), .real(metrics.load.mean),
+      .real(metrics.entropy), .real(metrics.auxLoss), .real(metrics.zLoss),
+      .real(metrics.droppedGateFraction), .integer(metrics.tokensWithoutExpert),
+    ]
+  }
+
+  public static let expertsColumns = [
+    "layer", "expert", "tokens_routed", "tokens_kept", "tokens_dropped", "load_share",
+  ]
+
+  /// One row per MoE layer × expert; `load_share` is the expert's share of the layer's routed
+  /// assignments (1/E at perfect balance).
+  public static func expertsRows(_ totals: RunTotals) -> [[CSVField]] {
+    var rows: [[CSVField]] = []
+    for (ordinal, layer) in totals.layers.enumerated() {
+      let base = ordinal * totals.experts
+      let layerRouted = (0..<totals.experts).reduce(0) {
+        $0 + totals.keptPerExpert[base + $1] + totals.droppedPerExpert[base + $1]
+      }
+      for expert in 0..<totals.experts {
+        let kept = totals.keptPerExpert[base + expert]
+        let dropped = totals.droppedPerExpert[base + expert]
+        rows.append([
+          .integer(layer), .integer(expert), .integer(kept + dropped), .integer(kept),
+          .integer(dropped),
+          .real(layerRouted > 0 ? Double(kept + dropped) / Double(layerRouted) : 0),
+        ])
+      }
+    }
+    return rows
+  }
+
+  public static let paramsColumns = [
+    "component", "total_params", "active_params", "active_fraction",
+  ]
+
+  /// One row per component, then a `total` row.
+  public static func paramsRows(_ count: ParameterCount) -> [[CSVField]] {
+    let rows = count.components.map { ($0.name, $0.total, $0.active) }
+      + [("total", count.total, count.active)]
+    return rows.map { name, total, active in
+      [.text(name), .real(total), .real(active), .real(total > 0 ? active / total : 0)]
+    }
+  }
+
+  public static let summaryColumns = [
+    "scenario", "seed", "steps", "tokens", "moe_layers", "experts", "top_k",
+    "capacity_per_expert", "total_params", "active_params", "assignments_kept",
+    "assignments_dropped", "drop_fraction", "tokens_without_expert", "mean_max_over_mean_load",
+    "worst_max_over_mean_load", "aux_loss_mean", "z_loss_mean", "entropy_mean",
+  ]
+
+  public static func summaryRow(scenario: Scenario, totals: RunTotals, params: ParameterCount)
+    -> [CSVField]
+  {
+    let moe = scenario.model.moe
+    let capacity = moe.flatMap {
+      Capacity.perExpert(
+        tokens: scenario.workload.tokensPerStep, topK: $0.topK, experts: $0.experts,
+        factor: scenario.router.capacityFactor)
+    }
+    return [
+      .text(scenario.name), .integer(Int(scenario.seed)), .integer(scenario.workload.steps),
+      .integer(totals.tokens), .integer(totals.layers.count), .integer(moe?.experts ?? 0),
+      .integer(moe?.topK ?? 0), capacity.map(CSVField.integer) ?? .empty,
+      .real(params.total), .real(params.active), .integer(totals.assignmentsKept),
+      .integer(totals.assignmentsDropped), .real(totals.dropFraction),
+      .integer(totals.tokensWithoutExpert), .real(totals.meanMaxOverMean),
+      .real(totals.worstMaxOverMean), .real(totals.auxLossMean), .real(totals.zLossMean),
+      .real(totals.entropyMean),
+    ]
+  }
+}

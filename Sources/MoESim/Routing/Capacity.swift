@@ -1,0 +1,130 @@
+import Foundation
+
+/// Expert capacity and token dropping for one MoE layer and one step (the whole batch).
+///
+/// `capacity = ceil(T · k / E · capacity_factor)` assignments per expert, computed per batch as
+/// Megatron-Core's `get_capacity` does (moe_utils.py) and as in Switch Transformer (Fedus et al.
+/// 2022, eq. 3, with k = 1). An expert routed more assignments than its capacity drops the excess:
+/// `probs` keeps the highest gates, `position` keeps the earliest tokens (both as Megatron-Core's
+/// `moe_token_drop_policy`). Ties in `probs` go to the earlier token.
+public enum Capacity {
+  /// Assignments one expert may take, or nil when dropless.
+  public static func perExpert(tokens: Int, topK: Int, experts: Int, factor: Double?) -> Int? {
+    guard let factor else { return nil }
+    return Int((Double(tokens) * Double(topK) / Double(experts) * factor).rounded(.up))
+  }
+
+  /// Reusable buffers for `apply`, sized for one layer's step.
+  struct Scratch {
+    var dropped: [UInt8]
+    var order: [Int32]
+    var offsets: [Int]
+    var running: [Int32]
+
+    init(assignments: Int, experts: Int) {
+      dropped = [UInt8](repeating: 0, count: assignments)
+      order = [Int32](repeating: 0, count: assignments)
+      offsets = [Int](repeating: 0, count: experts + 1)
+      running = [Int32](repeating: 0, count: experts)
+    }
+  }
+
+  /// What dropping did to one layer's step.
+  struct Outcome: Equatable {
+    var droppedGateMass: Double = 0
+    var totalGateMass: Double = 0
+    /// Tokens all of whose assignments were dropped (they pass only through the residual).
+    var tokensWithoutExpert = 0
+  }
+
+  /// Counts routed and kept assignments per expert and marks the dropped ones.
+  ///
+  /// - Parameters:
+  ///   - selected, gates: `tokens × k`, in token order.
+  ///   - routed, kept: `experts` outputs: assignments per expert before and after capacity.
+  static func apply(
+    selected: UnsafePointer<Int32>, gates: UnsafePointer<Float>, tokens: Int, topK k: Int,
+    experts: Int, capacity: Int?, policy: DropPolicy, scratch: inout Scratch,
+    routed: UnsafeMutablePointer<Int32>, kept: UnsafeMutablePointer<Int32>
+  ) -> Outcome {
+    let assignments = tokens * k
+    routed.initialize(repeating: 0, count: experts)
+    for index in 0..<assignments { routed[Int(selected[index])] += 1 }
+    var outcome = Outcome()
+    for index in 0..<assignments { outcome.totalGateMass += Double(gates[index]) }
+    guard let capacity, (0..<experts).contains(where: { Int(routed[$0]) > capacity }) else {
+      kept.update(from: routed, count: experts)
+      return outcome
+    }
+    // Take the flags out of `scratch` so the policies can use its other buffers meanwhile.
+    var droppedFlags: [UInt8] = []
+    swap(&droppedFlags, &scratch.dropped)
+    defer { swap(&droppedFlags, &scratch.dropped) }
+    droppedFlags.withUnsafeMutableBufferPointer { dropped in
+      dropped.update(repeating: 0)
+      switch policy {
+      case .position:
+        markByPosition(selected, assignments, capacity, &scratch.running, dropped)
+      case .probs:
+        markByGate(selected, gates, assignments, experts, capacity, routed, &scratch, dropped)
+      }
+      kept.update(from: routed, count: experts)
+      for token in 0..<tokens {
+        var keptHere = 0
+        for slot in 0..<k {
+          let index = token * k + slot
+          if dropped[index] != 0 {
+            kept[Int(selected[index])] -= 1
+            outcome.droppedGateMass += Double(gates[index])
+          } else {
+            keptHere += 1
+          }
+        }
+        if keptHere == 0 { outcome.tokensWithoutExpert += 1 }
+      }
+    }
+    return outcome
+  }
+
+  private static func markByPosition(
+    _ selected: UnsafePointer<Int32>, _ assignments: Int, _ capacity: Int,
+    _ running: inout [Int32], _ dropped: UnsafeMutableBufferPointer<UInt8>
+  ) {
+    for index in running.indices { running[index] = 0 }
+    for index in 0..<assignments {
+      let expert = Int(selected[index])
+      running[expert] += 1
+      if Int(running[expert]) > capacity { dropped[index] = 1 }
+    }
+  }
+
+  private static func markByGate(
+    _ selected: UnsafePointer<Int32>, _ gates: UnsafePointer<Float>, _ assignments: Int,
+    _ experts: Int, _ capacity: Int, _ routed: UnsafePointer<Int32>, _ scratch: inout Scratch,
+    _ dropped: UnsafeMutableBufferPointer<UInt8>
+  ) {
+    // Counting sort of assignment indices by expert, keeping token order inside each expert.
+    scratch.offsets[0] = 0
+    for expert in 0..<experts {
+      scratch.offsets[expert + 1] = scratch.offsets[expert] + Int(routed[expert])
+      scratch.running[expert] = 0
+    }
+    for index in 0..<assignments {
+      let expert = Int(selected[index])
+      scratch.order[scratch.offsets[expert] + Int(scratch.running[expert])] = Int32(index)
+      scratch.running[expert] += 1
+    }
+    let offsets = scratch.offsets
+    scratch.order.withUnsafeMutableBufferPointer { order in
+      for expert in 0..<experts where Int(routed[expert]) > capacity {
+        var bucket = UnsafeMutableBufferPointer(
+          rebasing: order[offsets[expert]..<offsets[expert + 1]])
+        bucket.sort { left, right in
+          let a = gates[Int(left)], b = gates[Int(right)]
+          return a > b || (a == b && left < right)
+        }
+        for index in bucket[capacity...] { dropped[Int(index)] = 1 }
+      }
+    }
+  }
+}

@@ -1,0 +1,239 @@
+import Foundation
+
+/// Limits on sizes that the simulator allocates; model sizes used only for accounting are
+/// limited just by what the accounting arithmetic (in `Double`) can hold.
+public enum ScenarioLimits {
+  /// Largest accounted dimension (vocabulary, widths, layers): beyond any published model.
+  public static let modelDimension = 1 << 40
+  /// Experts per MoE layer that the router simulates.
+  public static let experts = 65_536
+  /// Tokens per step held in the step buffers.
+  public static let tokensPerStep = 1 << 24
+  /// Token types of the synthetic workload (its embedding table is `vocab × router_dim` floats).
+  public static let workloadVocabulary = 1 << 22
+  /// Width of the router's hidden state.
+  public static let routerDim = 8_192
+}
+
+extension Scenario {
+  /// The keys of a `Scenario` object in a scenario file.
+  static let keys = [
+    "name", "description", "seed", "model", "router", "workload"
+  ]
+
+  /// Builds and validates a scenario from a parsed tree; `file` names it in errors.
+  public init(tree: JSONValue, file: String) throws {
+    self = try ScenarioReader.read(tree, file: file, path: "", keys: Self.keys) { root in
+      let name = try root.required("name", try root.optionalString("name"))
+      guard name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }), name.first != "."
+      else {
+        throw root.error(
+          "name",
+          .outOfRange(
+            value: "\"\(name)\"",
+            allowed: "letters, digits, '.', '_' and '-' (it names the results folder)"))
+      }
+      let description = try root.optionalString("description", nonEmpty: false)
+      let seed = try root.int("seed", default: 1, in: 0...Int.max)
+      let model = try root.object("model", keys: ModelSpec.keys) {
+        try ModelSpec(reading: &$0)
+      }
+      let router = try root.object("router", keys: RouterSpec.keys) {
+        try RouterSpec(reading: &$0)
+      }
+      let workload = try root.object("workload", keys: WorkloadSpec.keys) {
+        try WorkloadSpec(reading: &$0)
+      }
+      return Scenario(
+        name: name, description: description, seed: UInt64(seed), model: model, router: router,
+        workload: workload)
+    }
+  }
+}
+
+extension ModelSpec {
+  /// The keys of a `ModelSpec` object in a scenario file.
+  static let keys = [
+    "vocab_size", "hidden_size", "layers", "attention", "ffn", "tied_embeddings", "norm",
+    "active_counts_embedding", "moe"
+  ]
+
+  init(reading reader: inout ScenarioReader) throws {
+    let dimension = 1...ScenarioLimits.modelDimension
+    vocabSize = try reader.int("vocab_size", in: dimension)
+    hiddenSize = try reader.int("hidden_size", in: dimension)
+    layers = try reader.int("layers", in: 1...1_000_000)
+    let hidden = hiddenSize
+    attention = try reader.object("attention", keys: AttentionSpec.keys) { try AttentionSpec(reading: &$0, hidden: hidden) }
+    tiedEmbeddings = try reader.bool("tied_embeddings", default: false)
+    norm = try reader.choice("norm", default: .rmsnorm)
+    activeCountsEmbedding = try reader.bool("active_counts_embedding", default: true)
+    let layerCount = layers
+    moe = try reader.optionalObject("moe", keys: MoESpec.keys) { try MoESpec(reading: &$0, layers: layerCount) }
+    let moe = moe
+    let needsDenseWidth = (0..<layers).contains { !Self.isMoELayer($0, moe: moe) }
+    ffn = try reader.object("ffn", keys: FeedForwardSpec.keys) {
+      try FeedForwardSpec(reading: &$0, needsIntermediateSize: needsDenseWidth)
+    }
+  }
+}
+
+extension AttentionSpec {
+  /// The keys of a `AttentionSpec` object in a scenario file.
+  static let keys = [
+    "heads", "kv_heads", "head_dim", "qkv_bias", "output_bias"
+  ]
+
+  init(reading reader: inout ScenarioReader, hidden: Int) throws {
+    heads = try reader.int("heads", in: 1...ScenarioLimits.modelDimension)
+    let heads = heads
+    kvHeads = try reader.int("kv_heads", default: heads, in: 1...heads, allowed: "1...\(heads) (attention.heads)")
+    guard heads % kvHeads == 0 else {
+      throw reader.error(
+        "kv_heads",
+        .outOfRange(value: String(kvHeads), allowed: "a divisor of attention.heads = \(heads)"))
+    }
+    if let explicit = try reader.optionalInt("head_dim", in: 1...ScenarioLimits.modelDimension) {
+      headDim = explicit
+    } else if hidden % heads == 0 {
+      headDim = hidden / heads
+    } else {
+      throw reader.error(
+        "head_dim",
+        .missingKey(reason: "hidden_size = \(hidden) is not divisible by attention.heads = \(heads)"))
+    }
+    qkvBias = try reader.bool("qkv_bias", default: false)
+    outputBias = try reader.bool("output_bias", default: false)
+  }
+}
+
+extension FeedForwardSpec {
+  /// The keys of a `FeedForwardSpec` object in a scenario file.
+  static let keys = [
+    "kind", "intermediate_size", "bias"
+  ]
+
+  init(reading reader: inout ScenarioReader, needsIntermediateSize: Bool) throws {
+    kind = try reader.choice("kind", default: .swiglu)
+    let size = try reader.optionalInt("intermediate_size", in: 1...ScenarioLimits.modelDimension)
+    if needsIntermediateSize && size == nil {
+      throw reader.error(
+        "intermediate_size", .missingKey(reason: "the model has dense (non-MoE) layers"))
+    }
+    intermediateSize = size
+    bias = try reader.bool("bias", default: false)
+  }
+}
+
+extension MoESpec {
+  /// The keys of a `MoESpec` object in a scenario file.
+  static let keys = [
+    "experts", "top_k", "expert_intermediate_size", "shared_experts",
+    "shared_expert_intermediate_size", "first_dense_layers", "layer_interval", "router_bias"
+  ]
+
+  init(reading reader: inout ScenarioReader, layers: Int) throws {
+    experts = try reader.int("experts", in: 1...ScenarioLimits.experts)
+    let experts = experts
+    topK = try reader.int(
+      "top_k", in: 1...experts, allowed: "1...\(experts) (model.moe.experts)")
+    expertIntermediateSize = try reader.int(
+      "expert_intermediate_size", in: 1...ScenarioLimits.modelDimension)
+    sharedExperts = try reader.int("shared_experts", default: 0, in: 0...ScenarioLimits.experts)
+    sharedExpertIntermediateSize = try reader.int(
+      "shared_expert_intermediate_size", default: expertIntermediateSize,
+      in: 1...ScenarioLimits.modelDimension)
+    firstDenseLayers = try reader.int(
+      "first_dense_layers", default: 0, in: 0...(layers - 1),
+      allowed: "0...\(layers - 1) (model.layers - 1: at least one MoE layer)")
+    layerInterval = try reader.int(
+      "layer_interval", default: 1, in: 1...layers, allowed: "1...\(layers) (model.layers)")
+    routerBias = try reader.bool("router_bias", default: false)
+    let first = firstDenseLayers, interval = layerInterval
+    guard (first..<layers).contains(where: { ($0 + 1) % interval == 0 }) else {
+      throw reader.error(
+        "layer_interval",
+        .outOfRange(
+          value: String(interval),
+          allowed: "a value that leaves at least one MoE layer after first_dense_layers = \(first)"))
+    }
+  }
+}
+
+extension RouterSpec {
+  /// The keys of a `RouterSpec` object in a scenario file.
+  static let keys = [
+    "kind", "normalize_topk", "capacity_factor", "drop_policy", "temperature", "bias_spread"
+  ]
+
+  init(reading reader: inout ScenarioReader) throws {
+    kind = try reader.choice("kind", default: .softmaxTopK)
+    normalizeTopK = try reader.bool("normalize_topk", default: true)
+    capacityFactor = try reader.optionalDouble(
+      "capacity_factor", allowed: "> 0, or null for dropless", where: { $0 > 0 })
+    dropPolicy = try reader.choice("drop_policy", default: .probs)
+    temperature = try reader.double("temperature", default: 1, allowed: "> 0", where: { $0 > 0 })
+    biasSpread = try reader.double("bias_spread", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
+  }
+}
+
+extension WorkloadSpec {
+  /// The keys of a `WorkloadSpec` object in a scenario file.
+  static let keys = [
+    "tokens_per_step", "steps", "sequence_length", "vocab_size", "zipf_exponent", "domains",
+    "router_dim", "noise", "domain_offset_scale"
+  ]
+
+  init(reading reader: inout ScenarioReader) throws {
+    tokensPerStep = try reader.int(
+      "tokens_per_step", default: 4096, in: 1...ScenarioLimits.tokensPerStep)
+    steps = try reader.int("steps", default: 16, in: 1...Int.max)
+    sequenceLength = try reader.int("sequence_length", default: 512, in: 1...Int.max)
+    vocabSize = try reader.int(
+      "vocab_size", default: 32_768, in: 1...ScenarioLimits.workloadVocabulary)
+    zipfExponent = try reader.double(
+      "zipf_exponent", default: 1.1, allowed: "in 0...10", where: { (0...10).contains($0) })
+    routerDim = try reader.int("router_dim", default: 64, in: 1...ScenarioLimits.routerDim)
+    noise = try reader.double("noise", default: 0.5, allowed: "≥ 0", where: { $0 >= 0 })
+    domainOffsetScale = try reader.double(
+      "domain_offset_scale", default: 1, allowed: "≥ 0", where: { $0 >= 0 })
+    let file = reader.file
+    let parsed = try reader.optionalArray("domains") { element, path in
+      try ScenarioReader.read(element, file: file, path: path, keys: DomainSpec.keys) {
+        try DomainSpec(reading: &$0)
+      }
+    }
+    domains = parsed ?? [DomainSpec(name: "general", weight: 1)]
+    let domainsPath = reader.path(of: "domains")
+    guard !domains.isEmpty else {
+      throw ScenarioError(
+        file: file, path: domainsPath,
+        kind: .outOfRange(value: "[]", allowed: "at least one domain"))
+    }
+    guard domains.map(\.weight).reduce(0, +) > 0 else {
+      throw ScenarioError(
+        file: file, path: domainsPath,
+        kind: .outOfRange(
+          value: domains.map { String($0.weight) }.joined(separator: ", "),
+          allowed: "weights whose sum is > 0"))
+    }
+    var seen: Set<String> = []
+    for (index, domain) in domains.enumerated() where !seen.insert(domain.name).inserted {
+      throw ScenarioError(
+        file: file, path: "\(domainsPath)[\(index)].name",
+        kind: .outOfRange(value: "\"\(domain.name)\"", allowed: "a name not used by another domain"))
+    }
+  }
+}
+
+extension DomainSpec {
+  /// The keys of a `DomainSpec` object in a scenario file.
+  static let keys = [
+    "name", "weight"
+  ]
+
+  init(reading reader: inout ScenarioReader) throws {
+    name = try reader.required("name", try reader.optionalString("name"))
+    weight = try reader.double("weight", default: 1, allowed: "≥ 0", where: { $0 >= 0 })
+  }
+}

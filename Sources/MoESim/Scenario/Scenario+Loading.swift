@@ -1,0 +1,60 @@
+import Foundation
+
+extension Scenario {
+  /// Reads, overrides and validates the scenario file at `path`.
+  public static func load(path: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw ScenarioError(
+        file: path, path: "",
+        kind: .unreadable(detail: (error as NSError).localizedDescription), isMissingInput: true)
+    }
+    return try parse(data, file: path, overrides: overrides)
+  }
+
+  /// Parses JSON5 `data`, applies `overrides` in order, and validates; `file` names it in errors.
+  /// An error at or under an overridden key is attributed to that `--set` argument.
+  public static func parse(_ data: Data, file: String, overrides: [ScenarioOverride] = [])
+    throws -> Scenario
+  {
+    var tree: JSONValue
+    do {
+      tree = try JSONValue.parseJSON5(data)
+    } catch {
+      throw ScenarioError(file: file, path: "", kind: .malformed(detail: describeParseError(error)))
+    }
+    for override in overrides {
+      tree = try tree.setting(
+        override.value, at: override.path.split(separator: ".").map(String.init)[...],
+        override: override)
+    }
+    do {
+      return try Scenario(tree: tree, file: file)
+    } catch var error as ScenarioError {
+      if let culprit = overrides.last(where: {
+        error.path == $0.path || error.path.hasPrefix($0.path + ".")
+          || error.path.hasPrefix($0.path + "[")
+      }) {
+        error.file = "--set \(culprit.argument)"
+        error.isUsageError = true
+      }
+      throw error
+    }
+  }
+
+  /// Foundation's parse errors carry the useful text (with line and column) in the underlying
+  /// error's debug description.
+  static func describeParseError(_ error: Error) -> String {
+    if case DecodingError.dataCorrupted(let context) = error {
+      if let underlying = context.underlyingError as NSError?,
+        let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
+      {
+        return detail
+      }
+      return context.debugDescription
+    }
+    return String(describing: error)
+  }
+}

@@ -1,0 +1,59 @@
+import Dispatch
+
+/// A pointer into a buffer that several workers write at disjoint positions.
+///
+/// The simulation splits every buffer by fixed blocks (tokens) or layers, and each block or layer
+/// is written by exactly one worker, so sharing the pointer is race-free by construction.
+struct SharedPointer<Element>: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Element>
+  let count: Int
+
+  /// Allocates `count` elements initialised to `value`; pair with `deallocate()`.
+  static func allocate(_ count: Int, _ value: Element) -> SharedPointer {
+    let base = UnsafeMutablePointer<Element>.allocate(capacity: max(count, 1))
+    base.initialize(repeating: value, count: max(count, 1))
+    return SharedPointer(base: base, count: max(count, 1))
+  }
+
+  /// Allocates a copy of `elements`.
+  static func copy(_ elements: [Element]) -> SharedPointer {
+    let base = UnsafeMutablePointer<Element>.allocate(capacity: max(elements.count, 1))
+    elements.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
+    return SharedPointer(base: base, count: elements.count)
+  }
+
+  func deallocate() {
+    base.deinitialize(count: count)
+    base.deallocate()
+  }
+
+  /// Sets every element to `value`.
+  func fill(_ value: Element) { base.update(repeating: value, count: count) }
+
+  subscript(index: Int) -> Element {
+    get { base[index] }
+    nonmutating set { base[index] = newValue }
+  }
+
+  static func + (pointer: SharedPointer, offset: Int) -> UnsafeMutablePointer<Element> {
+    pointer.base + offset
+  }
+}
+
+/// Runs `count` independent work items on `threads` workers. Item `i` goes to worker
+/// `i % threads`; what an item computes must depend on `i` alone, never on the worker, so the
+/// results are the same for any thread count.
+enum ParallelWork {
+  static func run(
+    count: Int, threads: Int, _ body: @Sendable (_ worker: Int, _ item: Int) -> Void
+  ) {
+    let workers = max(1, min(threads, count))
+    if workers == 1 {
+      for item in 0..<count { body(0, item) }
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      for item in stride(from: worker, to: count, by: workers) { body(worker, item) }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/// The synthetic token stream of `WorkloadSpec`: Zipf-distributed token types, each sequence from
+/// one domain of the mixture, and the hidden state the router sees,
+/// `h = embedding[token] + offset[domain] + noise · N(0, I)`.
+///
+/// The tables are built once from the seed; each block of each step draws from its own random
+/// stream, so any block can be generated on any thread with identical results.
+public struct SyntheticTokenSource: Sendable {
+  public let spec: WorkloadSpec
+  public let seed: UInt64
+  /// `vocab × d` token embeddings, N(0, 1) entries.
+  let embeddings: [Float]
+  /// `domains × d` domain offsets, N(0, domain_offset_scale²) entries.
+  let domainOffsets: [Float]
+  /// `domains × vocab`: the token id at each Zipf rank, a different order per domain.
+  let vocabularyOrder: [Int32]
+  let zipf: ZipfSampler
+  /// Cumulative domain weights normalised to 1, for drawing each sequence's domain.
+  let domainCumulative: [Double]
+
+  public init(spec: WorkloadSpec, seed: UInt64) {
+    self.spec = spec
+    self.seed = seed
+    let dim = spec.routerDim
+    var embeddings = [Float](repeating: 0, count: spec.vocabSize * dim)
+    var generator = RandomStream.make(seed: seed, .tokenEmbeddings)
+    embeddings.withUnsafeMutableBufferPointer {
+      NormalSampler.fill($0, scale: 1, using: &generator)
+    }
+    self.embeddings = embeddings
+
+    var offsets = [Float](repeating: 0, count: spec.domains.count * dim)
+    generator = RandomStream.make(seed: seed, .domainOffsets)
+    offsets.withUnsafeMutableBufferPointer {
+      NormalSampler.fill($0, scale: Float(spec.domainOffsetScale), using: &generator)
+    }
+    domainOffsets = offsets
+
+    var order = [Int32](repeating: 0, count: spec.domains.count * spec.vocabSize)
+    for domain in spec.domains.indices {
+      var shuffler = RandomStream.make(seed: seed, .domainVocabularyOrder, domain)
+      let base = domain * spec.vocabSize
+      for rank in 0..<spec.vocabSize { order[base + rank] = Int32(rank) }
+      // Fisher–Yates with our own generator (the standard library's shuffle may change).
+      var index = spec.vocabSize - 1
+      while index > 0 {
+        let other = Int(shuffler.next() % UInt64(index + 1))
+        order.swapAt(base + index, base + other)
+        index -= 1
+      }
+    }
+    vocabularyOrder = order
+    zipf = ZipfSampler(count: spec.vocabSize, exponent: spec.zipfExponent)
+
+    let total = spec.domains.map(\.weight).reduce(0, +)
+    var running = 0.0
+    domainCumulative = spec.domains.map { running += $0.weight / total; return running }
+  }
+
+  /// Number of sequences in one step (the last may be shorter than `sequence_length`).
+  public var sequencesPerStep: Int {
+    (spec.tokensPerStep + spec.sequenceLength - 1) / spec.sequenceLength
+  }
+
+  /// Draws the domain of every sequence of `step` into `domains` (`sequencesPerStep` entries).
+  public func drawSequenceDomains(step: Int, into domains: UnsafeMutableBufferPointer<Int32>) {
+    var generator = RandomStream.make(seed: seed, .sequenceDomains, step)
+    let last = domainCumulative.count - 1
+    for sequence in 0..<sequencesPerStep {
+      let uniform = generator.nextUnitDouble()
+      var domain = 0
+      while domain < last && domainCumulative[domain] <= uniform { domain += 1 }
+      domains[sequence] = Int32(domain)
+    }
+  }
+
+  /// Generates tokens `first ..< first + count` of `step`: their ids into `tokenIds` and their
+  /// hidden states (`count × d`, row-major) into `hidden`. `block` keys the random stream.
+  public func generate(
+    step: Int, block: Int, first: Int, count: Int, sequenceDomains: UnsafeBufferPointer<Int32>,
+    tokenIds: UnsafeMutablePointer<Int32>, hidden: UnsafeMutablePointer<Float>
+  ) {
+    let dim = spec.routerDim
+    let vocab = spec.vocabSize
+    var generator = RandomStream.make(seed: seed, .tokens, step, block)
+    let noiseScale = Float(spec.noise)
+    embeddings.withUnsafeBufferPointer { embeddings in
+      domainOffsets.withUnsafeBufferPointer { offsets in
+        vocabularyOrder.withUnsafeBufferPointer { order in
+          for local in 0..<count {
+            let domain = Int(sequenceDomains[(first + local) / spec.sequenceLength])
+            let rank = zipf.sample(using: &generator)
+            let token = Int(order[domain * vocab + rank])
+            tokenIds[local] = Int32(token)
+            let row = UnsafeMutableBufferPointer(start: hidden + local * dim, count: dim)
+            NormalSampler.fill(row, scale: noiseScale, using: &generator)
+            let embedding = embeddings.baseAddress! + token * dim
+            let offset = offsets.baseAddress! + domain * dim
+            for j in 0..<dim { row[j] += embedding[j] + offset[j] }
+          }
+        }
+      }
+    }
+  }
+}

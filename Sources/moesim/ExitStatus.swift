@@ -1,0 +1,50 @@
+import Foundation
+import MoESim
+
+/// Exit statuses from sysexits(3), so shell scripts can tell bad input from a full disk.
+enum ExitStatus: Int32 {
+  case success = 0
+  /// EX_USAGE: bad command line (unknown command or option, malformed `--set`).
+  case usage = 64
+  /// EX_DATAERR: the scenario (or other input data) is invalid.
+  case dataError = 65
+  /// EX_NOINPUT: an input file does not exist or cannot be read.
+  case noInput = 66
+  /// EX_SOFTWARE: an internal error.
+  case software = 70
+  /// EX_CANTCREAT: an output file or folder cannot be created.
+  case cannotCreate = 73
+  /// EX_IOERR: writing output failed.
+  case ioError = 74
+
+  /// The status for an error, chosen in this one place for every command.
+  static func of(_ error: Error) -> ExitStatus {
+    switch error {
+    case let error as ScenarioError:
+      if error.isUsageError { return .usage }
+      return error.isMissingInput ? .noInput : .dataError
+    case let error as OutputError:
+      return error.kind == .cannotCreate ? .cannotCreate : .ioError
+    case is UsageError:
+      return .usage
+    default:
+      return .software
+    }
+  }
+}
+
+/// A command-line mistake; the message says what was wrong and how to get help.
+struct UsageError: Error, CustomStringConvertible {
+  var message: String
+  var command: String?
+
+  var description: String {
+    let help = command.map { "moesim help \($0)" } ?? "moesim --help"
+    return "\(message)\nSee '\(help)'."
+  }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,35 @@
+import Foundation
+import MoESim
+
+/// The scenario options shared by every command that reads a scenario: `--set k=v` (repeatable)
+/// and `--seed N`, applied in that order on top of the file.
+enum ScenarioArguments {
+  static let spec = OptionSpec(valued: ["--set", "--seed"], repeatable: ["--set"])
+
+  /// Loads the scenario at `path`, or the built-in quickstart when `path` is nil.
+  static func load(path: String?, arguments: Arguments) throws -> Scenario {
+    var overrides = try arguments.all("--set").map(ScenarioOverride.init(parsing:))
+    if let seed = arguments.value("--seed") {
+      guard UInt64(seed) != nil, Int(seed) != nil else {
+        throw UsageError(
+          message: "--seed = '\(seed)' must be an integer in 0...\(Int.max)", command: nil)
+      }
+      overrides.append(try ScenarioOverride(parsing: "seed=\(seed)"))
+    }
+    guard let path else {
+      return try Scenario.parse(
+        Data(BuiltinScenarios.quickstart.utf8), file: BuiltinScenarios.quickstartFile,
+        overrides: overrides)
+    }
+    return try Scenario.load(path: path, overrides: overrides)
+  }
+}
+
+extension OptionSpec {
+  /// This spec with `other`'s options added.
+  func merging(_ other: OptionSpec) -> OptionSpec {
+    OptionSpec(
+      valued: valued.union(other.valued), flags: flags.union(other.flags),
+      repeatable: repeatable.union(other.repeatable))
+  }
+}

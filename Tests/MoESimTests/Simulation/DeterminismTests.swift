@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@testable import MoESim
+
+@Suite struct DeterminismTests {
+  func files(of scenario: Scenario, threads: Int) throws -> [String: Data] {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try RunWriter.run(scenario, folder: folder.path, threads: threads)
+    var contents: [String: Data] = [:]
+    for name in RunWriter.files {
+      contents[name] = try Data(contentsOf: folder.appendingPathComponent(name))
+    }
+    // Nothing but the result files: no temporary file left behind.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == RunWriter.files.sorted())
+    return contents
+  }
+
+  let scenario = { try TestSupport.quickstart(SimulationTests.small) }
+
+  @Test func identicalForAnyThreadCount() throws {
+    let one = try files(of: try scenario(), threads: 1)
+    for threads in [2, 3, 8] {
+      #expect(try files(of: try scenario(), threads: threads) == one, "threads \(threads)")
+    }
+  }
+
+  @Test func identicalAcrossRuns() throws {
+    #expect(try files(of: try scenario(), threads: 2) == files(of: try scenario(), threads: 2))
+  }
+
+  @Test func differentSeedGivesDifferentTraces() throws {
+    let base = try files(of: try scenario(), threads: 2)
+    var reseeded = try scenario()
+    reseeded.seed += 1
+    let other = try files(of: reseeded, threads: 2)
+    #expect(other["steps.csv"] != base["steps.csv"])
+    #expect(other["params.csv"] == base["params.csv"])
+  }
+}
