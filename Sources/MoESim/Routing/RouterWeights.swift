@@ -1,3 +1,5 @@
+import MoESimKernels
+
 /// The router of every MoE layer: a `d × E` matrix with N(0, 1/d) entries plus a per-expert bias
 /// with N(0, bias_spread²) entries, both divided by the router temperature once, up front, so that
 /// the logits come out already tempered.

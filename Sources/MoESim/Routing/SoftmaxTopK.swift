@@ -1,4 +1,4 @@
-import Foundation
+import MoESimKernels
 
 /// Softmax over all experts, then the k most probable (Shazeer et al. 2017; as used by Mixtral,
 /// Qwen-MoE and OLMoE): `p = softmax(logits)`, experts = top-k of `p`, gates = their `p`, divided
@@ -8,45 +8,32 @@ struct SoftmaxTopK: Router {
   let normalizeTopK: Bool
 
   @inline(__always)
-  func route(
-    logits: UnsafeMutablePointer<Float>, stride: Int, tokens: Int, experts: Int,
-    selected: UnsafeMutablePointer<Int32>, gates: UnsafeMutablePointer<Float>,
-    probabilitySums: UnsafeMutablePointer<Float>, sums: inout RouterBlockSums
-  ) {
+  func route(_ block: RouterBlock, kernels: KernelSet, sums: inout RouterBlockSums) {
     let k = topK
-    for token in 0..<tokens {
-      let row = logits + token * stride
-      let rowSelected = selected + token * k
-      let rowGates = gates + token * k
-      // Select on logits: softmax is monotone, and logits keep ties that exp() might merge.
-      TopKSelection.select(row, count: experts, k: k, indices: rowSelected, best: rowGates)
-      let maximum = rowGates[0]
-      var total: Float = 0
-      var weightedLogits: Float = 0
-      for expert in 0..<experts {
-        let logit = row[expert]
-        let unnormalised = expf(logit - maximum)
-        weightedLogits += unnormalised * logit
-        row[expert] = unnormalised
-        total += unnormalised
-      }
-      let logSumExp = Double(maximum) + Double(log(total))
-      sums.squaredLogSumExp += logSumExp * logSumExp
-      // Entropy of softmax: H = logsumexp − Σ p_i · logit_i.
-      sums.entropy += logSumExp - Double(weightedLogits / total)
-      let inverseTotal = 1 / total
-      for expert in 0..<experts {
-        probabilitySums[expert] += row[expert] * inverseTotal
-      }
+    let maxima = block.rowScratch
+    // Select on logits: softmax is monotone, and logits keep ties that exp() might merge.
+    for token in 0..<block.tokens {
+      TopKSelection.select(
+        block.logits + token * block.stride, count: block.experts, k: k,
+        indices: block.selected + token * k, best: block.gates + token * k)
+      maxima[token] = block.gates[token * k]
+    }
+    kernels.softmax(
+      block.logits, block.stride, block.tokens, block.experts, maxima, block.probabilitySums,
+      &sums)
+    for token in 0..<block.tokens {
+      let row = block.logits + token * block.stride
+      let selected = block.selected + token * k
+      let gates = block.gates + token * k
       var selectedMass: Float = 0
       for slot in 0..<k {
-        let probability = row[Int(rowSelected[slot])] * inverseTotal
-        rowGates[slot] = probability
+        let probability = row[Int(selected[slot])]
+        gates[slot] = probability
         selectedMass += probability
       }
       if normalizeTopK {
         let inverseMass = 1 / selectedMass
-        for slot in 0..<k { rowGates[slot] *= inverseMass }
+        for slot in 0..<k { gates[slot] *= inverseMass }
       }
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import MoESimKernels
 
 /// The loop that wires workload, routers, capacity and metrics together: for each step, the
 /// tokens' hidden states are generated in fixed blocks, every MoE layer routes them, and each
@@ -23,8 +24,12 @@ public struct Simulation: Sendable {
 
   /// Runs every step; `onStep` receives the metrics of every MoE layer of each finished step, in
   /// layer order, and may throw to stop the run (e.g. when a trace cannot be written).
+  /// - Parameters:
+  ///   - threads: worker threads; results do not depend on it.
+  ///   - kernels: the compiled kernel variant; results do not depend on it either.
   public func run(
-    threads: Int, onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
+    threads: Int, kernels: KernelSet = .selected,
+    onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
   ) throws -> RunTotals {
     let layers = scenario.model.moeLayerIndices
     var totals = RunTotals(layers: layers, experts: scenario.model.moe?.experts ?? 0)
@@ -35,13 +40,15 @@ public struct Simulation: Sendable {
     switch scenario.router.kind {
     case .softmaxTopK:
       let router = SoftmaxTopK(topK: moe.topK, normalizeTopK: scenario.router.normalizeTopK)
-      try run(router: router, moe: moe, threads: threads, totals: &totals, onStep: onStep)
+      try run(
+        router: router, moe: moe, threads: threads, kernels: kernels, totals: &totals,
+        onStep: onStep)
     }
     return totals
   }
 
   private func run<R: Router>(
-    router: R, moe: MoESpec, threads: Int, totals: inout RunTotals,
+    router: R, moe: MoESpec, threads: Int, kernels: KernelSet, totals: inout RunTotals,
     onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
   ) throws {
     let workload = scenario.workload
@@ -68,7 +75,8 @@ public struct Simulation: Sendable {
     let selected = SharedPointer<Int32>.allocate(groupLayers * tokens * k, 0)
     let gates = SharedPointer<Float>.allocate(groupLayers * tokens * k, 0)
     let logits = SharedPointer<Float>.allocate(workers * blockTokens * rowStride, 0)
-    let blockProbabilities = SharedPointer<Float>.allocate(workers * experts, 0)
+    let blockProbabilities = SharedPointer<Float>.allocate(workers * rowStride, 0)
+    let rowScratch = SharedPointer<Float>.allocate(workers * blockTokens, 0)
     let probabilityFixed = SharedPointer<Int64>.allocate(workers * groupLayers * experts, 0)
     let blockSums = SharedPointer<RouterBlockSums>.allocate(blocks * groupLayers, .init())
     let routed = SharedPointer<Int32>.allocate(groupLayers * experts, 0)
@@ -79,7 +87,8 @@ public struct Simulation: Sendable {
     defer {
       weights.deallocate(); bias.deallocate(); hidden.deallocate(); tokenIds.deallocate()
       sequenceDomains.deallocate(); selected.deallocate(); gates.deallocate()
-      logits.deallocate(); blockProbabilities.deallocate(); probabilityFixed.deallocate()
+      logits.deallocate(); blockProbabilities.deallocate(); rowScratch.deallocate()
+      probabilityFixed.deallocate()
       blockSums.deallocate(); routed.deallocate(); kept.deallocate(); scratch.deallocate()
       layerMetrics.deallocate()
     }
@@ -106,20 +115,20 @@ public struct Simulation: Sendable {
           let first = block * blockTokens
           let count = min(blockTokens, tokens - first)
           let blockLogits = logits + worker * blockTokens * rowStride
-          let probabilities = blockProbabilities + worker * experts
+          let probabilities = blockProbabilities + worker * rowStride
           for member in 0..<groupCount {
             let layer = groupStart + member
-            LogitsKernel.compute(
-              hidden: hidden + first * dim, tokens: count, dim: dim,
-              weights: weights + layer * dim * rowStride, bias: bias + layer * rowStride,
-              paddedExperts: rowStride, logits: blockLogits)
-            probabilities.update(repeating: 0, count: experts)
+            kernels.logits(
+              hidden + first * dim, count, dim, weights + layer * dim * rowStride,
+              bias + layer * rowStride, rowStride, blockLogits)
+            probabilities.update(repeating: 0, count: rowStride)
             var sums = RouterBlockSums()
             let offset = (member * tokens + first) * k
-            router.route(
+            let routerBlock = RouterBlock(
               logits: blockLogits, stride: rowStride, tokens: count, experts: experts,
               selected: selected + offset, gates: gates + offset,
-              probabilitySums: probabilities, sums: &sums)
+              probabilitySums: probabilities, rowScratch: rowScratch + worker * blockTokens)
+            router.route(routerBlock, kernels: kernels, sums: &sums)
             blockSums[block * groupLayers + member] = sums
             let fixed = probabilityFixed + (worker * groupLayers + member) * experts
             for expert in 0..<experts {

@@ -1,22 +1,43 @@
 import Foundation
+import MoESimKernels
 import Testing
 
 @testable import MoESim
 
 @Suite struct SoftmaxTopKTests {
   /// Routes one row of logits and returns selections, gates, probability sums and block sums.
+  /// Routes one row of logits (padded to a SIMD row) with every kernel variant this CPU runs,
+  /// checks the variants agree bit for bit, and returns the baseline's outcome.
   func route(_ logits: [Float], k: Int, normalize: Bool)
     -> (selected: [Int32], gates: [Float], probabilities: [Float], sums: RouterBlockSums)
   {
-    var row = logits
-    var selected = [Int32](repeating: 0, count: k)
-    var gates = [Float](repeating: 0, count: k)
-    var probabilities = [Float](repeating: 0, count: logits.count)
-    var sums = RouterBlockSums()
-    SoftmaxTopK(topK: k, normalizeTopK: normalize).route(
-      logits: &row, stride: logits.count, tokens: 1, experts: logits.count,
-      selected: &selected, gates: &gates, probabilitySums: &probabilities, sums: &sums)
-    return (selected, gates, probabilities, sums)
+    var outcomes: [([Int32], [Float], [Float], RouterBlockSums)] = []
+    for kernels in KernelSet.available {
+      let row = UnsafeMutablePointer<Float>.allocate(capacity: 16)
+      let selected = UnsafeMutablePointer<Int32>.allocate(capacity: k)
+      let gates = UnsafeMutablePointer<Float>.allocate(capacity: k)
+      let probabilities = UnsafeMutablePointer<Float>.allocate(capacity: 16)
+      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+      defer { [row, gates, probabilities, scratch].forEach { $0.deallocate() }; selected.deallocate() }
+      row.initialize(repeating: 0, count: 16)
+      row.update(from: logits, count: logits.count)
+      probabilities.initialize(repeating: 0, count: 16)
+      var sums = RouterBlockSums()
+      let block = RouterBlock(
+        logits: row, stride: 16, tokens: 1, experts: logits.count, selected: selected,
+        gates: gates, probabilitySums: probabilities, rowScratch: scratch)
+      SoftmaxTopK(topK: k, normalizeTopK: normalize).route(block, kernels: kernels, sums: &sums)
+      outcomes.append((
+        Array(UnsafeBufferPointer(start: selected, count: k)),
+        Array(UnsafeBufferPointer(start: gates, count: k)),
+        Array(UnsafeBufferPointer(start: probabilities, count: logits.count)), sums
+      ))
+    }
+    for other in outcomes.dropFirst() {
+      #expect(other.0 == outcomes[0].0 && other.1 == outcomes[0].1 && other.2 == outcomes[0].2)
+      #expect(other.3.squaredLogSumExp == outcomes[0].3.squaredLogSumExp)
+    }
+    return outcomes[0]
   }
 
   // Logits ln(1..4) give softmax probabilities 0.1, 0.2, 0.3, 0.4.
@@ -42,6 +63,24 @@ import Testing
     #expect(abs(result.sums.squaredLogSumExp - pow(log(10), 2)) < 1e-5)
     let entropy = -[0.1, 0.2, 0.3, 0.4].reduce(0.0) { $0 + $1 * log($1) }
     #expect(abs(result.sums.entropy - entropy) < 1e-5)
+  }
+
+  @Test func vectorExpIsAccurateToAFewUlps() {
+    var worst: Float = 0
+    var x: Float = -87
+    while x <= 0 {
+      let vector = VectorExp.exp(SIMD16(repeating: x) + SIMD16((0..<16).map { Float($0) * 1e-3 }))
+      for lane in 0..<16 {
+        let input = x + Float(lane) * 1e-3
+        guard input <= 0 else { continue }
+        let exact = Foundation.exp(Double(input))
+        worst = max(worst, Float(abs(Double(vector[lane]) - exact) / exact))
+      }
+      x += 0.0173
+    }
+    // Relative error below 4 float ulps (2⁻²³ ≈ 1.2e-7 each).
+    #expect(worst < 4.8e-7, "worst relative error \(worst)")
+    #expect(VectorExp.exp(SIMD16(repeating: -200))[0] < 1.3e-38)
   }
 
   @Test func auxLossIsOneAtPerfectBalance() {

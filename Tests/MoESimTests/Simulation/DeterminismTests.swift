@@ -1,4 +1,5 @@
 import Foundation
+import MoESimKernels
 import Testing
 
 @testable import MoESim
@@ -24,6 +25,17 @@ import Testing
     for threads in [2, 3, 8] {
       #expect(try files(of: try scenario(), threads: threads) == one, "threads \(threads)")
     }
+  }
+
+  @Test func identicalForEveryKernelVariant() throws {
+    let scenario = try TestSupport.quickstart(SimulationTests.small + ["model.moe.experts=40"])
+    var traces: [[LayerStepMetrics]] = []
+    for kernels in KernelSet.available {
+      var rows: [LayerStepMetrics] = []
+      _ = try Simulation(scenario: scenario).run(threads: 2, kernels: kernels) { rows += $1 }
+      traces.append(rows)
+    }
+    for trace in traces.dropFirst() { #expect(trace == traces[0]) }
   }
 
   @Test func identicalAcrossRuns() throws {

@@ -1,0 +1,47 @@
+/// One compiled variant of the hot kernels. `MoESim` picks the variant for the CPU it runs on;
+/// all variants compute bit-identical results.
+public struct KernelSet: Sendable {
+  /// Names the variant in `moesim bench` output, e.g. `baseline` or `avx512`.
+  public let name: String
+  public let logits:
+    @Sendable (
+      _ hidden: UnsafePointer<Float>, _ tokens: Int, _ dim: Int, _ weights: UnsafePointer<Float>,
+      _ bias: UnsafePointer<Float>, _ paddedExperts: Int, _ logits: UnsafeMutablePointer<Float>
+    ) -> Void
+  public let softmax:
+    @Sendable (
+      _ logits: UnsafeMutablePointer<Float>, _ stride: Int, _ tokens: Int, _ experts: Int,
+      _ maxima: UnsafePointer<Float>, _ probabilitySums: UnsafeMutablePointer<Float>,
+      _ sums: inout SoftmaxKernel.BlockSums
+    ) -> Void
+
+  public init(
+    name: String,
+    logits: @escaping @Sendable (
+      UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Float>, Int,
+      UnsafeMutablePointer<Float>
+    ) -> Void,
+    softmax: @escaping @Sendable (
+      UnsafeMutablePointer<Float>, Int, Int, Int, UnsafePointer<Float>,
+      UnsafeMutablePointer<Float>, inout SoftmaxKernel.BlockSums
+    ) -> Void
+  ) {
+    self.name = name
+    self.logits = logits
+    self.softmax = softmax
+  }
+
+  /// The kernels compiled for the architecture's baseline (SSE2 on x86-64).
+  public static let baseline = KernelSet(
+    name: "baseline",
+    logits: {
+      LogitsKernel.compute(
+        hidden: $0, tokens: $1, dim: $2, weights: $3, bias: $4, paddedExperts: $5, logits: $6,
+        wideTiles: false)
+    },
+    softmax: {
+      SoftmaxKernel.apply(
+        logits: $0, stride: $1, tokens: $2, experts: $3, maxima: $4, probabilitySums: $5,
+        sums: &$6)
+    })
+}

@@ -1,0 +1,134 @@
+/// The router logits of a block of tokens, `logits = H · W + b`: the hot loop of a run,
+/// `d × E` multiply-adds per token and layer.
+///
+/// Register-blocked: a tile of tokens × SIMD vectors of experts is accumulated in registers over
+/// the whole hidden dimension, so each weight vector is loaded once per tile and each hidden
+/// value is broadcast once per tile row. Products and sums are separate operations (no fused
+/// multiply-add) and each output sums `j = 0 ..< d` in order, so every tile shape and every
+/// instruction set gives bit-identical logits.
+public enum LogitsKernel {
+  public typealias Vector = SIMD16<Float>
+  /// Experts per SIMD vector; logits and weight rows are padded to a multiple of this.
+  public static let lanes = Vector.scalarCount
+
+  /// - Parameters:
+  ///   - hidden: `tokens × dim`, row-major.
+  ///   - weights: `dim × paddedExperts`, row-major; `bias`: `paddedExperts`.
+  ///   - logits: `tokens × paddedExperts` output, row-major.
+  ///   - wideTiles: 4 tokens × 4 vectors per tile, for instruction sets with 32 vector
+  ///     registers (AVX-512); otherwise 2 tokens × 1 vector, which fits 16 registers.
+  @inlinable @inline(__always)
+  public static func compute(
+    hidden: UnsafePointer<Float>, tokens: Int, dim: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, paddedExperts: Int,
+    logits: UnsafeMutablePointer<Float>, wideTiles: Bool
+  ) {
+    let vectors = paddedExperts / lanes
+    let rowBytes = paddedExperts * 4
+    let w = UnsafeRawPointer(weights)
+    let b = UnsafeRawPointer(bias)
+    let out = UnsafeMutableRawPointer(logits)
+    var token = 0
+    if wideTiles {
+      while token + 4 <= tokens {
+        let h0 = hidden + token * dim, h1 = h0 + dim, h2 = h1 + dim, h3 = h2 + dim
+        let outRow = out + token * rowBytes
+        var vector = 0
+        while vector + 4 <= vectors {
+          let column = vector * lanes * 4
+          let b0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
+          let b1 = b.loadUnaligned(fromByteOffset: column + 64, as: Vector.self)
+          let b2 = b.loadUnaligned(fromByteOffset: column + 128, as: Vector.self)
+          let b3 = b.loadUnaligned(fromByteOffset: column + 192, as: Vector.self)
+          var a00 = b0, a01 = b1, a02 = b2, a03 = b3
+          var a10 = b0, a11 = b1, a12 = b2, a13 = b3
+          var a20 = b0, a21 = b1, a22 = b2, a23 = b3
+          var a30 = b0, a31 = b1, a32 = b2, a33 = b3
+          var offset = column
+          for j in 0..<dim {
+            let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+            let w1 = w.loadUnaligned(fromByteOffset: offset + 64, as: Vector.self)
+            let w2 = w.loadUnaligned(fromByteOffset: offset + 128, as: Vector.self)
+            let w3 = w.loadUnaligned(fromByteOffset: offset + 192, as: Vector.self)
+            let x0 = h0[j], x1 = h1[j], x2 = h2[j], x3 = h3[j]
+            a00 += x0 * w0; a01 += x0 * w1; a02 += x0 * w2; a03 += x0 * w3
+            a10 += x1 * w0; a11 += x1 * w1; a12 += x1 * w2; a13 += x1 * w3
+            a20 += x2 * w0; a21 += x2 * w1; a22 += x2 * w2; a23 += x2 * w3
+            a30 += x3 * w0; a31 += x3 * w1; a32 += x3 * w2; a33 += x3 * w3
+            offset += rowBytes
+          }
+          let o = outRow + column
+          o.storeBytes(of: a00, as: Vector.self)
+          o.storeBytes(of: a01, toByteOffset: 64, as: Vector.self)
+          o.storeBytes(of: a02, toByteOffset: 128, as: Vector.self)
+          o.storeBytes(of: a03, toByteOffset: 192, as: Vector.self)
+          o.storeBytes(of: a10, toByteOffset: rowBytes, as: Vector.self)
+          o.storeBytes(of: a11, toByteOffset: rowBytes + 64, as: Vector.self)
+          o.storeBytes(of: a12, toByteOffset: rowBytes + 128, as: Vector.self)
+          o.storeBytes(of: a13, toByteOffset: rowBytes + 192, as: Vector.self)
+          o.storeBytes(of: a20, toByteOffset: 2 * rowBytes, as: Vector.self)
+          o.storeBytes(of: a21, toByteOffset: 2 * rowBytes + 64, as: Vector.self)
+          o.storeBytes(of: a22, toByteOffset: 2 * rowBytes + 128, as: Vector.self)
+          o.storeBytes(of: a23, toByteOffset: 2 * rowBytes + 192, as: Vector.self)
+          o.storeBytes(of: a30, toByteOffset: 3 * rowBytes, as: Vector.self)
+          o.storeBytes(of: a31, toByteOffset: 3 * rowBytes + 64, as: Vector.self)
+          o.storeBytes(of: a32, toByteOffset: 3 * rowBytes + 128, as: Vector.self)
+          o.storeBytes(of: a33, toByteOffset: 3 * rowBytes + 192, as: Vector.self)
+          vector += 4
+        }
+        while vector < vectors {
+          let column = vector * lanes * 4
+          let b0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
+          var a0 = b0, a1 = b0, a2 = b0, a3 = b0
+          var offset = column
+          for j in 0..<dim {
+            let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+            a0 += h0[j] * w0; a1 += h1[j] * w0; a2 += h2[j] * w0; a3 += h3[j] * w0
+            offset += rowBytes
+          }
+          let o = outRow + column
+          o.storeBytes(of: a0, as: Vector.self)
+          o.storeBytes(of: a1, toByteOffset: rowBytes, as: Vector.self)
+          o.storeBytes(of: a2, toByteOffset: 2 * rowBytes, as: Vector.self)
+          o.storeBytes(of: a3, toByteOffset: 3 * rowBytes, as: Vector.self)
+          vector += 1
+        }
+        token += 4
+      }
+    } else {
+      while token + 2 <= tokens {
+        let h0 = hidden + token * dim, h1 = h0 + dim
+        let outRow = out + token * rowBytes
+        for vector in 0..<vectors {
+          let column = vector * lanes * 4
+          let b0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
+          var a0 = b0, a1 = b0
+          var offset = column
+          for j in 0..<dim {
+            let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+            a0 += h0[j] * w0; a1 += h1[j] * w0
+            offset += rowBytes
+          }
+          (outRow + column).storeBytes(of: a0, as: Vector.self)
+          (outRow + column).storeBytes(of: a1, toByteOffset: rowBytes, as: Vector.self)
+        }
+        token += 2
+      }
+    }
+    while token < tokens {
+      let h0 = hidden + token * dim
+      let outRow = out + token * rowBytes
+      for vector in 0..<vectors {
+        let column = vector * lanes * 4
+        var a0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
+        var offset = column
+        for j in 0..<dim {
+          a0 += h0[j] * w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+          offset += rowBytes
+        }
+        (outRow + column).storeBytes(of: a0, as: Vector.self)
+      }
+      token += 1
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// The softmax statistics of a block of router logit rows, vectorised: each row is replaced by
+/// its probabilities `p = softmax(logits)`, and the block's sums of `p` per expert, of
+/// `logsumexp²` (for the z-loss) and of the entropy are accumulated.
+public enum SoftmaxKernel {
+  public typealias Vector = SIMD16<Float>
+
+  /// Sums over a block that the router adds to its step totals.
+  public struct BlockSums: Sendable {
+    /// Σ over tokens of logsumexp(logits)².
+    public var squaredLogSumExp: Double = 0
+    /// Σ over tokens of the entropy of the softmax distribution, nats.
+    public var entropy: Double = 0
+    public init() {}
+  }
+
+  /// - Parameters:
+  ///   - logits: `tokens` rows of stride `stride` (a multiple of 16); the first `experts`
+  ///     entries of each row are used and become probabilities, the padding becomes 0.
+  ///   - maxima: each row's largest logit (from top-k selection, which has already scanned it).
+  ///   - probabilitySums: `stride` running sums of each expert's probability.
+  @inlinable @inline(__always)
+  public static func apply(
+    logits: UnsafeMutablePointer<Float>, stride: Int, tokens: Int, experts: Int,
+    maxima: UnsafePointer<Float>, probabilitySums: UnsafeMutablePointer<Float>,
+    sums: inout BlockSums
+  ) {
+    let vectors = stride / 16
+    let lastValid = experts - (vectors - 1) * 16
+    // 1 for the valid lanes of the last vector, 0 for its padding (whose logits are exactly 0:
+    // padded weight columns and biases are zero).
+    var lastMask = Vector()
+    for lane in 0..<lastValid { lastMask[lane] = 1 }
+    let sumsRaw = UnsafeMutableRawPointer(probabilitySums)
+    for token in 0..<tokens {
+      let row = UnsafeMutableRawPointer(logits + token * stride)
+      let maximum = Vector(repeating: maxima[token])
+      var total = Vector()
+      var weighted = Vector()
+      for vector in 0..<vectors {
+        let logit = row.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self)
+        var exponential = VectorExp.exp(logit - maximum)
+        if vector == vectors - 1 { exponential *= lastMask }
+        total += exponential
+        weighted += exponential * logit
+        row.storeBytes(of: exponential, toByteOffset: vector * 64, as: Vector.self)
+      }
+      let rowTotal = total.sum()
+      let logSumExp = Double(maxima[token]) + log(Double(rowTotal))
+      sums.squaredLogSumExp += logSumExp * logSumExp
+      // Entropy of a softmax: H = logsumexp − Σ p_i · logit_i.
+      sums.entropy += logSumExp - Double(weighted.sum() / rowTotal)
+      let inverse = Vector(repeating: 1 / rowTotal)
+      for vector in 0..<vectors {
+        let probability = row.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self) * inverse
+        row.storeBytes(of: probability, toByteOffset: vector * 64, as: Vector.self)
+        let running = sumsRaw.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self)
+        sumsRaw.storeBytes(of: running + probability, toByteOffset: vector * 64, as: Vector.self)
+      }
+    }
+  }
+}

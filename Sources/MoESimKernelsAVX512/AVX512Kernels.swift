@@ -1,0 +1,19 @@
+import MoESimKernels
+
+/// The kernels of `MoESimKernels` compiled for AVX-512 (this module is built with
+/// `-target-cpu skylake-avx512`): the inlinable kernels are specialised here, with wide tiles
+/// that use the 32 vector registers. Only call them on a CPU with AVX-512F/BW/DQ/VL.
+public enum AVX512Kernels {
+  public static let set = KernelSet(
+    name: "avx512",
+    logits: {
+      LogitsKernel.compute(
+        hidden: $0, tokens: $1, dim: $2, weights: $3, bias: $4, paddedExperts: $5, logits: $6,
+        wideTiles: true)
+    },
+    softmax: {
+      SoftmaxKernel.apply(
+        logits: $0, stride: $1, tokens: $2, experts: $3, maxima: $4, probabilitySums: $5,
+        sums: &$6)
+    })
+}
