@@ -18,6 +18,12 @@ public struct LayerStepMetrics: Sendable, Equatable {
   public var droppedGateFraction: Double
   /// Tokens all of whose assignments were dropped.
   public var tokensWithoutExpert: Int
+  /// Sequence-level auxiliary loss, when `router.sequence_aux_loss` asks for it.
+  public var sequenceAuxLoss: Double? = nil
+  /// Expert slots padded to capacity (`E · C − kept`), when `router.pad_to_capacity` is set.
+  public var paddedSlots: Int? = nil
+  /// The balancing bias this step routed with (selection bias plus logit correction).
+  public var bias = BiasSummary()
 }
 
 /// Totals over a run: per-expert counts and the headline figures of `summary.csv`.

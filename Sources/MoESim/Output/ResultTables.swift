@@ -5,6 +5,8 @@ public enum ResultTables {
     "step", "layer", "tokens", "capacity", "assignments_kept", "assignments_dropped",
     "max_over_mean_load", "cv_load", "min_load", "max_load", "mean_load", "entropy", "aux_loss",
     "z_loss", "dropped_gate_fraction", "tokens_without_expert",
+    // Router family and balancing (issue 5).
+    "seq_aux_loss", "padded_slots", "bias_min", "bias_max", "bias_std",
   ]
 
   public static func stepsRow(_ metrics: LayerStepMetrics) -> [CSVField] {
@@ -16,6 +18,10 @@ public enum ResultTables {
       .real(metrics.load.minimum), .real(metrics.load.maximum), .real(metrics.load.mean),
       .real(metrics.entropy), .real(metrics.auxLoss), .real(metrics.zLoss),
       .real(metrics.droppedGateFraction), .integer(metrics.tokensWithoutExpert),
+      metrics.sequenceAuxLoss.map(CSVField.real) ?? .empty,
+      metrics.paddedSlots.map(CSVField.integer) ?? .empty,
+      .real(metrics.bias.minimum), .real(metrics.bias.maximum),
+      .real(metrics.bias.standardDeviation),
     ]
   }
 
@@ -69,11 +75,7 @@ public enum ResultTables {
     -> [CSVField]
   {
     let moe = scenario.model.moe
-    let capacity = moe.flatMap {
-      Capacity.perExpert(
-        tokens: scenario.workload.tokensPerStep, topK: $0.topK, experts: $0.experts,
-        factor: scenario.router.capacityFactor)
-    }
+    let capacity = scenario.capacityPerExpert
     return [
       .text(scenario.name), .integer(Int(scenario.seed)), .integer(scenario.workload.steps),
       .integer(totals.tokens), .integer(totals.layers.count), .integer(moe?.experts ?? 0),

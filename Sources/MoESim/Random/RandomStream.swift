@@ -7,6 +7,10 @@ public enum RandomPurpose: UInt64, Sendable {
   case routerBias = 5
   case sequenceDomains = 6
   case tokens = 7
+  /// Gaussian noise on router logits (`noisy_topk`).
+  case routerNoise = 101
+  /// GShard's random keep-or-skip of the second expert.
+  case gshardSecondExpert = 102
 }
 
 /// Derives an independent generator for each (seed, purpose, index…) key, so that any block of

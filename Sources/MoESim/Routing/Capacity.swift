@@ -35,9 +35,14 @@ public enum Capacity {
     var totalGateMass: Double = 0
     /// Tokens all of whose assignments were dropped (they pass only through the residual).
     var tokensWithoutExpert = 0
+    /// Expert slots the capacity provides in all (`E · C`, summed over sequences when the
+    /// capacity is per sequence); 0 when dropless.
+    var capacitySlots = 0
   }
 
-  /// Counts routed and kept assignments per expert and marks the dropped ones.
+  /// Counts routed and kept assignments per expert and marks the dropped ones. Empty slots
+  /// (expert -1) are neither routed nor kept; a token whose slots are all empty or dropped counts
+  /// as without expert.
   ///
   /// - Parameters:
   ///   - selected, gates: `tokens × k`, in token order.
@@ -49,19 +54,33 @@ public enum Capacity {
   ) -> Outcome {
     let assignments = tokens * k
     routed.initialize(repeating: 0, count: experts)
-    for index in 0..<assignments { routed[Int(selected[index])] += 1 }
     var outcome = Outcome()
+    var emptySlots = false
+    for token in 0..<tokens {
+      var routedHere = 0
+      for index in token * k..<(token + 1) * k {
+        let expert = Int(selected[index])
+        guard expert >= 0 else {
+          emptySlots = true
+          continue
+        }
+        routed[expert] += 1
+        routedHere += 1
+      }
+      if routedHere == 0 { outcome.tokensWithoutExpert += 1 }
+    }
     for index in 0..<assignments { outcome.totalGateMass += Double(gates[index]) }
     guard let capacity, (0..<experts).contains(where: { Int(routed[$0]) > capacity }) else {
       kept.update(from: routed, count: experts)
       return outcome
     }
+    outcome.tokensWithoutExpert = 0
     // Take the flags out of `scratch` so the policies can use its other buffers meanwhile.
     var droppedFlags: [UInt8] = []
     swap(&droppedFlags, &scratch.dropped)
     defer { swap(&droppedFlags, &scratch.dropped) }
     droppedFlags.withUnsafeMutableBufferPointer { dropped in
-      dropped.update(repeating: 0)
+      UnsafeMutableBufferPointer(rebasing: dropped[0..<assignments]).update(repeating: 0)
       switch policy {
       case .position:
         markByPosition(selected, assignments, capacity, &scratch.running, dropped)
@@ -73,6 +92,7 @@ public enum Capacity {
         var keptHere = 0
         for slot in 0..<k {
           let index = token * k + slot
+          if emptySlots && selected[index] < 0 { continue }
           if dropped[index] != 0 {
             kept[Int(selected[index])] -= 1
             outcome.droppedGateMass += Double(gates[index])
@@ -93,6 +113,7 @@ public enum Capacity {
     for index in running.indices { running[index] = 0 }
     for index in 0..<assignments {
       let expert = Int(selected[index])
+      guard expert >= 0 else { continue }
       running[expert] += 1
       if Int(running[expert]) > capacity { dropped[index] = 1 }
     }
@@ -111,6 +132,7 @@ public enum Capacity {
     }
     for index in 0..<assignments {
       let expert = Int(selected[index])
+      guard expert >= 0 else { continue }
       scratch.order[scratch.offsets[expert] + Int(scratch.running[expert])] = Int32(index)
       scratch.running[expert] += 1
     }
@@ -120,7 +142,8 @@ public enum Capacity {
         var bucket = UnsafeMutableBufferPointer(
           rebasing: order[offsets[expert]..<offsets[expert + 1]])
         bucket.sort { left, right in
-          let a = gates[Int(left)], b = gates[Int(right)]
+          let a = gates[Int(left)]
+          let b = gates[Int(right)]
           return a > b || (a == b && left < right)
         }
         for index in bucket[capacity...] { dropped[Int(index)] = 1 }

@@ -1,22 +1,55 @@
+import Foundation
 import MoESimKernels
 
-/// Softmax over all experts, then the k most probable (Shazeer et al. 2017; as used by Mixtral,
-/// Qwen-MoE and OLMoE): `p = softmax(logits)`, experts = top-k of `p`, gates = their `p`, divided
-/// by their sum when `normalizeTopK` (Mixtral's and Qwen's `norm_topk_prob`).
+/// Softmax-scored top-k routing (Shazeer et al. 2017; Mixtral, Qwen-MoE, OLMoE; Megatron-Core
+/// `topk_softmax_with_capacity` in moe_utils.py with `score_function="softmax"`).
+///
+/// - `softmaxThenTopK` (`moe_router_pre_softmax`): `p = softmax(logits)`, experts = top-k of
+///   `p` (plus the selection bias, if any), gates = their `p`, divided by their sum when
+///   `normalizeTopK` (Mixtral's and Qwen's `norm_topk_prob`).
+/// - `topKThenSoftmax` (Megatron-Core's default): experts = top-k of the logits (plus the
+///   selection bias), gates = softmax over the selected logits. Without a bias this equals the
+///   normalised `softmaxThenTopK` (p_j / Σ_selected p = e^{l_j} / Σ_selected e^{l}).
+/// Gates are then multiplied by `scalingFactor` (`routed_scaling_factor`). Either way the full
+/// softmax `p` is what the auxiliary losses average.
 struct SoftmaxTopK: Router {
   let topK: Int
   let normalizeTopK: Bool
+  var order: ScoreOrder = .softmaxThenTopK
+  var scalingFactor: Float = 1
+  var limit: GroupLimit = .none
+
+  var slotsPerToken: Int { topK }
+
+  /// Whether the logits alone decide the selection, so the fast path applies.
+  @inline(__always)
+  func selectsOnLogits(_ block: RouterBlock) -> Bool {
+    block.selectionBias == nil && !limit.isLimiting
+  }
 
   @inline(__always)
   func route(_ block: RouterBlock, kernels: KernelSet, sums: inout RouterBlockSums) {
     let k = topK
     let maxima = block.rowScratch
-    // Select on logits: softmax is monotone, and logits keep ties that exp() might merge.
-    for token in 0..<block.tokens {
-      TopKSelection.select(
-        block.logits + token * block.stride, count: block.experts, k: k,
-        indices: block.selected + token * k, best: block.gates + token * k)
-      maxima[token] = block.gates[token * k]
+    let fastSelection = selectsOnLogits(block)
+    if fastSelection || order == .topKThenSoftmax {
+      // Select on logits: softmax is monotone, and logits keep ties that exp() might merge.
+      for token in 0..<block.tokens {
+        let row = block.logits + token * block.stride
+        ScoreSelection.select(
+          row, experts: block.experts, k: k, bias: block.selectionBias, limit: limit,
+          scratch: block.scoreScratch, indices: block.selected + token * k,
+          gates: block.gates + token * k)
+        maxima[token] =
+          fastSelection ? block.gates[token * k] : Self.rowMaximum(row, block.experts)
+        if order == .topKThenSoftmax {
+          Self.softmaxOverSelected(row, block.selected + token * k, block.gates + token * k, k)
+        }
+      }
+    } else {
+      for token in 0..<block.tokens {
+        maxima[token] = Self.rowMaximum(block.logits + token * block.stride, block.experts)
+      }
     }
     kernels.softmax(
       block.logits, block.stride, block.tokens, block.experts, maxima, block.probabilitySums,
@@ -25,16 +58,46 @@ struct SoftmaxTopK: Router {
       let row = block.logits + token * block.stride
       let selected = block.selected + token * k
       let gates = block.gates + token * k
+      if order == .topKThenSoftmax {
+        if scalingFactor != 1 { for slot in 0..<k { gates[slot] *= scalingFactor } }
+        continue
+      }
+      if fastSelection {
+        for slot in 0..<k { gates[slot] = row[Int(selected[slot])] }
+      } else {
+        ScoreSelection.select(
+          row, experts: block.experts, k: k, bias: block.selectionBias, limit: limit,
+          scratch: block.scoreScratch, indices: selected, gates: gates)
+      }
       var selectedMass: Float = 0
-      for slot in 0..<k {
-        let probability = row[Int(selected[slot])]
-        gates[slot] = probability
-        selectedMass += probability
-      }
-      if normalizeTopK {
-        let inverseMass = 1 / selectedMass
-        for slot in 0..<k { gates[slot] *= inverseMass }
-      }
+      for slot in 0..<k { selectedMass += gates[slot] }
+      let scale = (normalizeTopK ? 1 / selectedMass : 1) * scalingFactor
+      if scale != 1 { for slot in 0..<k { gates[slot] *= scale } }
     }
+  }
+
+  /// The largest of the first `count` values.
+  @inline(__always)
+  static func rowMaximum(_ row: UnsafePointer<Float>, _ count: Int) -> Float {
+    var maximum = -Float.infinity
+    for index in 0..<count { maximum = max(maximum, row[index]) }
+    return maximum
+  }
+
+  /// Replaces `gates` by the softmax over the selected logits of `row`.
+  @inline(__always)
+  static func softmaxOverSelected(
+    _ row: UnsafePointer<Float>, _ selected: UnsafePointer<Int32>,
+    _ gates: UnsafeMutablePointer<Float>, _ k: Int
+  ) {
+    var maximum = -Float.infinity
+    for slot in 0..<k { maximum = max(maximum, row[Int(selected[slot])]) }
+    var total: Float = 0
+    for slot in 0..<k {
+      let weight = Float(Foundation.exp(Double(row[Int(selected[slot])] - maximum)))
+      gates[slot] = weight
+      total += weight
+    }
+    for slot in 0..<k { gates[slot] /= total }
   }
 }

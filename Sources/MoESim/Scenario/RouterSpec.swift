@@ -1,7 +1,8 @@
 /// How each MoE layer turns router logits into expert assignments.
 public struct RouterSpec: Sendable, Equatable, Encodable {
   public var kind: RouterKind
-  /// Renormalise the selected top-k gates to sum to 1 (Mixtral, Qwen-MoE).
+  /// Renormalise the selected top-k gates to sum to 1 (Mixtral, Qwen-MoE; DeepSeek-V3's
+  /// `norm_topk_prob` for `sigmoid_topk`).
   public var normalizeTopK: Bool
   /// Expert capacity as a multiple of the balanced load `tokens × k / E`; nil means dropless.
   public var capacityFactor: Double?
@@ -12,6 +13,28 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
   /// Standard deviation of the per-expert bias added to the logits, modelling learned
   /// popularity skew (0 = none).
   public var biasSpread: Double
+  /// For softmax-scored top-k kinds: softmax over all experts then top-k, or top-k of the logits
+  /// then softmax over the selected ones (Megatron-Core `moe_router_pre_softmax`).
+  public var scoreOrder: ScoreOrder
+  /// Gates are multiplied by this after normalisation (DeepSeek-V3 `routed_scaling_factor`).
+  public var routedScalingFactor: Double
+  /// Expert groups for group-limited routing (DeepSeek-V3 `n_group`); 1 = not limited.
+  public var groups: Int
+  /// Groups a token may pick experts from (DeepSeek-V3 `topk_group`).
+  public var topKGroups: Int
+  /// Standard deviation of the Gaussian noise added to the logits by `noisy_topk`.
+  public var noiseStd: Double
+  /// Whether the capacity holds per batch (the step) or per sequence.
+  public var capacityScope: CapacityScope
+  /// Report padded slots: every expert's buffer padded to its capacity (Megatron-Core
+  /// `moe_pad_expert_input_to_capacity`).
+  public var padToCapacity: Bool
+  /// Aux-loss-free balancing update speed γ (DeepSeek-V3 §2.1.2); 0 = off.
+  public var biasUpdateRate: Double
+  /// First-order aux-loss bias correction coefficient α; 0 = off.
+  public var auxBiasCoefficient: Double
+  /// Report the sequence-level auxiliary loss (DeepSeek-V3 eq. 17–20) each step.
+  public var sequenceAuxLoss: Bool
 
   enum CodingKeys: String, CodingKey {
     case kind
@@ -20,13 +43,49 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
     case dropPolicy = "drop_policy"
     case temperature
     case biasSpread = "bias_spread"
+    case scoreOrder = "score_order"
+    case routedScalingFactor = "routed_scaling_factor"
+    case groups = "n_group"
+    case topKGroups = "topk_group"
+    case noiseStd = "noise_std"
+    case capacityScope = "capacity_scope"
+    case padToCapacity = "pad_to_capacity"
+    case biasUpdateRate = "bias_update_rate"
+    case auxBiasCoefficient = "aux_bias_coeff"
+    case sequenceAuxLoss = "sequence_aux_loss"
   }
 }
 
-/// The router family. More kinds arrive with the router-family work.
+/// The router family.
 public enum RouterKind: String, Sendable, CaseIterable, Encodable {
   /// Softmax over all experts, then the k highest probabilities (Mixtral, Qwen-MoE, OLMoE).
   case softmaxTopK = "softmax_topk"
+  /// Sigmoid affinities, top-k, gates normalised and scaled (DeepSeek-V3).
+  case sigmoidTopK = "sigmoid_topk"
+  /// Top-1 softmax with capacity (Switch Transformer).
+  case switchTop1 = "switch"
+  /// Top-2 with the second expert kept with probability ∝ its gate (GShard).
+  case gshardTop2 = "gshard_top2"
+  /// Each expert picks its top-C tokens of the step (Zhou et al. 2022).
+  case expertChoice = "expert_choice"
+  /// A fixed hash of the token id picks the experts (Roller et al. 2021).
+  case hash
+  /// Gaussian noise on the logits before top-k (Shazeer et al. 2017).
+  case noisyTopK = "noisy_topk"
+}
+
+/// Whether the softmax comes before or after the top-k selection.
+public enum ScoreOrder: String, Sendable, CaseIterable, Encodable {
+  case softmaxThenTopK = "softmax_then_topk"
+  case topKThenSoftmax = "topk_then_softmax"
+}
+
+/// The token set one capacity applies to.
+public enum CapacityScope: String, Sendable, CaseIterable, Encodable {
+  /// `ceil(T · k / E · cf)` over the whole step (Megatron-Core `get_capacity` on the batch).
+  case batch
+  /// `ceil(L · k / E · cf)` for each sequence of L tokens, applied sequence by sequence.
+  case sequence
 }
 
 /// Which assignments are dropped when an expert receives more than its capacity.

@@ -37,17 +37,12 @@ public struct Simulation: Sendable {
       totals.countTokensWithoutRouting(scenario.workload.tokensPerStep * scenario.workload.steps)
       return totals
     }
-    switch scenario.router.kind {
-    case .softmaxTopK:
-      let router = SoftmaxTopK(topK: moe.topK, normalizeTopK: scenario.router.normalizeTopK)
-      try run(
-        router: router, moe: moe, threads: threads, kernels: kernels, totals: &totals,
-        onStep: onStep)
-    }
+    try runDispatchingRouter(
+      moe: moe, threads: threads, kernels: kernels, totals: &totals, onStep: onStep)
     return totals
   }
 
-  private func run<R: Router>(
+  func run<R: Router>(
     router: R, moe: MoESpec, threads: Int, kernels: KernelSet, totals: inout RunTotals,
     onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
   ) throws {
@@ -57,38 +52,48 @@ public struct Simulation: Sendable {
     let routerWeights = RouterWeights(
       seed: scenario.seed, layers: layers.count, dim: workload.routerDim, experts: moe.experts,
       biasSpread: scenario.router.biasSpread, temperature: scenario.router.temperature)
-    let tokens = workload.tokensPerStep, k = moe.topK, experts = moe.experts
+    let tokens = workload.tokensPerStep, k = router.slotsPerToken, experts = moe.experts
     let dim = workload.routerDim, rowStride = routerWeights.paddedExperts
     let blockTokens = Self.blockTokens
     let blocks = (tokens + blockTokens - 1) / blockTokens
-    let groupLayers = max(1, min(layers.count, Self.selectionBudgetBytes / max(1, tokens * k * 8)))
+    let plan = layerStepPlan(moe: moe, slots: k)
+    let scoreBytes = plan.needsScores ? tokens * experts * 4 : 0
+    let groupLayers = max(
+      1, min(layers.count, Self.selectionBudgetBytes / max(1, tokens * k * 8 + scoreBytes)))
     let workers = max(1, threads)
-    let capacity = Capacity.perExpert(
-      tokens: tokens, topK: k, experts: experts, factor: scenario.router.capacityFactor)
-    let policy = scenario.router.dropPolicy
+    let chosenPerExpert = plan.expertChoiceCapacity ?? 0
+    let usesSelectionBias = scenario.router.biasUpdateRate > 0
 
     let weights = SharedPointer.copy(routerWeights.weights)
     let bias = SharedPointer.copy(routerWeights.bias)
+    let initialBias = SharedPointer.copy(routerWeights.bias)
+    let selectionBias = SharedPointer<Float>.allocate(layers.count * rowStride, 0)
+    let logitCorrection = SharedPointer<Float>.allocate(layers.count * rowStride, 0)
     let hidden = SharedPointer<Float>.allocate(tokens * dim, 0)
     let tokenIds = SharedPointer<Int32>.allocate(tokens, 0)
     let sequenceDomains = SharedPointer<Int32>.allocate(source.sequencesPerStep, 0)
     let selected = SharedPointer<Int32>.allocate(groupLayers * tokens * k, 0)
     let gates = SharedPointer<Float>.allocate(groupLayers * tokens * k, 0)
+    let scores = SharedPointer<Float>.allocate(plan.needsScores ? groupLayers * tokens * experts : 0, 0)
+    let picked = SharedPointer<Int32>.allocate(groupLayers * experts * chosenPerExpert, 0)
+    let pickedGates = SharedPointer<Float>.allocate(groupLayers * experts * chosenPerExpert, 0)
     let logits = SharedPointer<Float>.allocate(workers * blockTokens * rowStride, 0)
     let blockProbabilities = SharedPointer<Float>.allocate(workers * rowStride, 0)
     let rowScratch = SharedPointer<Float>.allocate(workers * blockTokens, 0)
+    let scoreScratch = SharedPointer<Float>.allocate(workers * 2 * rowStride, 0)
     let probabilityFixed = SharedPointer<Int64>.allocate(workers * groupLayers * experts, 0)
     let blockSums = SharedPointer<RouterBlockSums>.allocate(blocks * groupLayers, .init())
     let routed = SharedPointer<Int32>.allocate(groupLayers * experts, 0)
     let kept = SharedPointer<Int32>.allocate(groupLayers * experts, 0)
-    let scratch = SharedPointer<Capacity.Scratch>.allocate(
-      workers, Capacity.Scratch(assignments: tokens * k, experts: experts))
+    let scratch = SharedPointer<LayerStepScratch>.allocate(workers, LayerStepScratch(plan: plan))
     let layerMetrics = SharedPointer<LayerStepMetrics?>.allocate(groupLayers, nil)
     defer {
       weights.deallocate(); bias.deallocate(); hidden.deallocate(); tokenIds.deallocate()
+      initialBias.deallocate(); selectionBias.deallocate(); logitCorrection.deallocate()
       sequenceDomains.deallocate(); selected.deallocate(); gates.deallocate()
+      scores.deallocate(); picked.deallocate(); pickedGates.deallocate()
       logits.deallocate(); blockProbabilities.deallocate(); rowScratch.deallocate()
-      probabilityFixed.deallocate()
+      scoreScratch.deallocate(); probabilityFixed.deallocate()
       blockSums.deallocate(); routed.deallocate(); kept.deallocate(); scratch.deallocate()
       layerMetrics.deallocate()
     }
@@ -127,16 +132,28 @@ public struct Simulation: Sendable {
             let routerBlock = RouterBlock(
               logits: blockLogits, stride: rowStride, tokens: count, experts: experts,
               selected: selected + offset, gates: gates + offset,
-              probabilitySums: probabilities, rowScratch: rowScratch + worker * blockTokens)
+              probabilitySums: probabilities, rowScratch: rowScratch + worker * blockTokens,
+              scoreScratch: scoreScratch + worker * 2 * rowStride, tokenIds: tokenIds + first,
+              selectionBias: usesSelectionBias
+                ? UnsafePointer(selectionBias + layer * rowStride) : nil,
+              randomKey: RouterRandomKey(
+                seed: scenario.seed, step: step, layer: layer, block: block))
             router.route(routerBlock, kernels: kernels, sums: &sums)
             blockSums[block * groupLayers + member] = sums
+            if plan.needsScores {
+              let destination = scores + (member * tokens + first) * experts
+              for token in 0..<count {
+                (destination + token * experts).update(
+                  from: blockLogits + token * rowStride, count: experts)
+              }
+            }
             let fixed = probabilityFixed + (worker * groupLayers + member) * experts
             for expert in 0..<experts {
               fixed[expert] += Int64((Double(probabilities[expert]) * Self.probabilityScale).rounded())
             }
           }
         }
-        // Capacity, drops and figures of each layer of the group.
+        // Capacity, drops, figures and bias updates of each layer of the group.
         ParallelWork.run(count: groupCount, threads: workers) { worker, member in
           var fixedSums = [Int64](repeating: 0, count: experts)
           for source in 0..<workers {
@@ -150,26 +167,20 @@ public struct Simulation: Sendable {
             sums.squaredLogSumExp += blockSum.squaredLogSumExp
             sums.entropy += blockSum.entropy
           }
-          let offset = member * tokens * k
-          let outcome = Capacity.apply(
-            selected: selected + offset, gates: gates + offset, tokens: tokens, topK: k,
-            experts: experts, capacity: capacity, policy: policy,
-            scratch: &scratch.base[worker], routed: routed + member * experts,
-            kept: kept + member * experts)
-          let routedCounts = UnsafeBufferPointer(start: routed + member * experts, count: experts)
-          let keptTotal = UnsafeBufferPointer(start: kept + member * experts, count: experts)
-            .reduce(0) { $0 + Int($1) }
-          layerMetrics[member] = LayerStepMetrics(
-            step: step, layer: layers[groupStart + member], tokens: tokens, capacity: capacity,
-            assignmentsKept: keptTotal, assignmentsDropped: tokens * k - keptTotal,
-            load: LoadStatistics(routedCounts),
-            entropy: sums.entropy / Double(tokens),
-            auxLoss: BalancingLoss.switchAuxiliary(
-              routed: routedCounts, probabilitySums: probabilitySums, tokens: tokens, topK: k),
-            zLoss: BalancingLoss.zLoss(squaredLogSumExpSum: sums.squaredLogSumExp, tokens: tokens),
-            droppedGateFraction: outcome.totalGateMass > 0
-              ? outcome.droppedGateMass / outcome.totalGateMass : 0,
-            tokensWithoutExpert: outcome.tokensWithoutExpert)
+          let layer = groupStart + member
+          let buffers = LayerStepBuffers(
+            selected: selected + member * tokens * k, gates: gates + member * tokens * k,
+            scores: plan.needsScores ? UnsafePointer(scores + member * tokens * experts) : nil,
+            routed: routed + member * experts, kept: kept + member * experts,
+            selectionBias: selectionBias + layer * rowStride,
+            logitCorrection: logitCorrection + layer * rowStride,
+            logitBias: bias + layer * rowStride,
+            initialLogitBias: UnsafePointer(initialBias + layer * rowStride),
+            picked: picked + member * experts * chosenPerExpert,
+            pickedGates: pickedGates + member * experts * chosenPerExpert)
+          layerMetrics[member] = LayerStep.finish(
+            plan: plan, buffers: buffers, step: step, layer: layers[layer],
+            probabilitySums: probabilitySums, sums: sums, scratch: &scratch.base[worker])
         }
         for member in 0..<groupCount {
           guard let metrics = layerMetrics[member] else { continue }

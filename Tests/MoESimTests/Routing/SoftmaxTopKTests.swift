@@ -5,39 +5,15 @@ import Testing
 @testable import MoESim
 
 @Suite struct SoftmaxTopKTests {
-  /// Routes one row of logits and returns selections, gates, probability sums and block sums.
-  /// Routes one row of logits (padded to a SIMD row) with every kernel variant this CPU runs,
-  /// checks the variants agree bit for bit, and returns the baseline's outcome.
   func route(_ logits: [Float], k: Int, normalize: Bool)
     -> (selected: [Int32], gates: [Float], probabilities: [Float], sums: RouterBlockSums)
   {
-    var outcomes: [([Int32], [Float], [Float], RouterBlockSums)] = []
-    for kernels in KernelSet.available {
-      let row = UnsafeMutablePointer<Float>.allocate(capacity: 16)
-      let selected = UnsafeMutablePointer<Int32>.allocate(capacity: k)
-      let gates = UnsafeMutablePointer<Float>.allocate(capacity: k)
-      let probabilities = UnsafeMutablePointer<Float>.allocate(capacity: 16)
-      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-      defer { [row, gates, probabilities, scratch].forEach { $0.deallocate() }; selected.deallocate() }
-      row.initialize(repeating: 0, count: 16)
-      row.update(from: logits, count: logits.count)
-      probabilities.initialize(repeating: 0, count: 16)
-      var sums = RouterBlockSums()
-      let block = RouterBlock(
-        logits: row, stride: 16, tokens: 1, experts: logits.count, selected: selected,
-        gates: gates, probabilitySums: probabilities, rowScratch: scratch)
-      SoftmaxTopK(topK: k, normalizeTopK: normalize).route(block, kernels: kernels, sums: &sums)
-      outcomes.append((
-        Array(UnsafeBufferPointer(start: selected, count: k)),
-        Array(UnsafeBufferPointer(start: gates, count: k)),
-        Array(UnsafeBufferPointer(start: probabilities, count: logits.count)), sums
-      ))
-    }
-    for other in outcomes.dropFirst() {
-      #expect(other.0 == outcomes[0].0 && other.1 == outcomes[0].1 && other.2 == outcomes[0].2)
-      #expect(other.3.squaredLogSumExp == outcomes[0].3.squaredLogSumExp)
-    }
-    return outcomes[0]
+    let routed = RouterHarness.route(
+      SoftmaxTopK(topK: k, normalizeTopK: normalize), logits: [logits])
+    var sums = RouterBlockSums()
+    sums.squaredLogSumExp = routed.squaredLogSumExp
+    sums.entropy = routed.entropy
+    return (routed.selected, routed.gates, routed.probabilitySums, sums)
   }
 
   // Logits ln(1..4) give softmax probabilities 0.1, 0.2, 0.3, 0.4.
@@ -87,14 +63,14 @@ import Testing
     // Switch aux loss E·Σ f_i·P_i with f_i = P_i = 1/E.
     let loss = BalancingLoss.switchAuxiliary(
       routed: [Int32](repeating: 16, count: 8), probabilitySums: [Double](repeating: 8, count: 8),
-      tokens: 64, topK: 2)
+      tokens: 64)
     #expect(abs(loss - 1) < 1e-12)
   }
 
   @Test func auxLossByHandWhenSkewed() {
     // E = 2, T = 2, k = 1: both tokens to expert 0 (f = [1, 0]), P = [0.75, 0.25] → 2·0.75.
     let loss = BalancingLoss.switchAuxiliary(
-      routed: [2, 0], probabilitySums: [1.5, 0.5], tokens: 2, topK: 1)
+      routed: [2, 0], probabilitySums: [1.5, 0.5], tokens: 2)
     #expect(abs(loss - 1.5) < 1e-12)
   }
 }

@@ -1,0 +1,89 @@
+extension RouterSpec {
+  /// The keys of a `RouterSpec` object in a scenario file.
+  static let keys = [
+    "kind", "normalize_topk", "capacity_factor", "drop_policy", "temperature", "bias_spread",
+    "score_order", "routed_scaling_factor", "n_group", "topk_group", "noise_std",
+    "capacity_scope", "pad_to_capacity", "bias_update_rate", "aux_bias_coeff",
+    "sequence_aux_loss",
+  ]
+
+  init(reading reader: inout ScenarioReader) throws {
+    kind = try reader.choice("kind", default: .softmaxTopK)
+    normalizeTopK = try reader.bool("normalize_topk", default: true)
+    capacityFactor = try reader.optionalDouble(
+      "capacity_factor", allowed: "> 0, or null for dropless", where: { $0 > 0 })
+    dropPolicy = try reader.choice("drop_policy", default: .probs)
+    temperature = try reader.double("temperature", default: 1, allowed: "> 0", where: { $0 > 0 })
+    biasSpread = try reader.double("bias_spread", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
+    scoreOrder = try reader.choice("score_order", default: .softmaxThenTopK)
+    routedScalingFactor = try reader.double(
+      "routed_scaling_factor", default: 1, allowed: "> 0", where: { $0 > 0 })
+    groups = try reader.int("n_group", default: 1, in: 1...ScenarioLimits.experts)
+    let groups = groups
+    topKGroups = try reader.int(
+      "topk_group", default: groups, in: 1...groups, allowed: "1...\(groups) (router.n_group)")
+    noiseStd = try reader.double("noise_std", default: 1, allowed: "≥ 0", where: { $0 >= 0 })
+    capacityScope = try reader.choice("capacity_scope", default: .batch)
+    padToCapacity = try reader.bool("pad_to_capacity", default: false)
+    biasUpdateRate = try reader.double(
+      "bias_update_rate", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
+    auxBiasCoefficient = try reader.double(
+      "aux_bias_coeff", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
+    sequenceAuxLoss = try reader.bool("sequence_aux_loss", default: false)
+  }
+
+  /// Checks the router against the model and workload it routes for.
+  func validate(model: ModelSpec, workload: WorkloadSpec, file: String) throws {
+    guard let moe = model.moe else { return }
+    func refuse(_ key: String, _ value: String, _ allowed: String) -> ScenarioError {
+      ScenarioError(
+        file: file, path: "router.\(key)", kind: .outOfRange(value: value, allowed: allowed))
+    }
+    let kindValue = "\"\(kind.rawValue)\""
+    if kind == .switchTop1 && moe.topK != 1 {
+      throw refuse("kind", kindValue, "with model.moe.top_k = 1 only (got \(moe.topK))")
+    }
+    if kind == .gshardTop2 && moe.topK != 2 {
+      throw refuse("kind", kindValue, "with model.moe.top_k = 2 only (got \(moe.topK))")
+    }
+    if groups > 1 {
+      guard kind.selectsPerToken else {
+        throw refuse("n_group", String(groups), "1 for router.kind = \(kindValue)")
+      }
+      guard moe.experts % groups == 0 else {
+        throw refuse(
+          "n_group", String(groups), "a divisor of model.moe.experts = \(moe.experts)")
+      }
+      let reachable = topKGroups * (moe.experts / groups)
+      guard moe.topK <= reachable else {
+        throw refuse(
+          "topk_group", String(topKGroups),
+          "a value whose groups hold at least model.moe.top_k = \(moe.topK) experts")
+      }
+    }
+    if biasUpdateRate > 0 && !kind.selectsPerToken {
+      throw refuse(
+        "bias_update_rate", String(biasUpdateRate), "0 for router.kind = \(kindValue)")
+    }
+    if auxBiasCoefficient > 0 && !kind.softmaxScored {
+      throw refuse(
+        "aux_bias_coeff", String(auxBiasCoefficient),
+        "0 for router.kind = \(kindValue) (the correction is the softmax aux-loss gradient)")
+    }
+    if kind == .expertChoice && capacityScope == .sequence {
+      throw refuse(
+        "capacity_scope", "\"sequence\"", "\"batch\" for router.kind = \(kindValue)")
+    }
+  }
+}
+
+extension RouterKind {
+  /// Kinds where each token picks its experts from scores, so a selection bias and group limits
+  /// apply.
+  var selectsPerToken: Bool { self != .expertChoice && self != .hash }
+
+  /// Kinds whose router probabilities are a softmax of the logits.
+  var softmaxScored: Bool {
+    self == .softmaxTopK || self == .switchTop1 || self == .gshardTop2 || self == .noisyTopK
+  }
+}

@@ -1,0 +1,61 @@
+extension WorkloadSpec {
+  /// The keys of a `WorkloadSpec` object in a scenario file.
+  static let keys = [
+    "tokens_per_step", "steps", "sequence_length", "vocab_size", "zipf_exponent", "domains",
+    "router_dim", "noise", "domain_offset_scale",
+  ]
+
+  init(reading reader: inout ScenarioReader) throws {
+    tokensPerStep = try reader.int(
+      "tokens_per_step", default: 4096, in: 1...ScenarioLimits.tokensPerStep)
+    steps = try reader.int("steps", default: 16, in: 1...Int.max)
+    sequenceLength = try reader.int("sequence_length", default: 512, in: 1...Int.max)
+    vocabSize = try reader.int(
+      "vocab_size", default: 32_768, in: 1...ScenarioLimits.workloadVocabulary)
+    zipfExponent = try reader.double(
+      "zipf_exponent", default: 1.1, allowed: "in 0...10", where: { (0...10).contains($0) })
+    routerDim = try reader.int("router_dim", default: 64, in: 1...ScenarioLimits.routerDim)
+    noise = try reader.double("noise", default: 0.5, allowed: "≥ 0", where: { $0 >= 0 })
+    domainOffsetScale = try reader.double(
+      "domain_offset_scale", default: 1, allowed: "≥ 0", where: { $0 >= 0 })
+    let file = reader.file
+    let parsed = try reader.optionalArray("domains") { element, path in
+      try ScenarioReader.read(element, file: file, path: path, keys: DomainSpec.keys) {
+        try DomainSpec(reading: &$0)
+      }
+    }
+    domains = parsed ?? [DomainSpec(name: "general", weight: 1)]
+    let domainsPath = reader.path(of: "domains")
+    guard !domains.isEmpty else {
+      throw ScenarioError(
+        file: file, path: domainsPath,
+        kind: .outOfRange(value: "[]", allowed: "at least one domain"))
+    }
+    guard domains.map(\.weight).reduce(0, +) > 0 else {
+      throw ScenarioError(
+        file: file, path: domainsPath,
+        kind: .outOfRange(
+          value: domains.map { String($0.weight) }.joined(separator: ", "),
+          allowed: "weights whose sum is > 0"))
+    }
+    var seen: Set<String> = []
+    for (index, domain) in domains.enumerated() where !seen.insert(domain.name).inserted {
+      throw ScenarioError(
+        file: file, path: "\(domainsPath)[\(index)].name",
+        kind: .outOfRange(value: "\"\(domain.name)\"", allowed: "a name not used by another domain")
+      )
+    }
+  }
+}
+
+extension DomainSpec {
+  /// The keys of a `DomainSpec` object in a scenario file.
+  static let keys = [
+    "name", "weight",
+  ]
+
+  init(reading reader: inout ScenarioReader) throws {
+    name = try reader.required("name", try reader.optionalString("name"))
+    weight = try reader.double("weight", default: 1, allowed: "≥ 0", where: { $0 >= 0 })
+  }
+}

@@ -1,0 +1,78 @@
+import MoESimKernels
+
+extension Simulation {
+  /// Builds the scenario's router and runs the loop specialised for it: one generic
+  /// instantiation per router kind, so no existential sits in the per-token path.
+  func runDispatchingRouter(
+    moe: MoESpec, threads: Int, kernels: KernelSet, totals: inout RunTotals,
+    onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
+  ) throws {
+    let spec = scenario.router
+    let limit = GroupLimit(groups: spec.groups, topKGroups: spec.topKGroups)
+    let scaling = Float(spec.routedScalingFactor)
+    func go(_ router: some Router, _ totals: inout RunTotals) throws {
+      try run(
+        router: router, moe: moe, threads: threads, kernels: kernels, totals: &totals,
+        onStep: onStep)
+    }
+    switch spec.kind {
+    case .softmaxTopK:
+      try go(
+        SoftmaxTopK(
+          topK: moe.topK, normalizeTopK: spec.normalizeTopK, order: spec.scoreOrder,
+          scalingFactor: scaling, limit: limit), &totals)
+    case .sigmoidTopK:
+      try go(
+        SigmoidTopK(
+          topK: moe.topK, normalizeTopK: spec.normalizeTopK, scalingFactor: scaling, limit: limit),
+        &totals)
+    case .switchTop1:
+      try go(SwitchRouter(limit: limit), &totals)
+    case .gshardTop2:
+      try go(GShardTop2(limit: limit), &totals)
+    case .expertChoice:
+      try go(ExpertChoice(), &totals)
+    case .hash:
+      try go(HashRouter(topK: moe.topK, seed: scenario.seed), &totals)
+    case .noisyTopK:
+      try go(NoisyTopK(topK: moe.topK, noiseStd: Float(spec.noiseStd), limit: limit), &totals)
+    }
+  }
+
+  /// The per-layer settings of the scenario for a router with `slots` slots per token.
+  func layerStepPlan(moe: MoESpec, slots: Int) -> LayerStepPlan {
+    let spec = scenario.router
+    let workload = scenario.workload
+    return LayerStepPlan(
+      tokens: workload.tokensPerStep, slots: slots, experts: moe.experts,
+      capacity: CapacityPlan(
+        factor: spec.capacityFactor, scope: spec.capacityScope,
+        sequenceLength: workload.sequenceLength, topK: moe.topK, experts: moe.experts),
+      policy: spec.dropPolicy,
+      expertChoiceCapacity: spec.kind == .expertChoice
+        ? ExpertChoice.capacity(
+          tokens: workload.tokensPerStep, topK: moe.topK, experts: moe.experts,
+          factor: spec.capacityFactor) : nil,
+      padToCapacity: spec.padToCapacity, sequenceAuxLoss: spec.sequenceAuxLoss,
+      sequenceLength: workload.sequenceLength, biasUpdateRate: Float(spec.biasUpdateRate),
+      auxBiasCoefficient: spec.auxBiasCoefficient)
+  }
+}
+
+extension Scenario {
+  /// The capacity per expert each step reports: per batch, per full-length sequence
+  /// (`router.capacity_scope = "sequence"`), or the tokens each expert picks (expert choice);
+  /// nil when dropless or dense.
+  public var capacityPerExpert: Int? {
+    guard let moe = model.moe else { return nil }
+    let tokens = workload.tokensPerStep
+    if router.kind == .expertChoice {
+      return ExpertChoice.capacity(
+        tokens: tokens, topK: moe.topK, experts: moe.experts, factor: router.capacityFactor)
+    }
+    return CapacityPlan(
+      factor: router.capacityFactor, scope: router.capacityScope,
+      sequenceLength: workload.sequenceLength, topK: moe.topK, experts: moe.experts
+    ).reported(tokens: tokens)
+  }
+}
