@@ -2,7 +2,7 @@ extension WorkloadSpec {
   /// The keys of a `WorkloadSpec` object in a scenario file.
   static let keys = [
     "tokens_per_step", "steps", "sequence_length", "vocab_size", "zipf_exponent", "domains",
-    "router_dim", "noise", "domain_offset_scale",
+    "router_dim", "noise", "domain_offset_scale", "domain_schedule",
   ]
 
   init(reading reader: inout ScenarioReader) throws {
@@ -45,6 +45,45 @@ extension WorkloadSpec {
         kind: .outOfRange(value: "\"\(domain.name)\"", allowed: "a name not used by another domain")
       )
     }
+    domainSchedule = try Self.readSchedule(&reader, domains: domains)
+  }
+
+  /// `domain_schedule: [{step, weights: {name: weight}}]`, steps strictly increasing from ≥ 0,
+  /// names among `domains`, weights ≥ 0 with a positive sum at every point.
+  static func readSchedule(_ reader: inout ScenarioReader, domains: [DomainSpec]) throws
+    -> [DomainSchedulePoint]
+  {
+    let file = reader.file
+    let names = domains.map(\.name)
+    let points: [DomainSchedulePoint] =
+      try reader.optionalArray("domain_schedule") { element, path in
+        try ScenarioReader.read(element, file: file, path: path, keys: ["step", "weights"]) {
+          (point: inout ScenarioReader) throws -> DomainSchedulePoint in
+          let step = try point.int("step", in: 0...Int.max)
+          let weights = try point.object("weights", keys: names) {
+            (weightsReader: inout ScenarioReader) throws -> [String: Double] in
+            var weights: [String: Double] = [:]
+            for name in names {
+              weights[name] = try weightsReader.optionalDouble(
+                name, allowed: "≥ 0", where: { $0 >= 0 })
+            }
+            return weights
+          }
+          guard weights.values.reduce(0, +) > 0 else {
+            throw point.error(
+              "weights", .outOfRange(value: "{}", allowed: "weights whose sum is > 0"))
+          }
+          return DomainSchedulePoint(step: step, weights: weights)
+        }
+      } ?? []
+    for index in points.indices.dropFirst() where points[index].step <= points[index - 1].step {
+      throw reader.error(
+        "domain_schedule",
+        .outOfRange(
+          value: "step \(points[index].step) after step \(points[index - 1].step)",
+          allowed: "points in strictly increasing step order"))
+    }
+    return points
   }
 }
 

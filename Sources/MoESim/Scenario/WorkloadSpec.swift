@@ -19,6 +19,31 @@ public struct WorkloadSpec: Sendable, Equatable, Encodable {
   public var noise: Double
   /// Scale of each domain's offset of the hidden state.
   public var domainOffsetScale: Double
+  /// Drift: the domain mixture at given steps, interpolated linearly between them (and held
+  /// before the first and after the last); empty means `domains`' weights throughout.
+  public var domainSchedule: [DomainSchedulePoint] = []
+}
+
+/// The domain weights from one step of a drift schedule on.
+public struct DomainSchedulePoint: Sendable, Equatable, Encodable {
+  public var step: Int
+  /// Weight per domain name; domains not named weigh 0.
+  public var weights: [String: Double]
+
+  /// The mixture at `step` of `schedule` (sorted by step), as weights in `domains` order.
+  public static func weights(at step: Int, schedule: [DomainSchedulePoint], domains: [DomainSpec])
+    -> [Double]
+  {
+    let weightsOf = { (point: DomainSchedulePoint) in domains.map { point.weights[$0.name] ?? 0 } }
+    guard let first = schedule.first, let last = schedule.last else { return domains.map(\.weight) }
+    if step <= first.step { return weightsOf(first) }
+    if step >= last.step { return weightsOf(last) }
+    let next = schedule.firstIndex { $0.step > step } ?? schedule.count - 1
+    let before = schedule[next - 1]
+    let after = schedule[next]
+    let t = Double(step - before.step) / Double(after.step - before.step)
+    return zip(weightsOf(before), weightsOf(after)).map { $0 + t * ($1 - $0) }
+  }
 }
 
 /// One domain of the mixture: its own vocabulary ranking and hidden-state offset.

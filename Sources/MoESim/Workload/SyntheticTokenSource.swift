@@ -53,7 +53,10 @@ public struct SyntheticTokenSource: Sendable {
 
     let total = spec.domains.map(\.weight).reduce(0, +)
     var running = 0.0
-    domainCumulative = spec.domains.map { running += $0.weight / total; return running }
+    domainCumulative = spec.domains.map {
+      running += $0.weight / total
+      return running
+    }
   }
 
   /// Number of sequences in one step (the last may be shorter than `sequence_length`).
@@ -61,14 +64,27 @@ public struct SyntheticTokenSource: Sendable {
     (spec.tokensPerStep + spec.sequenceLength - 1) / spec.sequenceLength
   }
 
+  /// Cumulative domain weights at `step` of the drift schedule, normalised to 1.
+  func scheduledCumulative(_ step: Int) -> [Double] {
+    let weights = DomainSchedulePoint.weights(
+      at: step, schedule: spec.domainSchedule, domains: spec.domains)
+    let total = weights.reduce(0, +)
+    var running = 0.0
+    return weights.map {
+      running += $0 / total
+      return running
+    }
+  }
+
   /// Draws the domain of every sequence of `step` into `domains` (`sequencesPerStep` entries).
   public func drawSequenceDomains(step: Int, into domains: UnsafeMutableBufferPointer<Int32>) {
     var generator = RandomStream.make(seed: seed, .sequenceDomains, step)
-    let last = domainCumulative.count - 1
+    let cumulative = spec.domainSchedule.isEmpty ? domainCumulative : scheduledCumulative(step)
+    let last = cumulative.count - 1
     for sequence in 0..<sequencesPerStep {
       let uniform = generator.nextUnitDouble()
       var domain = 0
-      while domain < last && domainCumulative[domain] <= uniform { domain += 1 }
+      while domain < last && cumulative[domain] <= uniform { domain += 1 }
       domains[sequence] = Int32(domain)
     }
   }
