@@ -23,6 +23,8 @@ enum ExitStatus: Int32 {
     case let error as ScenarioError:
       if error.isUsageError { return .usage }
       return error.isMissingInput ? .noInput : .dataError
+    case let error as TraceError:
+      return error.isMissingInput ? .noInput : .dataError
     case let error as OutputError:
       return error.kind == .cannotCreate ? .cannotCreate : .ioError
     case is UsageError:

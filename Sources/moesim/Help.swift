@@ -15,6 +15,8 @@ enum Help {
       run [SCENARIO]        Simulate and write CSV results (default: the built-in quickstart)
       validate SCENARIO...  Check scenario files; print nothing but errors
       params [SCENARIO]     Print total and active parameters by component (no simulation)
+      export-trace [SCENARIO] --out FILE
+                            Write a run's routing decisions as a replayable trace CSV
       help [COMMAND]        Show help for a command
 
     OPTIONS:
@@ -78,6 +80,7 @@ enum Help {
         --csv                 Print CSV (the columns of params.csv) instead of a table
       \(scenarioOptions)
       """,
+    "export-trace": ExportTraceCommand.help,
     "help": """
       USAGE: moesim help [COMMAND]
 

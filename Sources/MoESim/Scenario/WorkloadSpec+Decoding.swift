@@ -1,8 +1,10 @@
+import Foundation
+
 extension WorkloadSpec {
   /// The keys of a `WorkloadSpec` object in a scenario file.
   static let keys = [
     "tokens_per_step", "steps", "sequence_length", "vocab_size", "zipf_exponent", "domains",
-    "router_dim", "noise", "domain_offset_scale", "domain_schedule",
+    "router_dim", "noise", "domain_offset_scale", "domain_schedule", "kind", "trace",
   ]
 
   init(reading reader: inout ScenarioReader) throws {
@@ -46,6 +48,20 @@ extension WorkloadSpec {
       )
     }
     domainSchedule = try Self.readSchedule(&reader, domains: domains)
+    kind = try reader.choice("kind", default: .synthetic)
+    if let path = try reader.optionalString("trace") {
+      trace = Self.resolve(path, against: reader.file)
+    }
+    if kind == .trace && trace == nil {
+      throw reader.error("trace", .missingKey(reason: "workload.kind is \"trace\""))
+    }
+  }
+
+  /// A relative trace path is read from the scenario file's folder (the working directory for
+  /// the built-in scenario and `--set`).
+  static func resolve(_ path: String, against file: String) -> String {
+    guard !path.hasPrefix("/"), FileManager.default.fileExists(atPath: file) else { return path }
+    return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).path
   }
 
   /// `domain_schedule: [{step, weights: {name: weight}}]`, steps strictly increasing from ≥ 0,

@@ -22,6 +22,18 @@ public struct WorkloadSpec: Sendable, Equatable, Encodable {
   /// Drift: the domain mixture at given steps, interpolated linearly between them (and held
   /// before the first and after the last); empty means `domains`' weights throughout.
   public var domainSchedule: [DomainSchedulePoint] = []
+  /// Where the routing comes from: the synthetic router, or a recorded trace.
+  public var kind: WorkloadKind = .synthetic
+  /// The recorded routing CSV when `kind` is `trace`, resolved against the scenario's folder.
+  public var trace: String? = nil
+}
+
+/// The source of each step's routing.
+public enum WorkloadKind: String, Sendable, CaseIterable, Encodable {
+  /// Synthetic tokens routed by `router.kind`.
+  case synthetic
+  /// Recorded decisions or logits (`RoutingTrace`).
+  case trace
 }
 
 /// The domain weights from one step of a drift schedule on.

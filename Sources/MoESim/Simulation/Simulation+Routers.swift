@@ -5,15 +5,29 @@ extension Simulation {
   /// instantiation per router kind, so no existential sits in the per-token path.
   func runDispatchingRouter(
     moe: MoESpec, threads: Int, kernels: KernelSet, totals: inout RunTotals,
+    onRouting: ((RoutedLayerStep) throws -> Void)? = nil,
     onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
   ) throws {
     let spec = scenario.router
     let limit = GroupLimit(groups: spec.groups, topKGroups: spec.topKGroups)
     let scaling = Float(spec.routedScalingFactor)
-    func go(_ router: some Router, _ totals: inout RunTotals) throws {
+    let trace = try loadTrace(moe: moe)
+    if let trace, trace.content == .decisions {
       try run(
-        router: router, moe: moe, threads: threads, kernels: kernels, totals: &totals,
-        onStep: onStep)
+        router: RecordedRouter(trace: trace), moe: moe, threads: threads, kernels: kernels,
+        totals: &totals, onRouting: onRouting, onStep: onStep)
+      return
+    }
+    func go(_ router: some Router, _ totals: inout RunTotals) throws {
+      if let trace {
+        try run(
+          router: ReplayedLogits(inner: router, trace: trace), moe: moe, threads: threads,
+          kernels: kernels, totals: &totals, onRouting: onRouting, onStep: onStep)
+      } else {
+        try run(
+          router: router, moe: moe, threads: threads, kernels: kernels, totals: &totals,
+          onRouting: onRouting, onStep: onStep)
+      }
     }
     switch spec.kind {
     case .softmaxTopK:
@@ -39,6 +53,15 @@ extension Simulation {
     }
   }
 
+  /// The recorded routing of a `trace` workload, read and checked row by row; nil otherwise.
+  func loadTrace(moe: MoESpec) throws -> RoutingTrace? {
+    let workload = scenario.workload
+    guard workload.kind == .trace, let path = workload.trace else { return nil }
+    return try RoutingTrace.load(
+      path: path, steps: workload.steps, moeLayers: scenario.model.moeLayerIndices,
+      tokens: workload.tokensPerStep, experts: moe.experts, topK: moe.topK)
+  }
+
   /// The per-layer settings of the scenario for a router with `slots` slots per token.
   func layerStepPlan(moe: MoESpec, slots: Int) -> LayerStepPlan {
     let spec = scenario.router
@@ -49,7 +72,7 @@ extension Simulation {
         factor: spec.capacityFactor, scope: spec.capacityScope,
         sequenceLength: workload.sequenceLength, topK: moe.topK, experts: moe.experts),
       policy: spec.dropPolicy,
-      expertChoiceCapacity: spec.kind == .expertChoice
+      expertChoiceCapacity: spec.kind == .expertChoice && slots == 0
         ? ExpertChoice.capacity(
           tokens: workload.tokensPerStep, topK: moe.topK, experts: moe.experts,
           factor: spec.capacityFactor) : nil,

@@ -29,6 +29,7 @@ public struct Simulation: Sendable {
   ///   - kernels: the compiled kernel variant; results do not depend on it either.
   public func run(
     threads: Int, kernels: KernelSet = .selected,
+    onRouting: ((RoutedLayerStep) throws -> Void)? = nil,
     onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
   ) throws -> RunTotals {
     let layers = scenario.model.moeLayerIndices
@@ -38,12 +39,14 @@ public struct Simulation: Sendable {
       return totals
     }
     try runDispatchingRouter(
-      moe: moe, threads: threads, kernels: kernels, totals: &totals, onStep: onStep)
+      moe: moe, threads: threads, kernels: kernels, totals: &totals, onRouting: onRouting,
+      onStep: onStep)
     return totals
   }
 
   func run<R: Router>(
     router: R, moe: MoESpec, threads: Int, kernels: KernelSet, totals: inout RunTotals,
+    onRouting: ((RoutedLayerStep) throws -> Void)? = nil,
     onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
   ) throws {
     let workload = scenario.workload
@@ -188,6 +191,13 @@ public struct Simulation: Sendable {
             metrics, ordinal: groupStart + member, routed: routed + member * experts,
             kept: kept + member * experts)
           stepMetrics.append(metrics)
+          try onRouting?(
+            RoutedLayerStep(
+              step: step, layer: layers[groupStart + member], tokens: tokens, slots: k,
+              experts: experts, selected: selected + member * tokens * k,
+              gates: gates + member * tokens * k, chosenPerExpert: chosenPerExpert,
+              picked: picked + member * experts * chosenPerExpert,
+              pickedGates: pickedGates + member * experts * chosenPerExpert))
         }
       }
       try onStep(step, stepMetrics)

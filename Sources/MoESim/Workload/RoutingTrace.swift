@@ -1,0 +1,202 @@
+import Foundation
+
+/// A bad recorded-routing file: one line naming the file, the line and what is wrong.
+public struct TraceError: Error, Equatable, CustomStringConvertible, Sendable {
+  public var file: String
+  /// 1-based line, or nil for whole-file problems.
+  public var line: Int?
+  public var message: String
+  /// The file does not exist or cannot be read.
+  public var isMissingInput = false
+
+  public var description: String {
+    "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
+  }
+}
+
+/// Recorded routing, replayed instead of the synthetic router (`workload.kind = "trace"`).
+///
+/// Two CSV layouts, told apart by the header:
+/// - decisions `step,layer,token,expert[,gate]`: one row per (token, expert) assignment, in slot
+///   order; a token may have 0 … E rows (fewer than k leave empty slots); a missing gate is
+///   `1/k`;
+/// - logits `step,layer,token,logit_0,…,logit_{E−1}`: one row per token, exactly once for every
+///   (step, MoE layer, token); the scenario's router kind then routes them.
+/// `step` is 0 … steps−1, `layer` the transformer-block index of an MoE layer (as in
+/// `steps.csv`), `token` 0 … tokens_per_step−1. Every row is checked; the first bad one is
+/// reported with its line.
+public struct RoutingTrace: Sendable {
+  public enum Content: Sendable { case decisions, logits }
+
+  public let content: Content
+  public let steps: Int
+  public let layers: Int
+  public let tokens: Int
+  public let experts: Int
+  /// Slots per token of `selected` and `gates` (the most experts any token has, at least 1).
+  public let slots: Int
+  /// `steps × layers × tokens × slots`, -1 for empty slots (decisions only).
+  let selected: [Int32]
+  let gates: [Float]
+  /// `steps × layers × tokens × experts` (logits only).
+  let logits: [Float]
+
+  /// Reads and validates the trace at `path` for a model whose MoE layers are `moeLayers`.
+  public static func load(
+    path: String, steps: Int, moeLayers: [Int], tokens: Int, experts: Int, topK: Int
+  ) throws -> RoutingTrace {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw TraceError(
+        file: path, line: nil,
+        message: "cannot read trace: \((error as NSError).localizedDescription)",
+        isMissingInput: true)
+    }
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.hasSuffix("\r") ? $0.dropLast() : $0
+    }
+    while lines.last?.isEmpty == true { lines.removeLast() }
+    guard let header = lines.first?.split(separator: ",").map(String.init) else {
+      throw TraceError(file: path, line: nil, message: "empty trace; expected a header row")
+    }
+    let decisionsHeader = ["step", "layer", "token", "expert"]
+    let logitsHeader = ["step", "layer", "token"] + (0..<experts).map { "logit_\($0)" }
+    let content: Content
+    if header == decisionsHeader || header == decisionsHeader + ["gate"] {
+      content = .decisions
+    } else if header == logitsHeader {
+      content = .logits
+    } else {
+      throw TraceError(
+        file: path, line: 1,
+        message: "header '\(header.joined(separator: ","))' is neither "
+          + "'step,layer,token,expert[,gate]' nor 'step,layer,token,logit_0..logit_\(experts - 1)' "
+          + "(model.moe.experts = \(experts))")
+    }
+    let reader = TraceRowReader(
+      file: path, steps: steps, moeLayers: moeLayers, tokens: tokens, experts: experts)
+    let layers = moeLayers.count
+    if content == .logits {
+      var logits = [Float](repeating: 0, count: steps * layers * tokens * experts)
+      var seen = [Bool](repeating: false, count: steps * layers * tokens)
+      for (offset, line) in lines.enumerated().dropFirst() {
+        let row = try reader.row(line, number: offset + 1, columns: header.count)
+        let slot = (row.step * layers + row.layer) * tokens + row.token
+        guard !seen[slot] else {
+          throw reader.error(
+            offset + 1,
+            "step \(row.step), layer \(moeLayers[row.layer]), token \(row.token) appears twice")
+        }
+        seen[slot] = true
+        for expert in 0..<experts {
+          logits[slot * experts + expert] = try reader.real(
+            row.fields[3 + expert], offset + 1, "logit_\(expert)")
+        }
+      }
+      if let missing = seen.firstIndex(of: false) {
+        let token = missing % tokens
+        let layer = missing / tokens % layers
+        let step = missing / tokens / layers
+        throw TraceError(
+          file: path, line: nil,
+          message: "no logits row for step \(step), layer \(moeLayers[layer]), token \(token) "
+            + "(a logits trace covers every token of every step and MoE layer)")
+      }
+      return RoutingTrace(
+        content: .logits, steps: steps, layers: layers, tokens: tokens, experts: experts,
+        slots: topK, selected: [], gates: [], logits: logits)
+    }
+    // Decisions: first gather rows, then lay them out with as many slots as the fullest token.
+    var rows: [(slot: Int, expert: Int32, gate: Float?)] = []
+    var counts = [Int32](repeating: 0, count: steps * layers * tokens)
+    for (offset, line) in lines.enumerated().dropFirst() {
+      let row = try reader.row(line, number: offset + 1, columns: header.count)
+      let slot = (row.step * layers + row.layer) * tokens + row.token
+      let expert = try reader.integer(row.fields[3], offset + 1, "expert", 0..<experts)
+      let gate = header.count == 5 ? try reader.real(row.fields[4], offset + 1, "gate") : nil
+      if let gate, !(gate >= 0) {
+        throw reader.error(offset + 1, "gate = \(row.fields[4]) is out of range; allowed ≥ 0")
+      }
+      rows.append((slot, Int32(expert), gate))
+      counts[slot] += 1
+    }
+    let slots = max(1, Int(counts.max() ?? 0))
+    var selected = [Int32](repeating: -1, count: steps * layers * tokens * slots)
+    var gates = [Float](repeating: 0, count: selected.count)
+    var filled = [Int32](repeating: 0, count: counts.count)
+    for (index, row) in rows.enumerated() {
+      let base = row.slot * slots
+      let taken = Int(filled[row.slot])
+      if (0..<taken).contains(where: { selected[base + $0] == row.expert }) {
+        throw reader.error(
+          index + 2, "expert \(row.expert) is recorded twice for this step, layer and token")
+      }
+      selected[base + taken] = row.expert
+      gates[base + taken] = row.gate ?? 1 / Float(topK)
+      filled[row.slot] += 1
+    }
+    return RoutingTrace(
+      content: .decisions, steps: steps, layers: layers, tokens: tokens, experts: experts,
+      slots: slots, selected: selected, gates: gates, logits: [])
+  }
+}
+
+/// Parses and range-checks the leading `step,layer,token` of trace rows.
+struct TraceRowReader {
+  let file: String
+  let steps: Int
+  let moeLayers: [Int]
+  let tokens: Int
+  let experts: Int
+
+  struct Row {
+    var step: Int
+    /// Ordinal of the MoE layer.
+    var layer: Int
+    var token: Int
+    var fields: [Substring]
+  }
+
+  func error(_ line: Int, _ message: String) -> TraceError {
+    TraceError(file: file, line: line, message: message)
+  }
+
+  func row(_ text: Substring, number: Int, columns: Int) throws -> Row {
+    let fields = text.split(separator: ",", omittingEmptySubsequences: false)
+    guard fields.count == columns else {
+      throw error(number, "\(fields.count) fields; the header has \(columns)")
+    }
+    let step = try integer(fields[0], number, "step", 0..<steps)
+    let block = try integer(fields[1], number, "layer", 0..<Int.max)
+    guard let layer = moeLayers.firstIndex(of: block) else {
+      throw error(
+        number,
+        "layer = \(block) is not an MoE layer of the model; allowed "
+          + moeLayers.map(String.init).joined(separator: ", "))
+    }
+    let token = try integer(fields[2], number, "token", 0..<tokens)
+    return Row(step: step, layer: layer, token: token, fields: fields)
+  }
+
+  func integer(_ field: Substring, _ line: Int, _ name: String, _ range: Range<Int>) throws -> Int {
+    guard let value = Int(field.trimmingCharacters(in: .whitespaces)) else {
+      throw error(line, "\(name) = '\(field)' is not an integer")
+    }
+    guard range.contains(value) else {
+      let allowed =
+        range.upperBound == Int.max
+        ? "≥ \(range.lowerBound)" : "\(range.lowerBound)...\(range.upperBound - 1)"
+      throw error(line, "\(name) = \(value) is out of range; allowed \(allowed)")
+    }
+    return value
+  }
+
+  func real(_ field: Substring, _ line: Int, _ name: String) throws -> Float {
+    guard let value = Double(field.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+      throw error(line, "\(name) = '\(field)' is not a finite number")
+    }
+    return Float(value)
+  }
+}

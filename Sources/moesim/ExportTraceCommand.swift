@@ -1,0 +1,36 @@
+import Foundation
+import MoESim
+
+/// `moesim export-trace`: run a scenario and write its routing decisions as a replayable trace.
+enum ExportTraceCommand {
+  static let spec = ScenarioArguments.spec.merging(OptionSpec(valued: ["--out", "--threads"]))
+
+  static let help = """
+    USAGE: moesim export-trace [SCENARIO] --out FILE [options]
+
+    Simulates SCENARIO (default: the built-in quickstart) and writes every routing decision,
+    before capacity, to FILE as CSV: step,layer,token,expert,gate (one row per assignment).
+    A scenario with workload.kind = "trace" and workload.trace = FILE replays it: loads,
+    capacity, drops and dropped gate mass come out identical.
+
+    OPTIONS:
+      --out FILE            The trace to write (required)
+    \(Help.scenarioOptions)
+      --threads N           Worker threads (default: all cores); the file does not depend on it
+    """
+
+  static func main(_ arguments: [String]) throws {
+    let parsed = try Arguments(arguments, spec: spec, command: "export-trace")
+    guard parsed.positionals.count <= 1 else {
+      throw UsageError(message: "export-trace takes one scenario file", command: "export-trace")
+    }
+    guard let out = parsed.value("--out") else {
+      throw UsageError(message: "export-trace needs --out FILE", command: "export-trace")
+    }
+    let scenario = try ScenarioArguments.load(path: parsed.positionals.first, arguments: parsed)
+    let threads =
+      try parsed.positiveInt("--threads", command: "export-trace")
+      ?? ProcessInfo.processInfo.activeProcessorCount
+    try RoutingTraceExport.write(scenario, to: out, threads: threads)
+  }
+}
