@@ -3,7 +3,8 @@ import MoESim
 
 /// `moesim export-trace`: run a scenario and write its routing decisions as a replayable trace.
 enum ExportTraceCommand {
-  static let spec = ScenarioArguments.spec.merging(OptionSpec(valued: ["--out", "--threads"]))
+  static let spec = ScenarioArguments.spec.merging(
+    OptionSpec(valued: ["--out", "--threads"], flags: ["--logits"]))
 
   static let help = """
     USAGE: moesim export-trace [SCENARIO] --out FILE [options]
@@ -13,8 +14,13 @@ enum ExportTraceCommand {
     A scenario with workload.kind = "trace" and workload.trace = FILE replays it: loads,
     capacity, drops and dropped gate mass come out identical.
 
+    With --logits, writes the router logits every MoE layer saw instead:
+    step,layer,token,logit_0..logit_{E-1} (one row per token); replayed with the same router
+    settings they reproduce every figure, losses included.
+
     OPTIONS:
       --out FILE            The trace to write (required)
+      --logits              Export router logits instead of decisions
     \(Help.scenarioOptions)
       --threads N           Worker threads (default: all cores); the file does not depend on it
     """
@@ -31,6 +37,10 @@ enum ExportTraceCommand {
     let threads =
       try parsed.positiveInt("--threads", command: "export-trace")
       ?? ProcessInfo.processInfo.activeProcessorCount
-    try RoutingTraceExport.write(scenario, to: out, threads: threads)
+    if parsed.flags.contains("--logits") {
+      try RoutingTraceExport.writeLogits(scenario, to: out, threads: threads)
+    } else {
+      try RoutingTraceExport.write(scenario, to: out, threads: threads)
+    }
   }
 }

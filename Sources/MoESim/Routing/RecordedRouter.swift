@@ -66,3 +66,26 @@ struct ReplayedLogits<Inner: Router>: Router {
     inner.route(block, kernels: kernels, sums: &sums)
   }
 }
+
+/// Copies each block's router logits into `buffer` (`MoE layers × tokens × experts` of one step)
+/// before `inner` routes them, so a run's logits can be exported as a trace.
+struct RecordingLogits<Inner: Router>: Router {
+  let inner: Inner
+  let buffer: SharedPointer<Float>
+  let tokens: Int
+
+  var slotsPerToken: Int { inner.slotsPerToken }
+
+  @inline(__always)
+  func route(_ block: RouterBlock, kernels: KernelSet, sums: inout RouterBlockSums) {
+    let key = block.randomKey
+    let experts = block.experts
+    let first = key.block * Simulation.blockTokens
+    let destination = buffer + (key.layer * tokens + first) * experts
+    for token in 0..<block.tokens {
+      (destination + token * experts).update(
+        from: block.logits + token * block.stride, count: experts)
+    }
+    inner.route(block, kernels: kernels, sums: &sums)
+  }
+}

@@ -6,6 +6,7 @@ extension Simulation {
   func runDispatchingRouter(
     moe: MoESpec, threads: Int, kernels: KernelSet, totals: inout RunTotals,
     onRouting: ((RoutedLayerStep) throws -> Void)? = nil,
+    recordLogits: SharedPointer<Float>? = nil,
     onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
   ) throws {
     let spec = scenario.router
@@ -19,7 +20,13 @@ extension Simulation {
       return
     }
     func go(_ router: some Router, _ totals: inout RunTotals) throws {
-      if let trace {
+      if let recordLogits {
+        try run(
+          router: RecordingLogits(
+            inner: router, buffer: recordLogits, tokens: scenario.workload.tokensPerStep),
+          moe: moe, threads: threads, kernels: kernels, totals: &totals, onRouting: onRouting,
+          onStep: onStep)
+      } else if let trace {
         try run(
           router: ReplayedLogits(inner: router, trace: trace), moe: moe, threads: threads,
           kernels: kernels, totals: &totals, onRouting: onRouting, onStep: onStep)

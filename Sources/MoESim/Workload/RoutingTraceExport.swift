@@ -6,6 +6,47 @@ import Foundation
 public enum RoutingTraceExport {
   public static let columns = ["step", "layer", "token", "expert", "gate"]
 
+  /// Runs `scenario` and writes the router logits every MoE layer saw, before routing:
+  /// `step,layer,token,logit_0..logit_{E−1}`. Replayed with the same router settings, they give
+  /// identical figures, losses included. (Not for a `trace` workload of decisions.)
+  @discardableResult
+  public static func writeLogits(_ scenario: Scenario, to path: String, threads: Int) throws
+    -> RunTotals
+  {
+    let layers = scenario.model.moeLayerIndices
+    guard let moe = scenario.model.moe, !layers.isEmpty else {
+      return try write(scenario, to: path, threads: threads)
+    }
+    let experts = moe.experts
+    let tokens = scenario.workload.tokensPerStep
+    let file = try CSVWriter(
+      path: path, columns: ["step", "layer", "token"] + (0..<experts).map { "logit_\($0)" })
+    let buffer = SharedPointer<Float>.allocate(layers.count * tokens * experts, 0)
+    defer { buffer.deallocate() }
+    do {
+      var totals = RunTotals(layers: layers, experts: experts)
+      try Simulation(scenario: scenario).runDispatchingRouter(
+        moe: moe, threads: threads, kernels: .selected, totals: &totals,
+        onRouting: { routed in
+          guard let ordinal = layers.firstIndex(of: routed.layer) else { return }
+          for token in 0..<tokens {
+            let row = buffer + (ordinal * tokens + token) * experts
+            var fields: [CSVField] = [
+              .integer(routed.step), .integer(routed.layer), .integer(token),
+            ]
+            for expert in 0..<experts { fields.append(.real(Double(row[expert]))) }
+            try file.write(fields)
+          }
+        },
+        recordLogits: buffer, onStep: { _, _ in })
+      try file.commit()
+      return totals
+    } catch {
+      file.discard()
+      throw error
+    }
+  }
+
   /// Runs `scenario` and writes its decisions to `path` (atomically); returns the run's totals.
   @discardableResult
   public static func write(_ scenario: Scenario, to path: String, threads: Int) throws

@@ -53,6 +53,29 @@ import Testing
     #expect(original.count == 2 * 2)
   }
 
+  @Test(arguments: [
+    ["router.kind=softmax_topk", "router.aux_bias_coeff=1", "router.sequence_aux_loss=true"],
+    [
+      "router.kind=sigmoid_topk", "router.n_group=4", "router.topk_group=2",
+      "router.bias_update_rate=0.01",
+    ],
+    ["router.kind=noisy_topk"],
+    ["router.kind=gshard_top2"],
+    ["router.kind=expert_choice"],
+  ])
+  func exportedLogitsReplayToIdenticalFigures(overrides: [String]) throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("logits.csv").path
+    let synthetic = try TestSupport.quickstart(Self.base + overrides)
+    try RoutingTraceExport.writeLogits(synthetic, to: path, threads: 2)
+    let replay = try TestSupport.quickstart(
+      Self.base + overrides + ["workload.kind=trace", "workload.trace=\(path)"])
+    let original = try trace(synthetic)
+    #expect(try trace(replay, threads: 3) == original)
+    #expect(original.count == 2 * 2)
+  }
+
   func write(_ text: String) throws -> (path: String, cleanup: () -> Void) {
     let folder = try TestSupport.temporaryFolder()
     let path = folder.appendingPathComponent("t.csv").path
