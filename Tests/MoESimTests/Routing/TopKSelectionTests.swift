@@ -1,3 +1,4 @@
+import MoESimKernels
 import Testing
 
 @testable import MoESim
@@ -28,6 +29,12 @@ import Testing
     #expect(select([0.5, -1, 4, 2], k: 4).0 == [2, 3, 0, 1])
   }
 
+  /// The reference: a full stable sort, descending, ties to the lower index.
+  func sortedPrefix(_ values: [Float], k: Int) -> [Int32] {
+    values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+      .prefix(k).map(Int32.init)
+  }
+
   @Test func agreesWithAFullSortOnRandomRows() {
     var generator = Xoshiro256StarStar(seed: 11)
     for _ in 0..<200 {
@@ -35,9 +42,48 @@ import Testing
       let k = Int(generator.next() % UInt64(count)) + 1
       // Few distinct values so that ties are common.
       let values = (0..<count).map { _ in Float(generator.next() % 7) }
-      let expected = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
-        .prefix(k).map(Int32.init)
-      #expect(select(values, k: k).0 == Array(expected))
+      #expect(select(values, k: k).0 == sortedPrefix(values, k: k))
+    }
+  }
+
+  /// Long rows take the two-pass path (k ≤ 16, at least 32 values): ties, signed zeros and
+  /// infinities must not change the outcome.
+  @Test(arguments: ["distinct", "ties", "zeros", "infinities"])
+  func twoPassPathAgreesWithAFullSort(values kind: String) {
+    var generator = Xoshiro256StarStar(seed: 12)
+    for _ in 0..<300 {
+      let count = 32 + Int(generator.next() % 300)
+      let k = 1 + Int(generator.next() % 16)
+      let values: [Float] = (0..<count).map { _ in
+        let draw = generator.next()
+        switch kind {
+        case "distinct": return Float(Int64(bitPattern: draw) >> 40) / 1e3
+        case "ties": return Float(draw % 5)
+        case "zeros": return [0, -0.0, 1, -1][Int(draw % 4)]
+        default: return [-Float.infinity, .infinity, 2, -3][Int(draw % 4)]
+        }
+      }
+      let (indices, best) = select(values, k: k)
+      #expect(indices == sortedPrefix(values, k: k), "count \(count), k \(k)")
+      #expect(best == indices.map { values[Int($0)] })
+    }
+  }
+
+  @Test func laneMaskMarksValuesAtLeastTheBound() {
+    let chunk = SIMD16<Float>(0, -0.0, 1, -1, 2, 0.5, 3, -2, 0, 0, 0, 0, 0, 0, 0, 0.25)
+    // Lanes ≥ 0: every lane but 3 and 7 (−0 counts as equal to 0).
+    #expect(LaneMath.lanesAtLeast(chunk, 0) == 0xFFFF & ~(1 << 3) & ~(1 << 7))
+    #expect(LaneMath.lanesAtLeast(chunk, 1) == (1 << 2) | (1 << 4) | (1 << 6))
+    #expect(TopKSelection.kthLargest(of: chunk, k: 2) == 2)
+  }
+
+  @Test func laneMaximumMatchesPointwiseMax() {
+    var generator = Xoshiro256StarStar(seed: 13)
+    for _ in 0..<500 {
+      let a = SIMD16<Float>((0..<16).map { _ in Float(Int64(bitPattern: generator.next()) >> 50) / 7 })
+      let b = SIMD16<Float>((0..<16).map { _ in Float(Int64(bitPattern: generator.next()) >> 50) / 7 })
+      #expect(LaneMath.maximum(a, b) == pointwiseMax(a, b))
+      #expect(LaneMath.maximum(a, a) == a)
     }
   }
 }
