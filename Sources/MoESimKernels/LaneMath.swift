@@ -11,10 +11,29 @@ public enum LaneMath {
   /// same bits as `pointwiseMax` for non-NaN input.
   @inlinable @inline(__always)
   public static func maximum(_ a: Vector, _ b: Vector) -> Vector {
-    let takeB = unsafeBitCast(a - b, to: SIMD16<Int32>.self) &>> 31
+    select(b, where: unsafeBitCast(a - b, to: SIMD16<Int32>.self) &>> 31, else: a)
+  }
+
+  /// The lane-wise minimum of `a` and `b` (finite values): `a` where `a < b`, else `b`.
+  @inlinable @inline(__always)
+  public static func minimum(_ a: Vector, _ b: Vector) -> Vector {
+    select(a, where: unsafeBitCast(a - b, to: SIMD16<Int32>.self) &>> 31, else: b)
+  }
+
+  /// `a` in the lanes where `mask` is all ones, `b` where it is zero.
+  @inlinable @inline(__always)
+  public static func select(_ a: Vector, where mask: SIMD16<Int32>, else b: Vector) -> Vector {
     let bitsA = unsafeBitCast(a, to: SIMD16<Int32>.self)
     let bitsB = unsafeBitCast(b, to: SIMD16<Int32>.self)
-    return unsafeBitCast((bitsA & ~takeB) | (bitsB & takeB), to: Vector.self)
+    return unsafeBitCast((bitsA & mask) | (bitsB & ~mask), to: Vector.self)
+  }
+
+  /// Whether any lane is ±infinity or NaN: its exponent bits are all ones, so adding one unit of
+  /// the exponent's lowest bit carries into the sign bit.
+  @inlinable @inline(__always)
+  public static func anyNonFinite(_ chunk: Vector) -> Bool {
+    let exponents = unsafeBitCast(chunk, to: SIMD16<UInt32>.self) & 0x7F80_0000
+    return ((exponents &+ 0x0080_0000) &>> 31).wrappedSum() != 0
   }
 
   /// A 16-bit mask with bit `i` set when lane `i` of `chunk` is `≥ bound` (finite bound and

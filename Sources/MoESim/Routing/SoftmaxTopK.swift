@@ -12,12 +12,9 @@ struct SoftmaxTopK: Router {
     let k = topK
     let maxima = block.rowScratch
     // Select on logits: softmax is monotone, and logits keep ties that exp() might merge.
-    for token in 0..<block.tokens {
-      TopKSelection.select(
-        block.logits + token * block.stride, count: block.experts, k: k,
-        indices: block.selected + token * k, best: block.gates + token * k)
-      maxima[token] = block.gates[token * k]
-    }
+    kernels.topK(
+      block.logits, block.stride, block.tokens, block.experts, k, block.selected, block.gates)
+    for token in 0..<block.tokens { maxima[token] = block.gates[token * k] }
     kernels.softmax(
       block.logits, block.stride, block.tokens, block.experts, maxima, block.probabilitySums,
       &sums)

@@ -48,7 +48,7 @@ import Testing
 
   /// Long rows take the two-pass path (k ≤ 16, at least 32 values): ties, signed zeros and
   /// infinities must not change the outcome.
-  @Test(arguments: ["distinct", "ties", "zeros", "infinities"])
+  @Test(arguments: ["distinct", "ties", "zeros", "infinities", "masked"])
   func twoPassPathAgreesWithAFullSort(values kind: String) {
     var generator = Xoshiro256StarStar(seed: 12)
     for _ in 0..<300 {
@@ -60,13 +60,50 @@ import Testing
         case "distinct": return Float(Int64(bitPattern: draw) >> 40) / 1e3
         case "ties": return Float(draw % 5)
         case "zeros": return [0, -0.0, 1, -1][Int(draw % 4)]
-        default: return [-Float.infinity, .infinity, 2, -3][Int(draw % 4)]
+        case "infinities": return [-Float.infinity, .infinity, 2, -3][Int(draw % 4)]
+        // Mostly −infinity (experts masked out, as group-limited routing does), a few finite.
+        default: return draw % 10 == 0 ? Float(draw % 1000) / 7 : -.infinity
         }
       }
       let (indices, best) = select(values, k: k)
       #expect(indices == sortedPrefix(values, k: k), "count \(count), k \(k)")
       #expect(best == indices.map { values[Int($0)] })
     }
+  }
+
+  /// Every compiled kernel variant selects the same rows as a full sort (block entry point).
+  @Test func everyKernelVariantAgreesWithAFullSort() {
+    var generator = Xoshiro256StarStar(seed: 14)
+    let experts = 200
+    let stride = 208
+    let tokens = 37
+    let k = 6
+    let rows = (0..<tokens * stride).map { _ in Float(generator.next() % 50) / 3 }
+    for kernels in KernelSet.available {
+      var indices = [Int32](repeating: 0, count: tokens * k)
+      var best = [Float](repeating: 0, count: tokens * k)
+      kernels.topK(rows, stride, tokens, experts, k, &indices, &best)
+      for token in 0..<tokens {
+        let row = Array(rows[token * stride..<token * stride + experts])
+        #expect(
+          Array(indices[token * k..<(token + 1) * k]) == sortedPrefix(row, k: k), "\(kernels.name)")
+      }
+    }
+  }
+
+  @Test func kthLargestOfSixteenLanesMatchesASort() {
+    var generator = Xoshiro256StarStar(seed: 15)
+    for _ in 0..<200 {
+      let lanes = (0..<16).map { _ in Float(Int64(generator.next() % 9) - 4) }
+      let sorted = lanes.sorted(by: >)
+      for k in 1...16 {
+        #expect(TopKSelection.kthLargest(of: SIMD16(lanes), k: k) == sorted[k - 1])
+      }
+    }
+    #expect(LaneMath.anyNonFinite(SIMD16(repeating: 3)) == false)
+    var withInfinity = SIMD16<Float>(repeating: -1e30)
+    withInfinity[9] = -.infinity
+    #expect(LaneMath.anyNonFinite(withInfinity))
   }
 
   @Test func laneMaskMarksValuesAtLeastTheBound() {
@@ -80,8 +117,10 @@ import Testing
   @Test func laneMaximumMatchesPointwiseMax() {
     var generator = Xoshiro256StarStar(seed: 13)
     for _ in 0..<500 {
-      let a = SIMD16<Float>((0..<16).map { _ in Float(Int64(bitPattern: generator.next()) >> 50) / 7 })
-      let b = SIMD16<Float>((0..<16).map { _ in Float(Int64(bitPattern: generator.next()) >> 50) / 7 })
+      let a = SIMD16<Float>(
+        (0..<16).map { _ in Float(Int64(bitPattern: generator.next()) >> 50) / 7 })
+      let b = SIMD16<Float>(
+        (0..<16).map { _ in Float(Int64(bitPattern: generator.next()) >> 50) / 7 })
       #expect(LaneMath.maximum(a, b) == pointwiseMax(a, b))
       #expect(LaneMath.maximum(a, a) == a)
     }
