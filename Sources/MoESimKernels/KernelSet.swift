@@ -8,6 +8,12 @@ public struct KernelSet: Sendable {
       _ hidden: UnsafePointer<Float>, _ tokens: Int, _ dim: Int, _ weights: UnsafePointer<Float>,
       _ bias: UnsafePointer<Float>, _ paddedExperts: Int, _ logits: UnsafeMutablePointer<Float>
     ) -> Void
+  /// `TopKSelection.selectRows`: rows, stride, tokens, experts, k, indices out, values out.
+  public let topK:
+    @Sendable (
+      _ rows: UnsafePointer<Float>, _ stride: Int, _ tokens: Int, _ experts: Int, _ k: Int,
+      _ indices: UnsafeMutablePointer<Int32>, _ best: UnsafeMutablePointer<Float>
+    ) -> Void
   public let softmax:
     @Sendable (
       _ logits: UnsafeMutablePointer<Float>, _ stride: Int, _ tokens: Int, _ experts: Int,
@@ -17,17 +23,25 @@ public struct KernelSet: Sendable {
 
   public init(
     name: String,
-    logits: @escaping @Sendable (
-      UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Float>, Int,
-      UnsafeMutablePointer<Float>
-    ) -> Void,
-    softmax: @escaping @Sendable (
-      UnsafeMutablePointer<Float>, Int, Int, Int, UnsafePointer<Float>,
-      UnsafeMutablePointer<Float>, inout SoftmaxKernel.BlockSums
-    ) -> Void
+    logits:
+      @escaping @Sendable (
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Float>, Int,
+        UnsafeMutablePointer<Float>
+      ) -> Void,
+    topK:
+      @escaping @Sendable (
+        UnsafePointer<Float>, Int, Int, Int, Int, UnsafeMutablePointer<Int32>,
+        UnsafeMutablePointer<Float>
+      ) -> Void,
+    softmax:
+      @escaping @Sendable (
+        UnsafeMutablePointer<Float>, Int, Int, Int, UnsafePointer<Float>,
+        UnsafeMutablePointer<Float>, inout SoftmaxKernel.BlockSums
+      ) -> Void
   ) {
     self.name = name
     self.logits = logits
+    self.topK = topK
     self.softmax = softmax
   }
 
@@ -38,6 +52,10 @@ public struct KernelSet: Sendable {
       LogitsKernel.compute(
         hidden: $0, tokens: $1, dim: $2, weights: $3, bias: $4, paddedExperts: $5, logits: $6,
         wideTiles: false)
+    },
+    topK: {
+      TopKSelection.selectRows(
+        $0, stride: $1, tokens: $2, experts: $3, k: $4, indices: $5, best: $6)
     },
     softmax: {
       SoftmaxKernel.apply(

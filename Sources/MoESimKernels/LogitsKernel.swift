@@ -31,7 +31,10 @@ public enum LogitsKernel {
     var token = 0
     if wideTiles {
       while token + 4 <= tokens {
-        let h0 = hidden + token * dim, h1 = h0 + dim, h2 = h1 + dim, h3 = h2 + dim
+        let h0 = hidden + token * dim
+        let h1 = h0 + dim
+        let h2 = h1 + dim
+        let h3 = h2 + dim
         let outRow = out + token * rowBytes
         var vector = 0
         while vector + 4 <= vectors {
@@ -40,21 +43,48 @@ public enum LogitsKernel {
           let b1 = b.loadUnaligned(fromByteOffset: column + 64, as: Vector.self)
           let b2 = b.loadUnaligned(fromByteOffset: column + 128, as: Vector.self)
           let b3 = b.loadUnaligned(fromByteOffset: column + 192, as: Vector.self)
-          var a00 = b0, a01 = b1, a02 = b2, a03 = b3
-          var a10 = b0, a11 = b1, a12 = b2, a13 = b3
-          var a20 = b0, a21 = b1, a22 = b2, a23 = b3
-          var a30 = b0, a31 = b1, a32 = b2, a33 = b3
+          var a00 = b0
+          var a01 = b1
+          var a02 = b2
+          var a03 = b3
+          var a10 = b0
+          var a11 = b1
+          var a12 = b2
+          var a13 = b3
+          var a20 = b0
+          var a21 = b1
+          var a22 = b2
+          var a23 = b3
+          var a30 = b0
+          var a31 = b1
+          var a32 = b2
+          var a33 = b3
           var offset = column
           for j in 0..<dim {
             let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
             let w1 = w.loadUnaligned(fromByteOffset: offset + 64, as: Vector.self)
             let w2 = w.loadUnaligned(fromByteOffset: offset + 128, as: Vector.self)
             let w3 = w.loadUnaligned(fromByteOffset: offset + 192, as: Vector.self)
-            let x0 = h0[j], x1 = h1[j], x2 = h2[j], x3 = h3[j]
-            a00 += x0 * w0; a01 += x0 * w1; a02 += x0 * w2; a03 += x0 * w3
-            a10 += x1 * w0; a11 += x1 * w1; a12 += x1 * w2; a13 += x1 * w3
-            a20 += x2 * w0; a21 += x2 * w1; a22 += x2 * w2; a23 += x2 * w3
-            a30 += x3 * w0; a31 += x3 * w1; a32 += x3 * w2; a33 += x3 * w3
+            let x0 = h0[j]
+            let x1 = h1[j]
+            let x2 = h2[j]
+            let x3 = h3[j]
+            a00 += x0 * w0
+            a01 += x0 * w1
+            a02 += x0 * w2
+            a03 += x0 * w3
+            a10 += x1 * w0
+            a11 += x1 * w1
+            a12 += x1 * w2
+            a13 += x1 * w3
+            a20 += x2 * w0
+            a21 += x2 * w1
+            a22 += x2 * w2
+            a23 += x2 * w3
+            a30 += x3 * w0
+            a31 += x3 * w1
+            a32 += x3 * w2
+            a33 += x3 * w3
             offset += rowBytes
           }
           let o = outRow + column
@@ -79,11 +109,17 @@ public enum LogitsKernel {
         while vector < vectors {
           let column = vector * lanes * 4
           let b0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
-          var a0 = b0, a1 = b0, a2 = b0, a3 = b0
+          var a0 = b0
+          var a1 = b0
+          var a2 = b0
+          var a3 = b0
           var offset = column
           for j in 0..<dim {
             let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
-            a0 += h0[j] * w0; a1 += h1[j] * w0; a2 += h2[j] * w0; a3 += h3[j] * w0
+            a0 += h0[j] * w0
+            a1 += h1[j] * w0
+            a2 += h2[j] * w0
+            a3 += h3[j] * w0
             offset += rowBytes
           }
           let o = outRow + column
@@ -97,16 +133,19 @@ public enum LogitsKernel {
       }
     } else {
       while token + 2 <= tokens {
-        let h0 = hidden + token * dim, h1 = h0 + dim
+        let h0 = hidden + token * dim
+        let h1 = h0 + dim
         let outRow = out + token * rowBytes
         for vector in 0..<vectors {
           let column = vector * lanes * 4
           let b0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
-          var a0 = b0, a1 = b0
+          var a0 = b0
+          var a1 = b0
           var offset = column
           for j in 0..<dim {
             let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
-            a0 += h0[j] * w0; a1 += h1[j] * w0
+            a0 += h0[j] * w0
+            a1 += h1[j] * w0
             offset += rowBytes
           }
           (outRow + column).storeBytes(of: a0, as: Vector.self)

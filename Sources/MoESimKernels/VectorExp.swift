@@ -5,14 +5,14 @@
 /// polynomial of `e^r` (truncation error r⁷/7! < 1.3e-7, about one float ulp), scaled by 2ⁿ
 /// built in the exponent bits. Inputs below −87.3 are clamped there (e^−87.3 ≈ 1.2e-38, a
 /// weight of no consequence beside the row maximum's 1); the routers only pass `x ≤ 0`.
-/// Only lane-wise arithmetic and `pointwiseMax` are used: Swift's lane-wise comparison masks
-/// compile to scalar loops.
+/// Only lane-wise arithmetic is used (`LaneMath.maximum` for the clamp): Swift's lane-wise
+/// comparisons compile to scalar loops.
 public enum VectorExp {
   public typealias Vector = SIMD16<Float>
 
   @inlinable @inline(__always)
   public static func exp(_ x: Vector) -> Vector {
-    let clamped = pointwiseMax(x, Vector(repeating: -87.3))
+    let clamped = LaneMath.maximum(x, Vector(repeating: -87.3))
     // Round x·log2(e) to the nearest integer with the 1.5·2²³ trick (no SSE4.1 round needed).
     let shifter = Vector(repeating: 12_582_912)
     let shifted = clamped * Vector(repeating: 1.442_695_04) + shifter

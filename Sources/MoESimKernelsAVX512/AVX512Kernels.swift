@@ -11,6 +11,10 @@ public enum AVX512Kernels {
         hidden: $0, tokens: $1, dim: $2, weights: $3, bias: $4, paddedExperts: $5, logits: $6,
         wideTiles: true)
     },
+    topK: {
+      TopKSelection.selectRows(
+        $0, stride: $1, tokens: $2, experts: $3, k: $4, indices: $5, best: $6)
+    },
     softmax: {
       SoftmaxKernel.apply(
         logits: $0, stride: $1, tokens: $2, experts: $3, maxima: $4, probabilitySums: $5,

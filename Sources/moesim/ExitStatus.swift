@@ -10,6 +10,8 @@ enum ExitStatus: Int32 {
   case dataError = 65
   /// EX_NOINPUT: an input file does not exist or cannot be read.
   case noInput = 66
+  /// EX_UNAVAILABLE: a program MoESim runs (the benchmark's peer) failed.
+  case unavailable = 69
   /// EX_SOFTWARE: an internal error.
   case software = 70
   /// EX_CANTCREAT: an output file or folder cannot be created.
@@ -29,6 +31,8 @@ enum ExitStatus: Int32 {
       return error.kind == .cannotCreate ? .cannotCreate : .ioError
     case is UsageError:
       return .usage
+    case let error as PeerError:
+      return error.scriptMissing ? .noInput : .unavailable
     default:
       return .software
     }

@@ -17,6 +17,7 @@ enum Help {
       params [SCENARIO]     Print total and active parameters by component (no simulation)
       export-trace [SCENARIO] --out FILE
                             Write a run's routing decisions as a replayable trace CSV
+      bench                 Measure routing throughput (decisions/s) on 1 and N threads
       help [COMMAND]        Show help for a command
 
     OPTIONS:
@@ -81,6 +82,31 @@ enum Help {
       \(scenarioOptions)
       """,
     "export-trace": ExportTraceCommand.help,
+    "bench": """
+      USAGE: moesim bench [--workload R-fine|R-coarse|SCENARIO] [options]
+
+      Times whole simulations of a workload (no result files) and prints routing decisions
+      (token × MoE layer) per second, ns per decision and peak resident memory, for 1 thread
+      and for --threads N, so the parallel speed-up shows. R-fine (256 experts, top-8, 58 MoE
+      layers, 32 steps) and R-coarse (8 experts, top-2, 32 MoE layers, 64 steps) are built in,
+      identical to Scenarios/bench/; any scenario file works too. --peer runs the NumPy peer
+      script on the same workload first, so the ratio comes from one invocation.
+
+      OPTIONS:
+        --workload NAME       R-fine (default), R-coarse, or a scenario file
+        --threads N           Threads of the parallel run (default: all cores; 1 = one run)
+        --repeat N            Run each configuration N times and report the median (default 1)
+        --peer SCRIPT         Also run `python3 SCRIPT` (peer_numpy.py) with the workload's knobs
+        --python EXE          The Python for --peer (default python3)
+        --csv                 Print CSV: workload, threads, decisions, seconds, decisions_per_s,
+                              ns_per_decision, peak_rss_mib, engine, kernels
+      \(scenarioOptions)
+
+      EXAMPLES:
+        moesim bench --workload R-coarse --repeat 3
+        moesim bench --workload R-fine --peer ../shared/bench/peer_numpy.py
+        moesim bench --workload R-fine --set workload.steps=320 --csv   # memory vs steps
+      """,
     "help": """
       USAGE: moesim help [COMMAND]
 

@@ -8,6 +8,22 @@ enum ScenarioArguments {
 
   /// Loads the scenario at `path`, or the built-in quickstart when `path` is nil.
   static func load(path: String?, arguments: Arguments) throws -> Scenario {
+    let overrides = try self.overrides(arguments)
+    guard let path else {
+      return try Scenario.parse(
+        Data(BuiltinScenarios.quickstart.utf8), file: BuiltinScenarios.quickstartFile,
+        overrides: overrides)
+    }
+    return try Scenario.load(path: path, overrides: overrides)
+  }
+
+  /// Parses a scenario compiled into the binary, `file` naming it in errors.
+  static func load(text: String, file: String, arguments: Arguments) throws -> Scenario {
+    try Scenario.parse(Data(text.utf8), file: file, overrides: try overrides(arguments))
+  }
+
+  /// The `--set` overrides, then `--seed`.
+  private static func overrides(_ arguments: Arguments) throws -> [ScenarioOverride] {
     var overrides = try arguments.all("--set").map(ScenarioOverride.init(parsing:))
     if let seed = arguments.value("--seed") {
       guard UInt64(seed) != nil, Int(seed) != nil else {
@@ -16,12 +32,7 @@ enum ScenarioArguments {
       }
       overrides.append(try ScenarioOverride(parsing: "seed=\(seed)"))
     }
-    guard let path else {
-      return try Scenario.parse(
-        Data(BuiltinScenarios.quickstart.utf8), file: BuiltinScenarios.quickstartFile,
-        overrides: overrides)
-    }
-    return try Scenario.load(path: path, overrides: overrides)
+    return overrides
   }
 }
 

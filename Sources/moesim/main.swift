@@ -35,6 +35,8 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       try ParamsCommand.main(rest)
     case "export-trace":
       try ExportTraceCommand.main(rest)
+    case "bench":
+      try BenchCommand.main(rest)
     default:
       throw UsageError(message: "unknown command '\(command)'", command: nil)
     }

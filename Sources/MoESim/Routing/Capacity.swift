@@ -20,9 +20,12 @@ public enum Capacity {
     var order: [Int32]
     var offsets: [Int]
     var running: [Int32]
+    /// Sort keys of one over-capacity expert's assignments.
+    var keys: [UInt64]
 
     init(assignments: Int, experts: Int) {
       dropped = [UInt8](repeating: 0, count: assignments)
+      keys = [UInt64](repeating: 0, count: assignments)
       order = [Int32](repeating: 0, count: assignments)
       offsets = [Int](repeating: 0, count: experts + 1)
       running = [Int32](repeating: 0, count: experts)
@@ -137,16 +140,25 @@ public enum Capacity {
       scratch.running[expert] += 1
     }
     let offsets = scratch.offsets
-    scratch.order.withUnsafeMutableBufferPointer { order in
-      for expert in 0..<experts where Int(routed[expert]) > capacity {
-        var bucket = UnsafeMutableBufferPointer(
-          rebasing: order[offsets[expert]..<offsets[expert + 1]])
-        bucket.sort { left, right in
-          let a = gates[Int(left)]
-          let b = gates[Int(right)]
-          return a > b || (a == b && left < right)
+    var keys: [UInt64] = []
+    swap(&keys, &scratch.keys)
+    defer { swap(&keys, &scratch.keys) }
+    scratch.order.withUnsafeBufferPointer { order in
+      keys.withUnsafeMutableBufferPointer { keys in
+        for expert in 0..<experts where Int(routed[expert]) > capacity {
+          // One integer key per assignment sorts by gate, higher first, then by earlier
+          // index: gates are ≥ 0, whose bit patterns order as the values do (+0 for −0).
+          var bucket = UnsafeMutableBufferPointer(
+            rebasing: keys[0..<(offsets[expert + 1] - offsets[expert])])
+          for (slot, index) in order[offsets[expert]..<offsets[expert + 1]].enumerated() {
+            let gate = gates[Int(index)] == 0 ? 0 : gates[Int(index)]
+            bucket[slot] = UInt64(gate.bitPattern) << 32 | UInt64(UInt32.max - UInt32(index))
+          }
+          bucket.sort(by: >)
+          for key in bucket[capacity...] {
+            dropped[Int(UInt32.max - UInt32(truncatingIfNeeded: key))] = 1
+          }
         }
-        for index in bucket[capacity...] { dropped[Int(index)] = 1 }
       }
     }
   }

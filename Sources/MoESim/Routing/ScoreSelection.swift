@@ -1,3 +1,5 @@
+import MoESimKernels
+
 /// Group-limited routing: experts split into `groups` equal groups (DeepSeek-V3 `n_group`), of
 /// which each token may use the best `topKGroups` (`topk_group`). `groups == 1` is unlimited.
 struct GroupLimit: Sendable, Equatable {

@@ -32,23 +32,29 @@ struct SoftmaxTopK: Router {
     let k = topK
     let maxima = block.rowScratch
     let fastSelection = selectsOnLogits(block)
-    if fastSelection || order == .topKThenSoftmax {
+    if fastSelection {
       // Select on logits: softmax is monotone, and logits keep ties that exp() might merge.
-      for token in 0..<block.tokens {
-        let row = block.logits + token * block.stride
-        ScoreSelection.select(
-          row, experts: block.experts, k: k, bias: block.selectionBias, limit: limit,
-          scratch: block.scoreScratch, indices: block.selected + token * k,
-          gates: block.gates + token * k)
-        maxima[token] =
-          fastSelection ? block.gates[token * k] : Self.rowMaximum(row, block.experts)
-        if order == .topKThenSoftmax {
-          Self.softmaxOverSelected(row, block.selected + token * k, block.gates + token * k, k)
+      kernels.topK(
+        block.logits, block.stride, block.tokens, block.experts, k, block.selected, block.gates)
+      for token in 0..<block.tokens { maxima[token] = block.gates[token * k] }
+      if order == .topKThenSoftmax {
+        for token in 0..<block.tokens {
+          Self.softmaxOverSelected(
+            block.logits + token * block.stride, block.selected + token * k,
+            block.gates + token * k, k)
         }
       }
     } else {
       for token in 0..<block.tokens {
-        maxima[token] = Self.rowMaximum(block.logits + token * block.stride, block.experts)
+        let row = block.logits + token * block.stride
+        maxima[token] = Self.rowMaximum(row, block.experts)
+        guard order == .topKThenSoftmax else { continue }
+        // Top-k of the biased or group-limited logits, softmax over the selected logits.
+        ScoreSelection.select(
+          row, experts: block.experts, k: k, bias: block.selectionBias, limit: limit,
+          scratch: block.scoreScratch, indices: block.selected + token * k,
+          gates: block.gates + token * k)
+        Self.softmaxOverSelected(row, block.selected + token * k, block.gates + token * k, k)
       }
     }
     kernels.softmax(

@@ -1,3 +1,4 @@
+import MoESimKernels
 import Testing
 
 @testable import MoESim
@@ -28,6 +29,12 @@ import Testing
     #expect(select([0.5, -1, 4, 2], k: 4).0 == [2, 3, 0, 1])
   }
 
+  /// The reference: a full stable sort, descending, ties to the lower index.
+  func sortedPrefix(_ values: [Float], k: Int) -> [Int32] {
+    values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+      .prefix(k).map(Int32.init)
+  }
+
   @Test func agreesWithAFullSortOnRandomRows() {
     var generator = Xoshiro256StarStar(seed: 11)
     for _ in 0..<200 {
@@ -35,9 +42,87 @@ import Testing
       let k = Int(generator.next() % UInt64(count)) + 1
       // Few distinct values so that ties are common.
       let values = (0..<count).map { _ in Float(generator.next() % 7) }
-      let expected = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
-        .prefix(k).map(Int32.init)
-      #expect(select(values, k: k).0 == Array(expected))
+      #expect(select(values, k: k).0 == sortedPrefix(values, k: k))
+    }
+  }
+
+  /// Long rows take the two-pass path (k ≤ 16, at least 32 values): ties, signed zeros and
+  /// infinities must not change the outcome.
+  @Test(arguments: ["distinct", "ties", "zeros", "infinities", "masked"])
+  func twoPassPathAgreesWithAFullSort(values kind: String) {
+    var generator = Xoshiro256StarStar(seed: 12)
+    for _ in 0..<300 {
+      let count = 32 + Int(generator.next() % 300)
+      let k = 1 + Int(generator.next() % 16)
+      let values: [Float] = (0..<count).map { _ in
+        let draw = generator.next()
+        switch kind {
+        case "distinct": return Float(Int64(bitPattern: draw) >> 40) / 1e3
+        case "ties": return Float(draw % 5)
+        case "zeros": return [0, -0.0, 1, -1][Int(draw % 4)]
+        case "infinities": return [-Float.infinity, .infinity, 2, -3][Int(draw % 4)]
+        // Mostly −infinity (experts masked out, as group-limited routing does), a few finite.
+        default: return draw % 10 == 0 ? Float(draw % 1000) / 7 : -.infinity
+        }
+      }
+      let (indices, best) = select(values, k: k)
+      #expect(indices == sortedPrefix(values, k: k), "count \(count), k \(k)")
+      #expect(best == indices.map { values[Int($0)] })
+    }
+  }
+
+  /// Every compiled kernel variant selects the same rows as a full sort (block entry point).
+  @Test func everyKernelVariantAgreesWithAFullSort() {
+    var generator = Xoshiro256StarStar(seed: 14)
+    let experts = 200
+    let stride = 208
+    let tokens = 37
+    let k = 6
+    let rows = (0..<tokens * stride).map { _ in Float(generator.next() % 50) / 3 }
+    for kernels in KernelSet.available {
+      var indices = [Int32](repeating: 0, count: tokens * k)
+      var best = [Float](repeating: 0, count: tokens * k)
+      kernels.topK(rows, stride, tokens, experts, k, &indices, &best)
+      for token in 0..<tokens {
+        let row = Array(rows[token * stride..<token * stride + experts])
+        #expect(
+          Array(indices[token * k..<(token + 1) * k]) == sortedPrefix(row, k: k), "\(kernels.name)")
+      }
+    }
+  }
+
+  @Test func kthLargestOfSixteenLanesMatchesASort() {
+    var generator = Xoshiro256StarStar(seed: 15)
+    for _ in 0..<200 {
+      let lanes = (0..<16).map { _ in Float(Int64(generator.next() % 9) - 4) }
+      let sorted = lanes.sorted(by: >)
+      for k in 1...16 {
+        #expect(TopKSelection.kthLargest(of: SIMD16(lanes), k: k) == sorted[k - 1])
+      }
+    }
+    #expect(LaneMath.anyNonFinite(SIMD16(repeating: 3)) == false)
+    var withInfinity = SIMD16<Float>(repeating: -1e30)
+    withInfinity[9] = -.infinity
+    #expect(LaneMath.anyNonFinite(withInfinity))
+  }
+
+  @Test func laneMaskMarksValuesAtLeastTheBound() {
+    let chunk = SIMD16<Float>(0, -0.0, 1, -1, 2, 0.5, 3, -2, 0, 0, 0, 0, 0, 0, 0, 0.25)
+    // Lanes ≥ 0: every lane but 3 and 7 (−0 counts as equal to 0).
+    #expect(LaneMath.lanesAtLeast(chunk, 0) == 0xFFFF & ~(1 << 3) & ~(1 << 7))
+    #expect(LaneMath.lanesAtLeast(chunk, 1) == (1 << 2) | (1 << 4) | (1 << 6))
+    #expect(TopKSelection.kthLargest(of: chunk, k: 2) == 2)
+  }
+
+  @Test func laneMaximumMatchesPointwiseMax() {
+    var generator = Xoshiro256StarStar(seed: 13)
+    for _ in 0..<500 {
+      let a = SIMD16<Float>(
+        (0..<16).map { _ in Float(Int64(bitPattern: generator.next()) >> 50) / 7 })
+      let b = SIMD16<Float>(
+        (0..<16).map { _ in Float(Int64(bitPattern: generator.next()) >> 50) / 7 })
+      #expect(LaneMath.maximum(a, b) == pointwiseMax(a, b))
+      #expect(LaneMath.maximum(a, a) == a)
     }
   }
 }

@@ -1,0 +1,80 @@
+import Foundation
+import MoESimKernels
+
+/// One timed simulation of a benchmark workload.
+public struct BenchmarkMeasurement: Sendable, Equatable {
+  /// The workload's name (`R-fine`, `R-coarse`, or a scenario's name).
+  public var workload: String
+  public var threads: Int
+  /// Token-layer routings simulated: tokens per step × steps × MoE layers.
+  public var decisions: Int
+  /// Wall-clock seconds of the simulation (set-up of tables and router weights included, no
+  /// file output).
+  public var seconds: Double
+  /// Peak resident memory during the run, MiB; nil where the platform does not tell.
+  public var peakResidentMiB: Double?
+  /// The kernel variant that ran (`avx512`, `baseline`).
+  public var kernels: String
+
+  public var decisionsPerSecond: Double { Double(decisions) / seconds }
+  public var nanosecondsPerDecision: Double { seconds * 1e9 / Double(decisions) }
+}
+
+/// `moesim bench`: times whole simulations of a workload, without writing results.
+public enum Benchmark {
+  /// Routing decisions of one run of `scenario`: every token of every step at every MoE layer.
+  public static func decisions(of scenario: Scenario) -> Int {
+    scenario.workload.tokensPerStep * scenario.workload.steps
+      * scenario.model.moeLayerIndices.count
+  }
+
+  /// Runs `scenario` `repeats` times on `threads` threads and returns the run of median time
+  /// (repeats > 1 tame a noisy machine); each run's peak memory is measured on its own.
+  public static func measure(
+    _ scenario: Scenario, workload: String, threads: Int, repeats: Int = 1,
+    kernels: KernelSet = .selected
+  ) throws -> BenchmarkMeasurement {
+    var runs: [BenchmarkMeasurement] = []
+    for _ in 0..<max(1, repeats) {
+      PeakMemory.reset()
+      let clock = ContinuousClock()
+      let start = clock.now
+      _ = try Simulation(scenario: scenario).run(threads: threads, kernels: kernels) { _, _ in }
+      let elapsed = clock.now - start
+      let seconds =
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      runs.append(
+        BenchmarkMeasurement(
+          workload: workload, threads: threads, decisions: decisions(of: scenario),
+          seconds: max(seconds, 1e-9), peakResidentMiB: PeakMemory.peakMiB(),
+          kernels: kernels.name))
+    }
+    return runs.sorted { $0.seconds < $1.seconds }[runs.count / 2]
+  }
+}
+
+extension Benchmark {
+  /// The columns of `moesim bench --csv`: one row per engine and thread count.
+  public static let csvColumns = [
+    "workload", "threads", "decisions", "seconds", "decisions_per_s", "ns_per_decision",
+    "peak_rss_mib", "engine", "kernels",
+  ]
+
+  /// The CSV row of one MoESim measurement.
+  public static func csvRow(_ run: BenchmarkMeasurement) -> [CSVField] {
+    [
+      .text(run.workload), .integer(run.threads), .integer(run.decisions), .real(run.seconds),
+      .real(run.decisionsPerSecond.rounded()), .real(run.nanosecondsPerDecision),
+      run.peakResidentMiB.map(CSVField.real) ?? .empty, "moesim", .text(run.kernels),
+    ]
+  }
+
+  /// The CSV row of the peer's run (`threads` and `kernels` empty: NumPy and its BLAS choose).
+  public static func csvRow(peer: PeerBenchmark.Outcome, workload: String) -> [CSVField] {
+    [
+      .text(workload), .empty, .integer(peer.decisions), .real(peer.seconds),
+      .real(peer.decisionsPerSecond.rounded()), .real(peer.seconds * 1e9 / Double(peer.decisions)),
+      peer.peakResidentMiB.map(CSVField.real) ?? .empty, "numpy-peer", .empty,
+    ]
+  }
+}
