@@ -21,9 +21,13 @@ extension Scenario {
   {
     var tree: JSONValue
     do {
+      try JSON5SyntaxCheck.check(data)
       tree = try JSONValue.parseJSON5(data)
+    } catch let failure as JSON5SyntaxCheck.Failure {
+      throw ScenarioError(file: file, path: "", kind: .malformed(detail: failure.description))
     } catch {
-      throw ScenarioError(file: file, path: "", kind: .malformed(detail: describeParseError(error)))
+      throw ScenarioError(
+        file: file, path: codingPath(of: error), kind: .malformed(detail: describeParseError(error)))
     }
     for override in overrides {
       tree = try tree.setting(
@@ -44,9 +48,31 @@ extension Scenario {
     }
   }
 
+  /// The dotted key path at which Foundation's decoder failed, e.g. `model.moe.experts`.
+  static func codingPath(of error: Error) -> String {
+    let path: [CodingKey]
+    switch error as? DecodingError {
+    case .dataCorrupted(let context)?, .typeMismatch(_, let context)?,
+      .valueNotFound(_, let context)?, .keyNotFound(_, let context)?:
+      path = context.codingPath
+    default:
+      path = []
+    }
+    return path.reduce(into: "") { text, key in
+      if let index = key.intValue {
+        text += "[\(index)]"
+      } else {
+        text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+      }
+    }
+  }
+
   /// Foundation's parse errors carry the useful text (with line and column) in the underlying
   /// error's debug description.
   static func describeParseError(_ error: Error) -> String {
+    if case DecodingError.dataCorrupted(let context) = error, !context.codingPath.isEmpty {
+      return context.debugDescription
+    }
     if case DecodingError.dataCorrupted(let context) = error {
       if let underlying = context.underlyingError as NSError?,
         let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
