@@ -52,6 +52,10 @@ struct JSON5SyntaxCheck {
   }
 
   private mutating func document() throws(Failure) {
+    // Foundation's decoder traps on some invalid UTF-8 inside keys, so it never sees any.
+    if let invalid = Self.firstInvalidUTF8(bytes) {
+      throw failure(at: invalid, "\(shown(invalid)) is not valid UTF-8 text")
+    }
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     try skipTrivia()
     guard current != nil else {
@@ -61,6 +65,20 @@ struct JSON5SyntaxCheck {
     try skipTrivia()
     if current != nil {
       throw failure(at: index, "unexpected \(shown(index)) after the end of the document")
+    }
+  }
+
+  /// The offset of the first byte that does not start a valid UTF-8 sequence, if any.
+  static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var offset = 0
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let scalar): offset += scalar.count
+      case .emptyInput: return nil
+      case .error: return offset
+      }
     }
   }
 

@@ -27,7 +27,8 @@ extension Scenario {
       throw ScenarioError(file: file, path: "", kind: .malformed(detail: failure.description))
     } catch {
       throw ScenarioError(
-        file: file, path: codingPath(of: error), kind: .malformed(detail: describeParseError(error)))
+        file: file, path: codingPath(of: error), kind: .malformed(detail: describeParseError(error))
+      )
     }
     for override in overrides {
       tree = try tree.setting(
@@ -37,9 +38,11 @@ extension Scenario {
     do {
       return try Scenario(tree: tree, file: file)
     } catch var error as ScenarioError {
+      // The override set this key, something under it, or created the unknown object it sits in.
       if let culprit = overrides.last(where: {
         error.path == $0.path || error.path.hasPrefix($0.path + ".")
           || error.path.hasPrefix($0.path + "[")
+          || (!error.path.isEmpty && $0.path.hasPrefix(error.path + "."))
       }) {
         error.file = "--set \(culprit.argument)"
         error.isUsageError = true

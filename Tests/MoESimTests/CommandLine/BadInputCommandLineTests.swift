@@ -25,4 +25,26 @@ import Testing
     #expect(result.standardError == "error: \(url.path): \(expected)\n")
     #expect(result.standardOutput.isEmpty)
   }
+
+  /// Unknown key, bad value, malformed `k=v`: exit 64 and one line naming the argument.
+  @Test(arguments: [
+    ("modle.moe.experts=4", "error: --set modle.moe.experts=4: modle is not a known key;"),
+    (
+      "router.temperature=0",
+      "error: --set router.temperature=0: router.temperature = 0 is out of range;"
+    ),
+    (
+      "experts",
+      "error: --set: experts = 'experts' is out of range; allowed the form key.path=value"
+    ),
+  ])
+  func badOverrideExitsWithUsageError(argument: String, messageStart: String) throws {
+    for command in ["validate", "run", "params"] {
+      let scenario = command == "validate" ? [TestSupport.scenarioPath("quickstart.json5")] : []
+      let result = try cli.moesim([command] + scenario + ["--set", argument])
+      #expect(result.status == 64, "\(command) --set \(argument)")
+      #expect(result.standardError.hasPrefix(messageStart), "\(result.standardError)")
+      #expect(result.standardError.filter { $0 == "\n" }.count == 1, "one line")
+    }
+  }
 }
