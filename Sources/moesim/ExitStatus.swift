@@ -16,6 +16,8 @@ enum ExitStatus: Int32 {
   case cannotCreate = 73
   /// EX_IOERR: writing output failed.
   case ioError = 74
+  /// 128 + SIGINT: the run was interrupted and removed its partial files.
+  case interrupted = 130
 
   /// The status for an error, chosen in this one place for every command.
   static func of(_ error: Error) -> ExitStatus {
@@ -27,6 +29,8 @@ enum ExitStatus: Int32 {
       return error.kind == .cannotCreate ? .cannotCreate : .ioError
     case is UsageError:
       return .usage
+    case is RunInterrupted:
+      return .interrupted
     default:
       return .software
     }
