@@ -21,6 +21,7 @@ enum RunCommand {
     let folder = parsed.value("--out") ?? "Results/\(scenario.name)"
     let quiet = parsed.flags.contains("--quiet")
     let options = try runOptions(parsed)
+    try checkFitsInMemory(scenario, file: parsed.positionals.first, threads: threads)
     warnAboutLargeTrace(scenario, options: options)
     Interruption.install()
     let progress = Progress(total: scenario.workload.steps, enabled: !quiet && isatty(2) == 1)
@@ -83,5 +84,23 @@ final class Progress {
   func finish() {
     guard enabled else { return }
     FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+  }
+}
+
+extension RunCommand {
+  /// Refuses, before anything is allocated, a valid scenario whose buffers exceed the machine's
+  /// memory, naming the key that scales the largest buffer.
+  static func checkFitsInMemory(_ scenario: Scenario, file: String?, threads: Int) throws {
+    let memory = WorkingMemory(scenario: scenario, threads: threads)
+    let available = Double(ProcessInfo.processInfo.physicalMemory)
+    guard memory.bytes > available, let largest = memory.largest else { return }
+    let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / Double(1 << 30)) }
+    throw ScenarioError(
+      file: file ?? BuiltinScenarios.quickstartFile, path: largest.path,
+      kind: .outOfRange(
+        value: String(largest.value),
+        allowed: "a size whose run fits in this machine's \(gib(available)) of memory (this run"
+          + " needs \(gib(memory.bytes)); its largest buffer is"
+          + " \(largest.name) = \(gib(largest.bytes)))"))
   }
 }
