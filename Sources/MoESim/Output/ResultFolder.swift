@@ -35,6 +35,16 @@ public struct ResultFolder: Sendable {
         ".\(name).partial-\(getpid())"
       ).path
 
+    // Replacing `/`, the working folder or one of its ancestors is never what was meant
+    // (`--out ""` or `--out .` by mistake), even with `force`.
+    let workingFolder = URL(fileURLWithPath: fileManager.currentDirectoryPath).standardizedFileURL
+    if url.path == "/" || workingFolder.path == url.path
+      || workingFolder.path.hasPrefix(url.path + "/")
+    {
+      throw OutputError(
+        .cannotCreate, path: self.destination,
+        detail: "is the working folder or contains it; choose a folder of its own for --out")
+    }
     var isFolder: ObjCBool = false
     if fileManager.fileExists(atPath: self.destination, isDirectory: &isFolder) {
       guard isFolder.boolValue else {

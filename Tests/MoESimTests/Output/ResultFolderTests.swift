@@ -149,4 +149,18 @@ import Testing
     #expect(error.description.contains("No space left on device"))
     #expect(try entries(folder).isEmpty)
   }
+
+  @Test func theWorkingFolderAndItsAncestorsAreNeverReplaced() throws {
+    let working = FileManager.default.currentDirectoryPath
+    let parent = URL(fileURLWithPath: working).deletingLastPathComponent().path
+    for destination in ["", ".", working, parent, "/"] {
+      let error = try #require(throws: OutputError.self, "\(destination)") {
+        try ResultFolder(destination: destination, force: true)
+      }
+      #expect(error.kind == .cannotCreate)
+      #expect(
+        error.description.hasSuffix(
+          "is the working folder or contains it; choose a folder of its own for --out"))
+    }
+  }
 }
