@@ -53,7 +53,7 @@ import Testing
     let folder = parent.appendingPathComponent("results")
     #expect(
       try cli.moesim(
-        ["run", "--quiet", "--out", folder.path] + SimulationTests.small.flatMap { ["--set", $0] }
+        ["run", "--quiet", "--out", folder.path] + ResultFolderTests.tiny.flatMap { ["--set", $0] }
       ).status == 0)
     let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map {
       try Data(contentsOf: folder.appendingPathComponent($0))
@@ -100,7 +100,7 @@ import Testing
     // The destination is absent; only the hidden staging folder remains...
     #expect(!FileManager.default.fileExists(atPath: folder.path))
     // ...and the next run removes it and writes complete results.
-    let small = SimulationTests.small.flatMap { ["--set", $0] }
+    let small = ResultFolderTests.tiny.flatMap { ["--set", $0] }
     #expect(try cli.moesim(["run", "--quiet", "--out", folder.path] + small).status == 0)
     try expectCompleteResults(folder)
     #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["results"])
@@ -140,7 +140,7 @@ import Testing
   @Test func traceFlagsThinOrSkipTheStepTrace() throws {
     let parent = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: parent) }
-    let small = SimulationTests.small.flatMap { ["--set", $0] }
+    let small = ResultFolderTests.tiny.flatMap { ["--set", $0] }
     let thinned = parent.appendingPathComponent("thinned")
     #expect(
       try cli.moesim(["run", "--quiet", "--trace-every", "2", "--out", thinned.path] + small).status

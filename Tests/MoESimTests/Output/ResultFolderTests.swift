@@ -5,7 +5,11 @@ import Testing
 
 /// The results folder is replaced whole or not at all, and output failures are clean errors.
 @Suite struct ResultFolderTests {
-  let scenario = { try TestSupport.quickstart(SimulationTests.small) }
+  /// The quickstart cut to 3 steps of 64 tokens: these tests are about files, not routing.
+  static let tiny = [
+    "workload.tokens_per_step=64", "workload.steps=3", "workload.sequence_length=16",
+  ]
+  let scenario = { try TestSupport.quickstart(ResultFolderTests.tiny) }
 
   func entries(_ folder: URL) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
@@ -64,7 +68,7 @@ import Testing
         true
       }
     }
-    // SimulationTests.small runs 3 steps; the request is seen after the first.
+    // `tiny` runs 3 steps; the request is seen after the first.
     #expect(error.stepsDone == 1 && error.steps == 3 && error.keptPrevious)
     #expect(error.description.hasSuffix("still holds the previous results, unchanged"))
     #expect(try contents(folder) == before)

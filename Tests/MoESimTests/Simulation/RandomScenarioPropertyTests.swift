@@ -7,7 +7,7 @@ import Testing
 /// fixed seed: conservation of assignments, non-negative loads, no drops when dropless,
 /// max/mean ≥ 1, total ≥ active parameters, and identical files for 1 and 3 threads.
 @Suite struct RandomScenarioPropertyTests {
-  static let count = 80
+  static let count = 60
 
   /// Random scenario `index`, built as a tree so that it goes through the validator.
   static func tree(_ index: Int) -> JSONValue {
