@@ -29,7 +29,7 @@ enum Help {
       moesim params Scenarios/mixtral-8x7b.json5
 
     EXIT STATUS: 0 ok, 64 bad command line, 65 invalid scenario, 66 missing input,
-                 73 cannot create output, 74 write error (sysexits)
+                 73 cannot create output, 74 write error (sysexits), 130 interrupted
     """
 
   static let scenarioOptions = """
@@ -52,9 +52,16 @@ enum Help {
         scenario.json the resolved scenario, every default filled in
       Files are written under a temporary name and renamed when complete. Output is identical
       for any --threads value. A progress line goes to standard error when it is a terminal.
+      The run is written into a hidden sibling folder that replaces DIR whole at the end, so DIR
+      never mixes two runs; Ctrl-C stops between steps, removes the partial files, leaves DIR
+      as it was and exits 130.
 
       OPTIONS:
-        --out DIR             Results folder (default: Results/<scenario name>)
+        --out DIR             Results folder (default: Results/<scenario name>); an existing
+                              DIR is replaced whole if it holds only MoESim results
+        --force               Replace DIR even if it holds other files
+        --trace-every N       Write one step in N to steps.csv (steps 0, N, 2N, ...)
+        --no-step-trace       Write no steps.csv (summary and experts still cover every step)
       \(scenarioOptions)
         --threads N           Worker threads (default: all cores)
         --quiet               Print no summary and no progress

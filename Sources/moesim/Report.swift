@@ -39,7 +39,9 @@ enum Report {
     return lines.joined(separator: "\n")
   }
 
-  static func runSummary(scenario: Scenario, totals: RunTotals, folder: String) -> String {
+  static func runSummary(
+    scenario: Scenario, totals: RunTotals, folder: String, files: [String] = RunWriter.files
+  ) -> String {
     let params = ParameterCount(model: scenario.model)
     let workload = scenario.workload
     var lines = ["\(scenario.name): \(workload.steps) steps × \(workload.tokensPerStep) tokens"]
@@ -64,7 +66,7 @@ enum Report {
     } else {
       lines.append("  routing     dense model: no MoE layers, nothing routed")
     }
-    lines.append("results in \(folder)/: \(RunWriter.files.joined(separator: ", "))")
+    lines.append("results in \(folder)/: \(files.joined(separator: ", "))")
     return lines.joined(separator: "\n")
   }
 

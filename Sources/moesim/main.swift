@@ -45,4 +45,4 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
   }
 }
 
-exit(runCommandLine(Array(CommandLine.arguments.dropFirst())).rawValue)
+exit(checkedStandardOutput(runCommandLine(Array(CommandLine.arguments.dropFirst()))).rawValue)

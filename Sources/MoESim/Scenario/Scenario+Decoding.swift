@@ -44,9 +44,11 @@ extension Scenario {
       let workload = try root.object("workload", keys: WorkloadSpec.keys) {
         try WorkloadSpec(reading: &$0)
       }
-      return Scenario(
+      let scenario = Scenario(
         name: name, description: description, seed: UInt64(seed), model: model, router: router,
         workload: workload)
+      try scenario.checkArithmeticLimits(file: file)
+      return scenario
     }
   }
 }

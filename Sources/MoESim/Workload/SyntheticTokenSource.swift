@@ -58,7 +58,8 @@ public struct SyntheticTokenSource: Sendable {
 
   /// Number of sequences in one step (the last may be shorter than `sequence_length`).
   public var sequencesPerStep: Int {
-    (spec.tokensPerStep + spec.sequenceLength - 1) / spec.sequenceLength
+    // Rounded up without `tokens + length - 1`, which overflows for a huge sequence_length.
+    spec.tokensPerStep / spec.sequenceLength + (spec.tokensPerStep % spec.sequenceLength == 0 ? 0 : 1)
   }
 
   /// Draws the domain of every sequence of `step` into `domains` (`sequencesPerStep` entries).
