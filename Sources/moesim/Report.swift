@@ -28,6 +28,13 @@ enum Report {
         ]))
     }
     lines.append(pad(["total", Self.count(count.total), Self.count(count.active), "100.0%"]))
+    for extra in count.extras {
+      lines.append(
+        pad([
+          "+ \(extra.name)", Self.count(extra.total), Self.count(extra.active),
+          "(not in total)",
+        ]))
+    }
     lines.append("")
     let embeddingNote =
       scenario.model.activeCountsEmbedding
@@ -36,6 +43,9 @@ enum Report {
     lines.append(
       "active per token: \(percent(count.total > 0 ? count.active / count.total : 0)) of total; "
         + embeddingNote)
+    lines.append(
+      "active with the input embedding \(Self.count(count.activeWithEmbedding)), without it "
+        + Self.count(count.activeWithoutEmbedding))
     return lines.joined(separator: "\n")
   }
 

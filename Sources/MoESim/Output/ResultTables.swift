@@ -49,10 +49,16 @@ public enum ResultTables {
     "component", "total_params", "active_params", "active_fraction",
   ]
 
-  /// One row per component, then a `total` row.
+  /// One row per component, then a `total` row; extra modules (`mtp`) follow, with a
+  /// `total_with_extras` row, only when the model has them.
   public static func paramsRows(_ count: ParameterCount) -> [[CSVField]] {
-    let rows = count.components.map { ($0.name, $0.total, $0.active) }
+    var rows = count.components.map { ($0.name, $0.total, $0.active) }
       + [("total", count.total, count.active)]
+    if !count.extras.isEmpty {
+      rows += count.extras.map { ($0.name, $0.total, $0.active) }
+      let extrasActive = count.extras.map(\.active).reduce(0, +)
+      rows.append(("total_with_extras", count.totalWithExtras, count.active + extrasActive))
+    }
     return rows.map { name, total, active in
       [.text(name), .real(total), .real(active), .real(total > 0 ? active / total : 0)]
     }
