@@ -18,7 +18,8 @@ public enum ScenarioLimits {
 extension Scenario {
   /// The keys of a `Scenario` object in a scenario file.
   static let keys = [
-    "name", "description", "seed", "model", "router", "workload"
+    "name", "description", "seed", "model", "router", "workload", "precision", "cluster",
+    "memory",
   ]
 
   /// Builds and validates a scenario from a parsed tree; `file` names it in errors.
@@ -44,9 +45,18 @@ extension Scenario {
       let workload = try root.object("workload", keys: WorkloadSpec.keys) {
         try WorkloadSpec(reading: &$0)
       }
+      let precision = try root.object("precision", keys: PrecisionSpec.keys) {
+        try PrecisionSpec(reading: &$0)
+      }
+      let cluster = try root.object("cluster", keys: ClusterSpec.keys) {
+        try ClusterSpec(reading: &$0, model: model)
+      }
+      let memory = try root.object("memory", keys: MemorySpec.keys) {
+        try MemorySpec(reading: &$0, precision: precision)
+      }
       return Scenario(
         name: name, description: description, seed: UInt64(seed), model: model, router: router,
-        workload: workload)
+        workload: workload, precision: precision, cluster: cluster, memory: memory)
     }
   }
 }
