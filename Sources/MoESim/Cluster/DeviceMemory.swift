@@ -36,6 +36,8 @@ public struct DeviceMemory: Sendable, Equatable {
     public var endBlock: Int
     /// Parameters stored on one device of the stage, before ZeRO sharding.
     public var parameters: Double
+    /// The same by component, named as in `ParameterCount` (absent: none on this stage).
+    public var componentParameters: [String: Double]
     public var bytes: [Kind: Double]
     public var totalBytes: Double { Kind.allCases.map { bytes[$0] ?? 0 }.reduce(0, +) }
   }
@@ -92,21 +94,42 @@ public struct DeviceMemory: Sendable, Equatable {
     var blocks = Array(parts.blocks[range])
     if training && isLast { blocks += parts.mtpBlocks }
 
-    // Parameters per device, split into the non-expert and expert data-parallel groups.
-    var dense = 0.0
+    // Parameters per device by component (the names of `ParameterCount`), and split into the
+    // non-expert and expert data-parallel groups.
+    var components: [String: Double] = [:]
     var experts = 0.0
-    for block in blocks {
-      dense += (block.attention + block.denseFFN + block.sharedExperts) / tp
-      dense += block.norms + block.router
+    for (offset, block) in blocks.enumerated() {
+      let isMTP = offset >= range.count
+      func add(_ name: String, _ parameters: Double) {
+        components[isMTP ? "mtp" : name, default: 0] += parameters
+      }
+      add("attention", block.attention / tp)
+      add("dense_ffn", block.denseFFN / tp)
+      add("shared_experts", block.sharedExperts / tp)
+      add("norms", block.norms)
+      add("router", block.router)
       let local = (Double(block.routedExperts) / Double(layout.ep)).rounded(.up)
-      experts += local * block.expertParameters / Double(layout.expertTP)
+      let expertParameters = local * block.expertParameters / Double(layout.expertTP)
+      add("routed_experts", expertParameters)
+      experts += expertParameters
     }
-    if isFirst { dense += parts.embedding / tp }
+    if isFirst { components["embedding"] = parts.embedding / tp }
     if isLast {
-      dense +=
-        parts.finalNorm + (model.tiedEmbeddings && !isFirst ? parts.embedding : parts.head) / tp
-      if training { dense += Double(parts.mtpBlocks.count) * parts.mtpExtraPerModule / tp }
+      components["norms", default: 0] += parts.finalNorm
+      if model.tiedEmbeddings && !isFirst {
+        components["embedding", default: 0] += parts.embedding / tp
+      } else {
+        components["output_head"] = parts.head / tp
+      }
+      if training && !parts.mtpBlocks.isEmpty {
+        let modules = Double(parts.mtpBlocks.count)
+        components["mtp", default: 0] +=
+          modules * (parts.mtpNormsPerModule + parts.mtpProjectionPerModule / tp)
+      }
     }
+    // Summed in a fixed order, so results do not depend on dictionary order.
+    let stored = components.keys.sorted().map { components[$0] ?? 0 }.reduce(0, +)
+    let dense = stored - experts
 
     var bytes: [Kind: Double] = [:]
     let weightBytes = precision.weightBytes
@@ -134,7 +157,7 @@ public struct DeviceMemory: Sendable, Equatable {
       precision: precision, memory: memory, tp: tp)
     return Stage(
       index: index, firstBlock: range.lowerBound, endBlock: range.upperBound,
-      parameters: dense + experts, bytes: bytes)
+      parameters: dense + experts, componentParameters: components, bytes: bytes)
   }
 
   /// KV-cache scalars per token per block on one device: GQA/MHA split their KV heads over `tp`

@@ -40,9 +40,13 @@ public struct ParameterBreakdown: Sendable, Equatable {
   public var blocks: [BlockParameters]
   /// The transformer block of each multi-token-prediction module.
   public var mtpBlocks: [BlockParameters]
-  /// Per MTP module: its two input norms, the `2h × h` projection and its output norm
-  /// (DeepSeek-V3 technical report, arXiv:2412.19437, sec. 2.2: `RMSNorm` ×2, `M_k`, shared head).
-  public var mtpExtraPerModule: Double
+  /// Per MTP module: its two input norms and its output norm (DeepSeek-V3 technical report,
+  /// arXiv:2412.19437, sec. 2.2: `RMSNorm` ×2 and the shared head's norm).
+  public var mtpNormsPerModule: Double
+  /// Per MTP module: the `2h × h` projection `M_k` of the concatenated norms.
+  public var mtpProjectionPerModule: Double
+  /// Per MTP module, besides its transformer block.
+  public var mtpExtraPerModule: Double { mtpNormsPerModule + mtpProjectionPerModule }
 
   public init(model: ModelSpec) {
     let hidden = Double(model.hiddenSize)
@@ -54,7 +58,8 @@ public struct ParameterBreakdown: Sendable, Equatable {
     // whose block 61 sits past `first_k_dense_replace`).
     let mtpIsMoE = model.isMoELayer(model.layers)
     mtpBlocks = Array(repeating: Self.block(model, moeLayer: mtpIsMoE), count: model.mtpModules)
-    mtpExtraPerModule = 3 * model.norm.parameters(width: model.hiddenSize) + 2 * hidden * hidden
+    mtpNormsPerModule = 3 * model.norm.parameters(width: model.hiddenSize)
+    mtpProjectionPerModule = 2 * hidden * hidden
   }
 
   /// Parameters of the MTP modules together (their own, not the shared embedding and head).

@@ -100,3 +100,11 @@ public struct MemorySpec: Sendable, Equatable, Encodable {
     self.recompute = recompute
   }
 }
+
+/// Inputs of the training-compute totals.
+public struct ComputeSpec: Sendable, Equatable, Encodable {
+  /// Tokens of a training run `D`; nil reports per-token figures and Chinchilla's optimum only.
+  public var trainingTokens: Double?
+
+  public init(trainingTokens: Double? = nil) { self.trainingTokens = trainingTokens }
+}

@@ -19,7 +19,7 @@ extension Scenario {
   /// The keys of a `Scenario` object in a scenario file.
   static let keys = [
     "name", "description", "seed", "model", "router", "workload", "precision", "cluster",
-    "memory",
+    "memory", "compute",
   ]
 
   /// Builds and validates a scenario from a parsed tree; `file` names it in errors.
@@ -54,9 +54,13 @@ extension Scenario {
       let memory = try root.object("memory", keys: MemorySpec.keys) {
         try MemorySpec(reading: &$0, precision: precision)
       }
+      let compute = try root.object("compute", keys: ComputeSpec.keys) {
+        try ComputeSpec(reading: &$0)
+      }
       return Scenario(
         name: name, description: description, seed: UInt64(seed), model: model, router: router,
-        workload: workload, precision: precision, cluster: cluster, memory: memory)
+        workload: workload, precision: precision, cluster: cluster, memory: memory,
+        compute: compute)
     }
   }
 }

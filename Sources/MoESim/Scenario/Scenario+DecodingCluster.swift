@@ -83,3 +83,13 @@ extension MemorySpec {
     }
   }
 }
+
+extension ComputeSpec {
+  static let keys = ["training_tokens"]
+
+  init(reading reader: inout ScenarioReader) throws {
+    self.init()
+    trainingTokens = try reader.optionalDouble(
+      "training_tokens", allowed: "≥ 1 (tokens, e.g. 14.8e12)", where: { $0 >= 1 })
+  }
+}

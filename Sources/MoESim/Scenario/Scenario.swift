@@ -14,4 +14,6 @@ public struct Scenario: Sendable, Equatable, Encodable {
   public var cluster = ClusterSpec()
   /// What the memory estimate is for: inference or training, batch, context.
   public var memory = MemorySpec()
+  /// Tokens of a training run, for the compute totals.
+  public var compute = ComputeSpec()
 }

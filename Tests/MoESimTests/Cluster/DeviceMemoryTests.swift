@@ -141,3 +141,24 @@ import Testing
     #expect(SmallestLayout.find(for: int4)?.layout.devices == 1)
   }
 }
+
+extension DeviceMemoryTests {
+  /// Per-component parameters of a device add up to its parameters; the MTP module sits on the
+  /// last stage in training (its 2h × h projection split over tp, its three norms not).
+  @Test func componentsAddUpAndMTPSitsLast() throws {
+    let scenario = try Self.scenario(
+      "deepseek-v3.json5", "memory.mode=training", "cluster.layout={tp: 8, ep: 8, pp: 4}")
+    let memory = DeviceMemory(scenario: scenario)
+    for stage in memory.stages {
+      let sum = stage.componentParameters.values.reduce(0, +)
+      #expect(abs(sum - stage.parameters) <= 1e-6 * stage.parameters)
+    }
+    #expect(memory.stages[0].componentParameters["mtp"] == nil)
+    let parts = ParameterBreakdown(model: scenario.model)
+    let mtp = try #require(parts.mtpBlocks.first)
+    let expected =
+      (mtp.attention + mtp.sharedExperts) / 8 + mtp.norms + mtp.router + 32 * mtp.expertParameters
+      + 3 * 7168 + 2 * 7168 * 7168 / 8
+    #expect(memory.stages[3].componentParameters["mtp"] == expected)
+  }
+}
