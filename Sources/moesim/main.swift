@@ -33,6 +33,8 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       return try ValidateCommand.main(rest)
     case "params":
       try ParamsCommand.main(rest)
+    case "memory":
+      try MemoryCommand.main(rest)
     default:
       throw UsageError(message: "unknown command '\(command)'", command: nil)
     }

@@ -44,6 +44,12 @@ extension ParallelLayout {
     self.init()
     let degree = 1...65_536
     tp = try reader.int("tp", default: 1, in: degree)
+    let heads = model.attention.heads
+    guard heads % tp == 0 else {
+      throw reader.error(
+        "tp",
+        .outOfRange(value: String(tp), allowed: "a divisor of model.attention.heads = \(heads)"))
+    }
     dp = try reader.int("dp", default: 1, in: degree)
     pp = try reader.int(
       "pp", default: 1, in: 1...model.layers, allowed: "1...\(model.layers) (model.layers)")

@@ -14,6 +14,10 @@ import Testing
       "precision.kv_cache = \"int4\" is out of range; allowed fp32, bf16, fp16, fp8 or int8"
     ),
     ("cluster.devices=3", "cluster.devices = 3 is out of range; allowed 1 (layout tp × pp × dp)"),
+    (
+      "cluster.layout.tp=3",
+      "cluster.layout.tp = 3 is out of range; allowed a divisor of model.attention.heads = 16"
+    ),
     ("cluster.layout.pp=9", "cluster.layout.pp = 9 is out of range; allowed 1...8 (model.layers)"),
     (
       "cluster.layout.ep=32",
