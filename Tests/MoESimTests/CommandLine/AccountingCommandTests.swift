@@ -97,3 +97,19 @@ import Testing
     #expect(try cli.moesim(["help", "params"]).standardOutput.contains("--layout L"))
   }
 }
+
+extension AccountingCommandTests {
+  /// Every column and quantity of params.csv, memory.csv and compute.csv is documented.
+  @Test func readmeDocumentsEveryColumn() throws {
+    let readme = try String(
+      contentsOf: TestSupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let scenario = try TestSupport.scenario("deepseek-v3.json5", "compute.training_tokens=1e12")
+    let quantities = ResultTables.computeRows(scenario).compactMap { row -> String? in
+      if case .text(let name) = row[0] { return name }
+      return nil
+    }
+    for name in ResultTables.paramsColumns + ResultTables.memoryColumns + quantities {
+      #expect(readme.contains("`\(name)`"), "\(name)")
+    }
+  }
+}
