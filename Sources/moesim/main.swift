@@ -35,6 +35,8 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       try ParamsCommand.main(rest)
     case "bench":
       try BenchCommand.main(rest)
+    case "memory":
+      try MemoryCommand.main(rest)
     default:
       throw UsageError(message: "unknown command '\(command)'", command: nil)
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs a scenario and writes its result folder: `params.csv`, `scenario.json` (the resolved
+/// Runs a scenario and writes its result folder: `params.csv`, `memory.csv`, `compute.csv`
+/// (static accounting), `scenario.json` (the resolved
 /// scenario), `steps.csv` (streamed while the run goes on), `experts.csv` and `summary.csv`.
 /// Every file is written under a temporary name and renamed when complete, inside a staging
 /// folder that replaces the destination whole at the end (`ResultFolder`): the destination never
@@ -8,7 +9,8 @@ import Foundation
 public enum RunWriter {
   /// File names inside a result folder.
   public static let files = [
-    "params.csv", "scenario.json", "steps.csv", "experts.csv", "summary.csv",
+    "params.csv", "memory.csv", "compute.csv", "scenario.json", "steps.csv", "experts.csv",
+    "summary.csv",
   ]
 
   /// - Parameters:
@@ -51,8 +53,15 @@ public enum RunWriter {
     }
 
     let paramsFile = try CSVWriter(path: path("params.csv"), columns: ResultTables.paramsColumns)
-    for row in ResultTables.paramsRows(params) { try paramsFile.write(row) }
+    for row in ResultTables.paramsRows(params, scenario: scenario) { try paramsFile.write(row) }
     try paramsFile.commit()
+    let memoryFile = try CSVWriter(path: path("memory.csv"), columns: ResultTables.memoryColumns)
+    for row in ResultTables.memoryRows(scenario) { try memoryFile.write(row) }
+    try memoryFile.commit()
+    let computeFile = try CSVWriter(
+      path: path("compute.csv"), columns: ResultTables.computeColumns)
+    for row in ResultTables.computeRows(scenario) { try computeFile.write(row) }
+    try computeFile.commit()
     try AtomicFile.write(resolvedJSON(scenario), to: path("scenario.json"))
 
     let steps = try options.stepTraceEvery.map { _ in
