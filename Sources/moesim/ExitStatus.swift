@@ -18,6 +18,8 @@ enum ExitStatus: Int32 {
   case cannotCreate = 73
   /// EX_IOERR: writing output failed.
   case ioError = 74
+  /// 128 + SIGINT: the run was interrupted and removed its partial files.
+  case interrupted = 130
 
   /// The status for an error, chosen in this one place for every command.
   static func of(_ error: Error) -> ExitStatus {
@@ -33,6 +35,8 @@ enum ExitStatus: Int32 {
       return .usage
     case let error as PeerError:
       return error.scriptMissing ? .noInput : .unavailable
+    case is RunInterrupted:
+      return .interrupted
     default:
       return .software
     }

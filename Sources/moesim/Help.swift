@@ -18,6 +18,7 @@ enum Help {
       export-trace [SCENARIO] --out FILE
                             Write a run's routing decisions as a replayable trace CSV
       bench                 Measure routing throughput (decisions/s) on 1 and N threads
+      memory [SCENARIO]     Print memory per device for the scenario's cluster, and the verdict
       help [COMMAND]        Show help for a command
 
     OPTIONS:
@@ -29,9 +30,11 @@ enum Help {
       moesim run Scenarios/mixtral-8x7b.json5 --set router.capacity_factor=1.0 --out /tmp/cf1
       for e in 8 16 32 64; do moesim run --set model.moe.experts=$e --out Results/e$e; done
       moesim params Scenarios/mixtral-8x7b.json5
+      moesim params Scenarios/deepseek-v3.json5 --precision int4 --layout tp=8,ep=8,pp=2
+      moesim memory Scenarios/llama3-70b-dense.json5 --set memory.zero_stage=3
 
     EXIT STATUS: 0 ok, 64 bad command line, 65 invalid scenario, 66 missing input,
-                 73 cannot create output, 74 write error (sysexits)
+                 73 cannot create output, 74 write error (sysexits), 130 interrupted
     """
 
   static let scenarioOptions = """
@@ -51,12 +54,22 @@ enum Help {
         steps.csv     one row per step × MoE layer (load, drops, aux loss, z-loss, entropy)
         experts.csv   one row per MoE layer × expert (tokens routed, kept, dropped, share)
         params.csv    total and active parameters by component
+        memory.csv    memory per device by stage and kind, for the scenario's layout and the
+                      smallest layout that fits
+        compute.csv   FLOPs per token (forward, training, 6·N), Chinchilla tokens, run totals
         scenario.json the resolved scenario, every default filled in
       Files are written under a temporary name and renamed when complete. Output is identical
       for any --threads value. A progress line goes to standard error when it is a terminal.
+      The run is written into a hidden sibling folder that replaces DIR whole at the end, so DIR
+      never mixes two runs; Ctrl-C stops between steps, removes the partial files, leaves DIR
+      as it was and exits 130.
 
       OPTIONS:
-        --out DIR             Results folder (default: Results/<scenario name>)
+        --out DIR             Results folder (default: Results/<scenario name>); an existing
+                              DIR is replaced whole if it holds only MoESim results
+        --force               Replace DIR even if it holds other files
+        --trace-every N       Write one step in N to steps.csv (steps 0, N, 2N, ...)
+        --no-step-trace       Write no steps.csv (summary and experts still cover every step)
       \(scenarioOptions)
         --threads N           Worker threads (default: all cores)
         --quiet               Print no summary and no progress
@@ -75,9 +88,17 @@ enum Help {
       USAGE: moesim params [SCENARIO] [options]
 
       Prints the model's parameters by component (embedding, attention, dense FFN, routed and
-      shared experts, router, norms, output head): total, active per token, and share.
+      shared experts, router, norms, output head; extra modules such as MTP apart): total,
+      active per token, share, bytes at precision.weights (GB = 10^9 bytes) and bytes on the
+      fullest device of the layout; active with and without the input embedding; then FLOPs
+      per token at memory.context (forward, training = 3 × forward, the 6·N rule) and the
+      Chinchilla-optimal token counts.
 
       OPTIONS:
+        --precision X         Weight format: fp32, bf16, fp16, fp8, int8, int4
+                              (same as --set precision.weights=X)
+        --layout L            Parallel layout, e.g. tp=8,ep=8,dp=1,pp=2 (keys tp, ep, expert_tp,
+                              dp, pp; absent ones are 1); cluster.devices follows
         --csv                 Print CSV (the columns of params.csv) instead of a table
       \(scenarioOptions)
       """,
@@ -106,6 +127,21 @@ enum Help {
         moesim bench --workload R-coarse --repeat 3
         moesim bench --workload R-fine --peer ../shared/bench/peer_numpy.py
         moesim bench --workload R-fine --set workload.steps=320 --csv   # memory vs steps
+      """,
+    "memory": """
+      USAGE: moesim memory [SCENARIO] [options]
+
+      Prints memory per device (GiB = 2^30 bytes) for each pipeline stage of the scenario's
+      cluster layout, by kind: weights and KV cache and activation workspace (memory.mode =
+      inference), or weights, gradients, Adam optimizer states and activations (training, with
+      memory.zero_stage and memory.recompute); then whether the fullest device fits
+      cluster.device_memory_gib, and the smallest device count (and layout) that fits.
+
+      OPTIONS:
+        --precision X         Weight format: fp32, bf16, fp16, fp8, int8, int4
+        --layout L            Parallel layout, e.g. tp=8,ep=8,dp=1,pp=2
+        --csv                 Print CSV (the columns of memory.csv) instead of a table
+      \(scenarioOptions)
       """,
     "help": """
       USAGE: moesim help [COMMAND]

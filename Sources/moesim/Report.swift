@@ -14,32 +14,9 @@ enum Report {
 
   static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
 
-  static func parameterTable(scenario: Scenario, count: ParameterCount) -> String {
-    var lines = [
-      "\(scenario.name): parameters by component",
-      "",
-      pad(["component", "total", "active", "share of total"]),
-    ]
-    for component in count.components {
-      lines.append(
-        pad([
-          component.name, Self.count(component.total), Self.count(component.active),
-          percent(count.total > 0 ? component.total / count.total : 0),
-        ]))
-    }
-    lines.append(pad(["total", Self.count(count.total), Self.count(count.active), "100.0%"]))
-    lines.append("")
-    let embeddingNote =
-      scenario.model.activeCountsEmbedding
-      ? "active counts the input embedding (model.active_counts_embedding = true)"
-      : "active leaves out the input embedding (model.active_counts_embedding = false)"
-    lines.append(
-      "active per token: \(percent(count.total > 0 ? count.active / count.total : 0)) of total; "
-        + embeddingNote)
-    return lines.joined(separator: "\n")
-  }
-
-  static func runSummary(scenario: Scenario, totals: RunTotals, folder: String) -> String {
+  static func runSummary(
+    scenario: Scenario, totals: RunTotals, folder: String, files: [String] = RunWriter.files
+  ) -> String {
     let params = ParameterCount(model: scenario.model)
     let workload = scenario.workload
     var lines = ["\(scenario.name): \(workload.steps) steps × \(workload.tokensPerStep) tokens"]
@@ -64,7 +41,7 @@ enum Report {
     } else {
       lines.append("  routing     dense model: no MoE layers, nothing routed")
     }
-    lines.append("results in \(folder)/: \(RunWriter.files.joined(separator: ", "))")
+    lines.append("results in \(folder)/: \(files.joined(separator: ", "))")
     return lines.joined(separator: "\n")
   }
 

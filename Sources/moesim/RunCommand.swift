@@ -4,24 +4,62 @@ import MoESim
 /// `moesim run`: simulate a scenario and write its result folder.
 enum RunCommand {
   static let spec = ScenarioArguments.spec.merging(
-    OptionSpec(valued: ["--out", "--threads"], flags: ["--quiet"]))
+    OptionSpec(
+      valued: ["--out", "--threads", "--trace-every"],
+      flags: ["--quiet", "--force", "--no-step-trace"]))
 
   static func main(_ arguments: [String]) throws {
     let parsed = try Arguments(arguments, spec: spec, command: "run")
     guard parsed.positionals.count <= 1 else {
-      throw UsageError(message: "run takes one scenario file, got \(parsed.positionals.count)", command: "run")
+      throw UsageError(
+        message: "run takes one scenario file, got \(parsed.positionals.count)", command: "run")
     }
     let scenario = try ScenarioArguments.load(path: parsed.positionals.first, arguments: parsed)
-    let threads = try parsed.positiveInt("--threads", command: "run")
+    let threads =
+      try parsed.positiveInt("--threads", command: "run")
       ?? ProcessInfo.processInfo.activeProcessorCount
     let folder = parsed.value("--out") ?? "Results/\(scenario.name)"
     let quiet = parsed.flags.contains("--quiet")
+    let options = try runOptions(parsed)
+    try checkFitsInMemory(scenario, file: parsed.positionals.first, threads: threads)
+    warnAboutLargeTrace(scenario, options: options)
+    Interruption.install()
     let progress = Progress(total: scenario.workload.steps, enabled: !quiet && isatty(2) == 1)
-    let totals = try RunWriter.run(scenario, folder: folder, threads: threads) {
-      progress.update($0)
-    }
+    defer { progress.finish() }
+    let totals = try RunWriter.run(
+      scenario, folder: folder, threads: threads, options: options,
+      progress: { progress.update($0) }, shouldStop: { Interruption.isRequested })
     progress.finish()
-    if !quiet { print(Report.runSummary(scenario: scenario, totals: totals, folder: folder)) }
+    if !quiet {
+      print(
+        Report.runSummary(
+          scenario: scenario, totals: totals, folder: folder, files: options.files))
+    }
+  }
+
+  /// `--force`, `--trace-every N` and `--no-step-trace`.
+  static func runOptions(_ parsed: Arguments) throws -> RunOptions {
+    let every = try parsed.positiveInt("--trace-every", command: "run")
+    if parsed.flags.contains("--no-step-trace") && every != nil {
+      throw UsageError(
+        message: "--trace-every and --no-step-trace exclude each other", command: "run")
+    }
+    return RunOptions(
+      force: parsed.flags.contains("--force"),
+      stepTraceEvery: parsed.flags.contains("--no-step-trace") ? nil : every ?? 1)
+  }
+
+  /// Says before the run starts when `steps.csv` would be enormous, and how to thin it.
+  static func warnAboutLargeTrace(_ scenario: Scenario, options: RunOptions) {
+    let size = StepTraceSize(scenario: scenario, every: options.stepTraceEvery)
+    guard size.bytes > StepTraceSize.warningBytes else { return }
+    let gib = size.bytes / Double(1 << 30)
+    let suggested = max(2, Int((size.bytes / StepTraceSize.warningBytes).rounded(.up)))
+    printError(
+      "warning: steps.csv will hold \(Report.count(size.rows)) rows (about "
+        + String(format: "%.1f", gib) + " GiB); pass --trace-every \(suggested) to keep one step"
+        + " in \(suggested), or --no-step-trace to skip it (summary.csv and experts.csv still"
+        + " cover every step)")
   }
 }
 
@@ -46,5 +84,23 @@ final class Progress {
   func finish() {
     guard enabled else { return }
     FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+  }
+}
+
+extension RunCommand {
+  /// Refuses, before anything is allocated, a valid scenario whose buffers exceed the machine's
+  /// memory, naming the key that scales the largest buffer.
+  static func checkFitsInMemory(_ scenario: Scenario, file: String?, threads: Int) throws {
+    let memory = WorkingMemory(scenario: scenario, threads: threads)
+    let available = Double(ProcessInfo.processInfo.physicalMemory)
+    guard memory.bytes > available, let largest = memory.largest else { return }
+    let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / Double(1 << 30)) }
+    throw ScenarioError(
+      file: file ?? BuiltinScenarios.quickstartFile, path: largest.path,
+      kind: .outOfRange(
+        value: String(largest.value),
+        allowed: "a size whose run fits in this machine's \(gib(available)) of memory (this run"
+          + " needs \(gib(memory.bytes)); its largest buffer is"
+          + " \(largest.name) = \(gib(largest.bytes)))"))
   }
 }

@@ -37,6 +37,8 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       try ExportTraceCommand.main(rest)
     case "bench":
       try BenchCommand.main(rest)
+    case "memory":
+      try MemoryCommand.main(rest)
     default:
       throw UsageError(message: "unknown command '\(command)'", command: nil)
     }
@@ -47,4 +49,4 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
   }
 }
 
-exit(runCommandLine(Array(CommandLine.arguments.dropFirst())).rawValue)
+exit(checkedStandardOutput(runCommandLine(Array(CommandLine.arguments.dropFirst()))).rawValue)

@@ -4,6 +4,9 @@
 /// router, the shared experts and `k` routed experts per MoE layer; the input embedding only when
 /// `ModelSpec.activeCountsEmbedding` (a lookup, not a matmul: publishers differ). Counts are
 /// `Double`, exact for integers below 2^53 and free of overflow traps.
+///
+/// Multi-token-prediction modules are listed apart, in `extras`, and left out of `total` and
+/// `active`: DeepSeek-V3 publishes 671B without them (technical report, arXiv:2412.19437).
 public struct ParameterCount: Sendable, Equatable {
   /// One row of the parameter table.
   public struct Component: Sendable, Equatable {
@@ -13,75 +16,54 @@ public struct ParameterCount: Sendable, Equatable {
     public var active: Double
   }
 
+  /// The main model's components; they sum to `total` and `active`.
   public var components: [Component]
+  /// Modules counted apart from the main model (`mtp`); empty when the model has none.
+  public var extras: [Component]
 
   public var total: Double { components.map(\.total).reduce(0, +) }
   public var active: Double { components.map(\.active).reduce(0, +) }
+  /// Active parameters under each publisher convention: with and without the input embedding
+  /// (equal for a tied embedding, which is active as the output head either way).
+  public var activeWithEmbedding: Double { activeWithoutEmbedding + untiedEmbedding }
+  public var activeWithoutEmbedding: Double {
+    active - (components.first { $0.name == "embedding" }?.active ?? 0) + tiedEmbedding
+  }
+  private var untiedEmbedding = 0.0
+  private var tiedEmbedding = 0.0
+
+  /// `total` plus the extra modules, as a checkpoint holding them stores.
+  public var totalWithExtras: Double { total + extras.map(\.total).reduce(0, +) }
 
   /// The parameters of `model`.
   public init(model: ModelSpec) {
-    let hidden = Double(model.hiddenSize)
-    let vocab = Double(model.vocabSize)
-    let layers = Double(model.layers)
-    let moeLayers = Double(model.moeLayerIndices.count)
-    let denseLayers = layers - moeLayers
+    self.init(ParameterBreakdown(model: model), model: model)
+  }
 
-    let embedding = vocab * hidden
-    // A tied head is the embedding matrix, so the embedding is active whenever the head is.
-    let embeddingActive = model.activeCountsEmbedding || model.tiedEmbeddings ? embedding : 0
-    let head = model.tiedEmbeddings ? 0 : vocab * hidden
-
-    let attention = Self.attentionPerLayer(model.attention, hidden: model.hiddenSize) * layers
-
-    let denseFFN = model.ffn.intermediateSize.map {
-      Self.feedForward(model.ffn, hidden: hidden, intermediate: Double($0))
-    } ?? 0
-
-    var routed = (total: 0.0, active: 0.0)
-    var shared = 0.0
-    var router = 0.0
-    if let moe = model.moe {
-      let expert = Self.feedForward(
-        model.ffn, hidden: hidden, intermediate: Double(moe.expertIntermediateSize))
-      routed = (Double(moe.experts) * expert * moeLayers, Double(moe.topK) * expert * moeLayers)
-      shared = Double(moe.sharedExperts) * moeLayers
-        * Self.feedForward(
-          model.ffn, hidden: hidden, intermediate: Double(moe.sharedExpertIntermediateSize))
-      let routerBias = moe.routerBias ? Double(moe.experts) : 0
-      router = (hidden * Double(moe.experts) + routerBias) * moeLayers
+  init(_ parts: ParameterBreakdown, model: ModelSpec) {
+    func sum(_ value: (BlockParameters) -> Double) -> Double {
+      parts.blocks.map(value).reduce(0, +)
     }
-    // Two norms per block (before attention and before the FFN) and the final norm.
-    let norms = model.norm.parameters(width: model.hiddenSize) * (2 * layers + 1)
-
+    // A tied head is the embedding matrix, so the embedding is active whenever the head is.
+    let embeddingActive =
+      model.activeCountsEmbedding || model.tiedEmbeddings ? parts.embedding : 0
+    let routedTotal = sum { Double($0.routedExperts) * $0.expertParameters }
+    let routedActive = sum { Double($0.activeExperts) * $0.expertParameters }
+    let norms = sum(\.norms) + parts.finalNorm
     components = [
-      Component(name: "embedding", total: embedding, active: embeddingActive),
-      Component(name: "attention", total: attention, active: attention),
-      Component(name: "dense_ffn", total: denseFFN * denseLayers, active: denseFFN * denseLayers),
-      Component(name: "routed_experts", total: routed.total, active: routed.active),
-      Component(name: "shared_experts", total: shared, active: shared),
-      Component(name: "router", total: router, active: router),
+      Component(name: "embedding", total: parts.embedding, active: embeddingActive),
+      Component(name: "attention", total: sum(\.attention), active: sum(\.attention)),
+      Component(name: "dense_ffn", total: sum(\.denseFFN), active: sum(\.denseFFN)),
+      Component(name: "routed_experts", total: routedTotal, active: routedActive),
+      Component(name: "shared_experts", total: sum(\.sharedExperts), active: sum(\.sharedExperts)),
+      Component(name: "router", total: sum(\.router), active: sum(\.router)),
       Component(name: "norms", total: norms, active: norms),
-      Component(name: "output_head", total: head, active: head),
+      Component(name: "output_head", total: parts.head, active: parts.head),
     ]
-  }
-
-  /// Q, K, V and output projections with their optional biases.
-  static func attentionPerLayer(_ attention: AttentionSpec, hidden: Int) -> Double {
-    let hidden = Double(hidden)
-    let queryWidth = Double(attention.heads * attention.headDim)
-    let keyValueWidth = Double(attention.kvHeads * attention.headDim)
-    var parameters = hidden * (queryWidth + 2 * keyValueWidth) + queryWidth * hidden
-    if attention.qkvBias { parameters += queryWidth + 2 * keyValueWidth }
-    if attention.outputBias { parameters += hidden }
-    return parameters
-  }
-
-  /// One feed-forward block (or expert) of width `intermediate`: 3 matrices for a gated unit,
-  /// 2 for a plain MLP, plus biases (one per intermediate matrix output and one on the output).
-  static func feedForward(_ ffn: FeedForwardSpec, hidden: Double, intermediate: Double) -> Double {
-    let matrices = Double(ffn.kind.matrices)
-    var parameters = matrices * hidden * intermediate
-    if ffn.bias { parameters += (matrices - 1) * intermediate + hidden }
-    return parameters
+    untiedEmbedding = model.tiedEmbeddings ? 0 : parts.embedding
+    tiedEmbedding = model.tiedEmbeddings ? parts.embedding : 0
+    extras =
+      parts.mtpBlocks.isEmpty
+      ? [] : [Component(name: "mtp", total: parts.mtpTotal, active: parts.mtpActive)]
   }
 }

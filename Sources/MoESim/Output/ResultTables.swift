@@ -52,15 +52,37 @@ public enum ResultTables {
   }
 
   public static let paramsColumns = [
-    "component", "total_params", "active_params", "active_fraction",
+    "component", "total_params", "active_params", "active_fraction", "weight_bytes",
+    "device_weight_bytes",
   ]
 
-  /// One row per component, then a `total` row.
-  public static func paramsRows(_ count: ParameterCount) -> [[CSVField]] {
-    let rows = count.components.map { ($0.name, $0.total, $0.active) }
+  /// One row per component, then a `total` row; extra modules (`mtp`) follow, with a
+  /// `total_with_extras` row, only when the model has them. `weight_bytes` is at
+  /// `precision.weights`; `device_weight_bytes` is what the fullest device of the scenario's
+  /// layout stores of the component (before ZeRO sharding).
+  public static func paramsRows(_ count: ParameterCount, scenario: Scenario) -> [[CSVField]] {
+    let weightBytes = scenario.precision.weightBytes
+    let device = DeviceMemory(scenario: scenario).worst.componentParameters
+    let deviceTotal = device.keys.sorted().map { device[$0] ?? 0 }.reduce(0, +)
+    let onDevice = { (name: String) -> Double in
+      switch name {
+      case "total": return deviceTotal - (device["mtp"] ?? 0)
+      case "total_with_extras": return deviceTotal
+      default: return device[name] ?? 0
+      }
+    }
+    var rows = count.components.map { ($0.name, $0.total, $0.active) }
       + [("total", count.total, count.active)]
+    if !count.extras.isEmpty {
+      rows += count.extras.map { ($0.name, $0.total, $0.active) }
+      let extrasActive = count.extras.map(\.active).reduce(0, +)
+      rows.append(("total_with_extras", count.totalWithExtras, count.active + extrasActive))
+    }
     return rows.map { name, total, active in
-      [.text(name), .real(total), .real(active), .real(total > 0 ? active / total : 0)]
+      [
+        .text(name), .real(total), .real(active), .real(total > 0 ? active / total : 0),
+        .real(total * weightBytes), .real(onDevice(name) * weightBytes),
+      ]
     }
   }
 

@@ -1,37 +1,84 @@
 import Foundation
 
-/// Runs a scenario and writes its result folder: `params.csv`, `scenario.json` (the resolved
+/// Runs a scenario and writes its result folder: `params.csv`, `memory.csv`, `compute.csv`
+/// (static accounting), `scenario.json` (the resolved
 /// scenario), `steps.csv` (streamed while the run goes on), `experts.csv` and `summary.csv`.
-/// Every file is written under a temporary name and renamed when complete; `summary.csv` is
-/// written last, so its presence means the run finished.
+/// Every file is written under a temporary name and renamed when complete, inside a staging
+/// folder that replaces the destination whole at the end (`ResultFolder`): the destination never
+/// mixes two runs, and an interrupted or failed run leaves it exactly as it was.
 public enum RunWriter {
   /// File names inside a result folder.
-  public static let files = ["params.csv", "scenario.json", "steps.csv", "experts.csv", "summary.csv"]
+  public static let files = [
+    "params.csv", "memory.csv", "compute.csv", "scenario.json", "steps.csv", "experts.csv",
+    "summary.csv",
+  ]
 
   /// - Parameters:
-  ///   - folder: created if missing (with its parents).
+  ///   - folder: the destination, created with its parents if missing; see `ResultFolder` for
+  ///     when an existing one is replaced.
   ///   - threads: worker threads; results do not depend on it.
+  ///   - options: `--force` and the step-trace thinning.
   ///   - progress: called after each step with the number of steps done.
+  ///   - shouldStop: polled between steps; when it returns true the run stops, its partial
+  ///     files are removed and `RunInterrupted` is thrown.
   @discardableResult
   public static func run(
-    _ scenario: Scenario, folder: String, threads: Int,
-    progress: (_ stepsDone: Int) -> Void = { _ in }
+    _ scenario: Scenario, folder: String, threads: Int, options: RunOptions = RunOptions(),
+    progress: (_ stepsDone: Int) -> Void = { _ in }, shouldStop: () -> Bool = { false }
   ) throws -> RunTotals {
-    try createFolder(folder)
-    let path = { (name: String) in URL(fileURLWithPath: folder).appendingPathComponent(name).path }
+    let results = try ResultFolder(destination: folder, force: options.force)
+    do {
+      let totals = try write(
+        scenario, into: results, threads: threads, options: options, shouldStop: shouldStop,
+        progress: progress)
+      try results.commit()
+      return totals
+    } catch {
+      results.discard()
+      throw error
+    }
+  }
+
+  private static func write(
+    _ scenario: Scenario, into results: ResultFolder, threads: Int, options: RunOptions,
+    shouldStop: () -> Bool, progress: (_ stepsDone: Int) -> Void
+  ) throws -> RunTotals {
+    let path = results.path
     let params = ParameterCount(model: scenario.model)
+    var stepsDone = 0
+    let interrupted = {
+      RunInterrupted(
+        stepsDone: stepsDone, steps: scenario.workload.steps, folder: results.destination,
+        keptPrevious: results.replacesExisting)
+    }
 
     let paramsFile = try CSVWriter(path: path("params.csv"), columns: ResultTables.paramsColumns)
-    for row in ResultTables.paramsRows(params) { try paramsFile.write(row) }
+    for row in ResultTables.paramsRows(params, scenario: scenario) { try paramsFile.write(row) }
     try paramsFile.commit()
+    let memoryFile = try CSVWriter(path: path("memory.csv"), columns: ResultTables.memoryColumns)
+    for row in ResultTables.memoryRows(scenario) { try memoryFile.write(row) }
+    try memoryFile.commit()
+    let computeFile = try CSVWriter(
+      path: path("compute.csv"), columns: ResultTables.computeColumns)
+    for row in ResultTables.computeRows(scenario) { try computeFile.write(row) }
+    try computeFile.commit()
     try AtomicFile.write(resolvedJSON(scenario), to: path("scenario.json"))
 
-    let steps = try CSVWriter(path: path("steps.csv"), columns: ResultTables.stepsColumns)
-    let totals = try Simulation(scenario: scenario).run(threads: threads) { step, layers in
-      for metrics in layers { try steps.write(ResultTables.stepsRow(metrics)) }
-      progress(step + 1)
+    let steps = try options.stepTraceEvery.map { _ in
+      try CSVWriter(path: path("steps.csv"), columns: ResultTables.stepsColumns)
     }
-    try steps.commit()
+    defer { steps?.discard() }
+    let every = options.stepTraceEvery ?? 1
+    let totals = try Simulation(scenario: scenario).run(threads: threads) { step, layers in
+      if let steps, step % every == 0 {
+        for metrics in layers { try steps.write(ResultTables.stepsRow(metrics)) }
+      }
+      stepsDone = step + 1
+      progress(stepsDone)
+      if shouldStop() { throw interrupted() }
+    }
+    try steps?.commit()
+    if shouldStop() { throw interrupted() }
 
     let experts = try CSVWriter(path: path("experts.csv"), columns: ResultTables.expertsColumns)
     for row in ResultTables.expertsRows(totals) { try experts.write(row) }
@@ -51,15 +98,5 @@ public enum RunWriter {
     // Encoding plain value types with finite numbers cannot fail.
     let data = (try? encoder.encode(scenario)) ?? Data("{}".utf8)
     return String(decoding: data, as: UTF8.self) + "\n"
-  }
-
-  static func createFolder(_ folder: String) throws {
-    do {
-      try FileManager.default.createDirectory(
-        atPath: folder, withIntermediateDirectories: true)
-    } catch {
-      throw OutputError(
-        .cannotCreate, path: folder, detail: (error as NSError).localizedDescription)
-    }
   }
 }

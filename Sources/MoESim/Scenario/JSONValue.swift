@@ -78,8 +78,13 @@ extension JSONValue: Decodable {
       self = .integer(value)
     } else if let value = try? container.decode(Double.self) {
       self = .number(value)
+    } else if let value = try? container.decode(String.self) {
+      self = .string(value)
     } else {
-      self = .string(try container.decode(String.self))
+      // What is neither null, boolean, number nor string here is a number too large for Double.
+      throw DecodingError.dataCorruptedError(
+        in: container,
+        debugDescription: "a number beyond the range of 64-bit floating point (±1.8e308)")
     }
   }
 }

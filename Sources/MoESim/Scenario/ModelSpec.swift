@@ -18,6 +18,10 @@ public struct ModelSpec: Sendable, Equatable, Encodable {
   public var activeCountsEmbedding: Bool
   /// Mixture-of-experts layers; nil for a dense model.
   public var moe: MoESpec?
+  /// Multi-token-prediction modules (DeepSeek-V3's `num_nextn_predict_layers`), counted apart
+  /// from the main model: each is one more transformer block plus two norms, a `2h × h`
+  /// projection and a final norm; it shares the embedding and output head.
+  public var mtpModules: Int
 
   /// Whether transformer block `layer` (0-based) holds an MoE feed-forward block.
   public func isMoELayer(_ layer: Int) -> Bool { Self.isMoELayer(layer, moe: moe) }
@@ -43,6 +47,45 @@ public struct AttentionSpec: Sendable, Equatable, Encodable {
   public var qkvBias: Bool
   /// Whether the output projection carries a bias.
   public var outputBias: Bool
+  /// Normalisation of queries and keys before the dot product (Qwen3, OLMoE).
+  public var qkNorm: QKNormKind
+  /// Multi-head latent attention (DeepSeek-V2/V3); when set, it replaces the Q/K/V projections
+  /// and `kvHeads`/`headDim` are not used.
+  public var mla: LatentAttentionSpec?
+
+  /// Width of one query/key head in the dot product.
+  public var queryKeyHeadDim: Int { mla.map { $0.qkNopeHeadDim + $0.qkRopeHeadDim } ?? headDim }
+  /// Width of one value head.
+  public var valueHeadDim: Int { mla?.vHeadDim ?? headDim }
+  /// Scalars of the KV cache per token per layer: K and V of every KV head, or MLA's compressed
+  /// latent plus its shared RoPE key (DeepSeek-V2 paper, sec. 2.1.2: `(d_c + d_h^R)` per token).
+  public var kvCacheScalarsPerToken: Int {
+    mla.map { $0.kvLoraRank + $0.qkRopeHeadDim } ?? 2 * kvHeads * headDim
+  }
+}
+
+/// Where query/key normalisation sits.
+public enum QKNormKind: String, Sendable, CaseIterable, Encodable {
+  case none
+  /// One norm of width `head_dim` for queries and one for keys, shared by all heads (Qwen3).
+  case head
+  /// One norm over the whole query projection and one over the whole key projection (OLMoE).
+  case full
+}
+
+/// Multi-head latent attention (DeepSeek-V2, arXiv:2405.04434, sec. 2.1): queries and keys/values
+/// go through low-rank latents; only the KV latent and a shared RoPE key are cached.
+public struct LatentAttentionSpec: Sendable, Equatable, Encodable {
+  /// Rank of the query latent (`q_lora_rank`); nil projects queries directly (DeepSeek-V2-Lite).
+  public var qLoraRank: Int?
+  /// Rank of the key/value latent (`kv_lora_rank`, `d_c`).
+  public var kvLoraRank: Int
+  /// Per-head query/key width without rotary embedding (`qk_nope_head_dim`).
+  public var qkNopeHeadDim: Int
+  /// Per-head (query) and shared (key) rotary width (`qk_rope_head_dim`, `d_h^R`).
+  public var qkRopeHeadDim: Int
+  /// Per-head value width (`v_head_dim`).
+  public var vHeadDim: Int
 }
 
 /// Feed-forward block shape.
@@ -92,6 +135,11 @@ public struct MoESpec: Sendable, Equatable, Encodable {
   public var firstDenseLayers: Int
   /// Layer `i` is MoE when `(i + 1) % layer_interval == 0` (Qwen's `decoder_sparse_step`).
   public var layerInterval: Int
-  /// Whether the router's linear layer has a bias.
+  /// Whether the router's linear layer has a bias (or a per-expert score-correction bias, as
+  /// DeepSeek-V3's `e_score_correction_bias`): `E` parameters per MoE layer.
   public var routerBias: Bool
+  /// A sigmoid gate `h → 1` scaling the shared experts' output (Qwen2-MoE `shared_expert_gate`).
+  public var sharedExpertGate: Bool
+  /// Whether the expert matrices carry biases (gpt-oss); defaults to `ffn.bias`.
+  public var expertBias: Bool
 }

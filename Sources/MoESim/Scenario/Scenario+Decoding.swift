@@ -18,7 +18,8 @@ public enum ScenarioLimits {
 extension Scenario {
   /// The keys of a `Scenario` object in a scenario file.
   static let keys = [
-    "name", "description", "seed", "model", "router", "workload"
+    "name", "description", "seed", "model", "router", "workload", "precision", "cluster",
+    "memory", "compute",
   ]
 
   /// Builds and validates a scenario from a parsed tree; `file` names it in errors.
@@ -45,9 +46,24 @@ extension Scenario {
         try WorkloadSpec(reading: &$0)
       }
       try router.validate(model: model, workload: workload, file: file)
-      return Scenario(
+      let precision = try root.object("precision", keys: PrecisionSpec.keys) {
+        try PrecisionSpec(reading: &$0)
+      }
+      let cluster = try root.object("cluster", keys: ClusterSpec.keys) {
+        try ClusterSpec(reading: &$0, model: model)
+      }
+      let memory = try root.object("memory", keys: MemorySpec.keys) {
+        try MemorySpec(reading: &$0, precision: precision)
+      }
+      let compute = try root.object("compute", keys: ComputeSpec.keys) {
+        try ComputeSpec(reading: &$0)
+      }
+      let scenario = Scenario(
         name: name, description: description, seed: UInt64(seed), model: model, router: router,
-        workload: workload)
+        workload: workload, precision: precision, cluster: cluster, memory: memory,
+        compute: compute)
+      try scenario.checkArithmeticLimits(file: file)
+      return scenario
     }
   }
 }
@@ -56,7 +72,7 @@ extension ModelSpec {
   /// The keys of a `ModelSpec` object in a scenario file.
   static let keys = [
     "vocab_size", "hidden_size", "layers", "attention", "ffn", "tied_embeddings", "norm",
-    "active_counts_embedding", "moe"
+    "active_counts_embedding", "moe", "mtp_modules"
   ]
 
   init(reading reader: inout ScenarioReader) throws {
@@ -70,19 +86,27 @@ extension ModelSpec {
     norm = try reader.choice("norm", default: .rmsnorm)
     activeCountsEmbedding = try reader.bool("active_counts_embedding", default: true)
     let layerCount = layers
-    moe = try reader.optionalObject("moe", keys: MoESpec.keys) { try MoESpec(reading: &$0, layers: layerCount) }
+    // The experts' bias defaults to the FFN's, read here before the FFN's width requirement
+    // (which depends on the MoE layout) is known.
+    let ffnBias = try reader.object("ffn", keys: FeedForwardSpec.keys) {
+      try FeedForwardSpec(reading: &$0, needsIntermediateSize: false).bias
+    }
+    moe = try reader.optionalObject("moe", keys: MoESpec.keys) {
+      try MoESpec(reading: &$0, layers: layerCount, defaultExpertBias: ffnBias)
+    }
     let moe = moe
     let needsDenseWidth = (0..<layers).contains { !Self.isMoELayer($0, moe: moe) }
     ffn = try reader.object("ffn", keys: FeedForwardSpec.keys) {
       try FeedForwardSpec(reading: &$0, needsIntermediateSize: needsDenseWidth)
     }
+    mtpModules = try reader.int("mtp_modules", default: 0, in: 0...1_000)
   }
 }
 
 extension AttentionSpec {
   /// The keys of a `AttentionSpec` object in a scenario file.
   static let keys = [
-    "heads", "kv_heads", "head_dim", "qkv_bias", "output_bias"
+    "heads", "kv_heads", "head_dim", "qkv_bias", "output_bias", "qk_norm", "mla"
   ]
 
   init(reading reader: inout ScenarioReader, hidden: Int) throws {
@@ -105,6 +129,30 @@ extension AttentionSpec {
     }
     qkvBias = try reader.bool("qkv_bias", default: false)
     outputBias = try reader.bool("output_bias", default: false)
+    qkNorm = try reader.choice("qk_norm", default: QKNormKind.none)
+    mla = try reader.optionalObject("mla", keys: LatentAttentionSpec.keys) {
+      try LatentAttentionSpec(reading: &$0)
+    }
+    if mla != nil && qkvBias {
+      throw reader.error(
+        "qkv_bias", .outOfRange(value: "true", allowed: "false when attention.mla is set"))
+    }
+  }
+}
+
+extension LatentAttentionSpec {
+  /// The keys of a `LatentAttentionSpec` object (DeepSeek-V2/V3 config.json names).
+  static let keys = [
+    "q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim",
+  ]
+
+  init(reading reader: inout ScenarioReader) throws {
+    let dimension = 1...ScenarioLimits.modelDimension
+    qLoraRank = try reader.optionalInt("q_lora_rank", in: dimension)
+    kvLoraRank = try reader.int("kv_lora_rank", in: dimension)
+    qkNopeHeadDim = try reader.int("qk_nope_head_dim", in: dimension)
+    qkRopeHeadDim = try reader.int("qk_rope_head_dim", in: dimension)
+    vHeadDim = try reader.int("v_head_dim", in: dimension)
   }
 }
 
@@ -130,10 +178,11 @@ extension MoESpec {
   /// The keys of a `MoESpec` object in a scenario file.
   static let keys = [
     "experts", "top_k", "expert_intermediate_size", "shared_experts",
-    "shared_expert_intermediate_size", "first_dense_layers", "layer_interval", "router_bias"
+    "shared_expert_intermediate_size", "first_dense_layers", "layer_interval", "router_bias",
+    "shared_expert_gate", "expert_bias",
   ]
 
-  init(reading reader: inout ScenarioReader, layers: Int) throws {
+  init(reading reader: inout ScenarioReader, layers: Int, defaultExpertBias: Bool) throws {
     experts = try reader.int("experts", in: 1...ScenarioLimits.experts)
     let experts = experts
     topK = try reader.int(
@@ -150,6 +199,8 @@ extension MoESpec {
     layerInterval = try reader.int(
       "layer_interval", default: 1, in: 1...layers, allowed: "1...\(layers) (model.layers)")
     routerBias = try reader.bool("router_bias", default: false)
+    sharedExpertGate = try reader.bool("shared_expert_gate", default: false)
+    expertBias = try reader.bool("expert_bias", default: defaultExpertBias)
     let first = firstDenseLayers, interval = layerInterval
     guard (first..<layers).contains(where: { ($0 + 1) % interval == 0 }) else {
       throw reader.error(

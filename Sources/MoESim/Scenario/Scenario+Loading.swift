@@ -21,9 +21,14 @@ extension Scenario {
   {
     var tree: JSONValue
     do {
+      try JSON5SyntaxCheck.check(data)
       tree = try JSONValue.parseJSON5(data)
+    } catch let failure as JSON5SyntaxCheck.Failure {
+      throw ScenarioError(file: file, path: "", kind: .malformed(detail: failure.description))
     } catch {
-      throw ScenarioError(file: file, path: "", kind: .malformed(detail: describeParseError(error)))
+      throw ScenarioError(
+        file: file, path: codingPath(of: error), kind: .malformed(detail: describeParseError(error))
+      )
     }
     for override in overrides {
       tree = try tree.setting(
@@ -33,9 +38,11 @@ extension Scenario {
     do {
       return try Scenario(tree: tree, file: file)
     } catch var error as ScenarioError {
+      // The override set this key, something under it, or created the unknown object it sits in.
       if let culprit = overrides.last(where: {
         error.path == $0.path || error.path.hasPrefix($0.path + ".")
           || error.path.hasPrefix($0.path + "[")
+          || (!error.path.isEmpty && $0.path.hasPrefix(error.path + "."))
       }) {
         error.file = "--set \(culprit.argument)"
         error.isUsageError = true
@@ -44,9 +51,31 @@ extension Scenario {
     }
   }
 
+  /// The dotted key path at which Foundation's decoder failed, e.g. `model.moe.experts`.
+  static func codingPath(of error: Error) -> String {
+    let path: [CodingKey]
+    switch error as? DecodingError {
+    case .dataCorrupted(let context)?, .typeMismatch(_, let context)?,
+      .valueNotFound(_, let context)?, .keyNotFound(_, let context)?:
+      path = context.codingPath
+    default:
+      path = []
+    }
+    return path.reduce(into: "") { text, key in
+      if let index = key.intValue {
+        text += "[\(index)]"
+      } else {
+        text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+      }
+    }
+  }
+
   /// Foundation's parse errors carry the useful text (with line and column) in the underlying
   /// error's debug description.
   static func describeParseError(_ error: Error) -> String {
+    if case DecodingError.dataCorrupted(let context) = error, !context.codingPath.isEmpty {
+      return context.debugDescription
+    }
     if case DecodingError.dataCorrupted(let context) = error {
       if let underlying = context.underlyingError as NSError?,
         let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String

@@ -28,8 +28,11 @@ public struct ScenarioOverride: Sendable, Equatable {
         isUsageError: true)
     }
     let text = String(argument[argument.index(after: equals)...])
-    if let parsed = try? JSONValue.parseJSON5(Data("{\"v\": \(text)}".utf8)),
-      case .object(let wrapper) = parsed, let inner = wrapper["v"]
+    // One JSON5 value, nothing more: `1, w: 2` must not slip a second key into the wrapper.
+    let wrapped = Data("{\"v\": \(text)}".utf8)
+    if (try? JSON5SyntaxCheck.check(wrapped)) != nil,
+      let parsed = try? JSONValue.parseJSON5(wrapped),
+      case .object(let wrapper) = parsed, wrapper.count == 1, let inner = wrapper["v"]
     {
       value = inner
     } else {

@@ -8,4 +8,12 @@ public struct Scenario: Sendable, Equatable, Encodable {
   public var model: ModelSpec
   public var router: RouterSpec
   public var workload: WorkloadSpec
+  /// Number formats of weights, KV cache and activations (memory accounting).
+  public var precision = PrecisionSpec()
+  /// Devices and parallel layout (memory per device).
+  public var cluster = ClusterSpec()
+  /// What the memory estimate is for: inference or training, batch, context.
+  public var memory = MemorySpec()
+  /// Tokens of a training run, for the compute totals.
+  public var compute = ComputeSpec()
 }

@@ -41,8 +41,10 @@ public struct ScenarioError: Error, Equatable, CustomStringConvertible, Sendable
   }
 
   public var description: String {
-    let location = path.isEmpty ? file : "\(file): \(path)"
+    let location = path.isEmpty ? "\(file): the top level" : "\(file): \(path)"
     switch kind {
+    case .malformed(let detail) where !path.isEmpty:
+      return "\(file): \(path) is not valid JSON5: \(detail)"
     case .malformed(let detail):
       return "\(file): not valid JSON5: \(detail)"
     case .unreadable(let detail):

@@ -57,15 +57,19 @@ struct ScenarioReader {
   {
     guard let value = raw(key) else { return nil }
     let allowedText = allowed ?? Self.describe(range)
+    // "an integer ≥ 1" for open ranges, "an integer in 1...8" for closed ones.
+    let integerText =
+      range.upperBound == Int.max && allowed == nil
+      ? "an integer \(allowedText)" : "an integer in \(allowedText)"
     let integer: Int
     switch value {
     case .integer(let exact): integer = exact
     case .number(let real) where real.isFinite && real == real.rounded() && abs(real) < 9e18:
       integer = Int(real)
     case .number:
-      throw error(key, .outOfRange(value: value.rendered, allowed: "an integer in \(allowedText)"))
+      throw error(key, .outOfRange(value: value.rendered, allowed: integerText))
     default:
-      throw error(key, .wrongType(value: value.rendered, expected: "an integer in \(allowedText)"))
+      throw error(key, .wrongType(value: value.rendered, expected: integerText))
     }
     guard range.contains(integer) else {
       throw error(key, .outOfRange(value: value.rendered, allowed: allowedText))

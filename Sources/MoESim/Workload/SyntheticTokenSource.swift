@@ -61,7 +61,8 @@ public struct SyntheticTokenSource: Sendable {
 
   /// Number of sequences in one step (the last may be shorter than `sequence_length`).
   public var sequencesPerStep: Int {
-    (spec.tokensPerStep + spec.sequenceLength - 1) / spec.sequenceLength
+    // Rounded up without `tokens + length - 1`, which overflows for a huge sequence_length.
+    spec.tokensPerStep / spec.sequenceLength + (spec.tokensPerStep % spec.sequenceLength == 0 ? 0 : 1)
   }
 
   /// Cumulative domain weights at `step` of the drift schedule, normalised to 1.

@@ -72,7 +72,9 @@ import Testing
   @Test func paramsCSVMatchesTheLibrary() throws {
     let result = try moesim(["params", "--csv", TestSupport.scenarioPath("mixtral-8x7b.json5")])
     let lines = result.standardOutput.split(separator: "\n")
-    #expect(lines.first == "component,total_params,active_params,active_fraction")
+    #expect(
+      lines.first
+        == "component,total_params,active_params,active_fraction,weight_bytes,device_weight_bytes")
     let count = ParameterCount(model: try TestSupport.scenario("mixtral-8x7b.json5").model)
     #expect(lines.last?.hasPrefix("total,\(Int(count.total)),\(Int(count.active)),") == true)
   }

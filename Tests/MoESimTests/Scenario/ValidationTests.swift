@@ -79,20 +79,4 @@ import Testing
     #expect(error.description == "f.json5: model.vocab_size = 0 is out of range; allowed 1...1099511627776")
     #expect(!error.isUsageError)
   }
-
-  /// Every fixture under Fixtures/invalid starts with `// expect: <message>` and must fail
-  /// with exactly that message after the file name.
-  @Test func invalidFixturesFailWithTheirMessage() throws {
-    let folder = try #require(Bundle.module.url(forResource: "Fixtures/invalid", withExtension: nil))
-    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-    #expect(!files.isEmpty)
-    for file in files {
-      let url = folder.appendingPathComponent(file)
-      let text = try String(contentsOf: url, encoding: .utf8)
-      let firstLine = String(text.prefix { $0 != "\n" })
-      let expected = try #require(firstLine.split(separator: "// expect: ", maxSplits: 1).last)
-      let error = try #require(throws: ScenarioError.self) { try Scenario.load(path: url.path) }
-      #expect(error.description == "\(url.path): \(expected)", "\(file)")
-    }
-  }
 }

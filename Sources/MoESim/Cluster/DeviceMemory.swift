@@ -1,0 +1,200 @@
+/// Memory of one device, by kind, for every pipeline stage of a parallel layout.
+///
+/// Sharding rules (Megatron-Core conventions): attention, dense FFN, shared experts, embedding and
+/// output head are split over `tp` (the vocabulary row-wise); norms and routers are replicated;
+/// routed experts are split over `ep` (`ceil(E / ep)` per device) and each expert over
+/// `expert_tp`; blocks are split over `pp` contiguous stages (the first `L mod pp` stages take one
+/// more), the first stage holding the embedding and the last the final norm, the head (a tied
+/// head keeps a copy of the embedding there when `pp > 1`) and, in training, the MTP modules.
+///
+/// Inference: weights + KV cache + an activation workspace (one block's activations for the
+/// whole `batch × context` prefill at once, an upper bound, plus fp32 logits of the last
+/// position). Training (Adam, mixed precision): weights, gradients (in the weights' format) and
+/// optimizer states (fp32 momentum and variance, plus an fp32 master copy unless the weights are
+/// fp32), i.e. 2 + 2 + 12 bytes per parameter for bf16 (Rajbhandari et al. 2020, "ZeRO", sec. 3.1,
+/// K = 12); ZeRO stage 1, 2, 3 divides the optimizer states, then the gradients, then the
+/// weights by the data-parallel degree (sec. 5.1–5.3) — `dp` for non-expert parameters, the
+/// expert-data-parallel degree `tp·dp / (ep·expert_tp)` for experts. Activations follow
+/// `ActivationMemory`, split over `tp` (sequence parallelism, Korthikanti et al. 2022, sec. 4.2.2)
+/// and held for `pp − stage` micro-batches in flight under the 1F1B schedule (sec. 4.2.3: the
+/// first stage holds `pp`); full recomputation keeps only each block's input plus one block's
+/// activations while it is recomputed (sec. 4.3).
+public struct DeviceMemory: Sendable, Equatable {
+  /// One kind of memory on one device of a stage.
+  public enum Kind: String, Sendable, CaseIterable {
+    case weights, gradients
+    case optimizerStates = "optimizer_states"
+    case kvCache = "kv_cache"
+    case activations
+  }
+
+  /// The memory of one device of one pipeline stage.
+  public struct Stage: Sendable, Equatable {
+    public var index: Int
+    /// Blocks `firstBlock..<endBlock` live on this stage.
+    public var firstBlock: Int
+    public var endBlock: Int
+    /// Parameters stored on one device of the stage, before ZeRO sharding.
+    public var parameters: Double
+    /// The same by component, named as in `ParameterCount` (absent: none on this stage).
+    public var componentParameters: [String: Double]
+    public var bytes: [Kind: Double]
+    public var totalBytes: Double { Kind.allCases.map { bytes[$0] ?? 0 }.reduce(0, +) }
+  }
+
+  public var layout: ParallelLayout
+  public var stages: [Stage]
+  public var capacityBytes: Double
+
+  /// The stage whose devices need the most memory (the first such stage on ties).
+  public var worst: Stage {
+    stages.dropFirst().reduce(stages[0]) { $1.totalBytes > $0.totalBytes ? $1 : $0 }
+  }
+  /// Whether every device fits in its memory.
+  public var fits: Bool { worst.totalBytes <= capacityBytes }
+
+  public init(scenario: Scenario, layout: ParallelLayout? = nil) {
+    self.init(
+      model: scenario.model, parts: ParameterBreakdown(model: scenario.model),
+      precision: scenario.precision, memory: scenario.memory,
+      layout: layout ?? scenario.cluster.layout, capacityBytes: scenario.cluster.deviceMemoryBytes)
+  }
+
+  init(
+    model: ModelSpec, parts: ParameterBreakdown, precision: PrecisionSpec, memory: MemorySpec,
+    layout: ParallelLayout, capacityBytes: Double
+  ) {
+    self.layout = layout
+    self.capacityBytes = capacityBytes
+    let stageCount = max(1, min(layout.pp, parts.blocks.count))
+    var stages: [Stage] = []
+    var first = 0
+    for index in 0..<stageCount {
+      let count =
+        parts.blocks.count / stageCount + (index < parts.blocks.count % stageCount ? 1 : 0)
+      stages.append(
+        Self.stage(
+          index: index, blocks: first..<(first + count), stageCount: stageCount, model: model,
+          parts: parts, precision: precision, memory: memory, layout: layout))
+      first += count
+    }
+    self.stages = stages
+  }
+
+  // swift-format-ignore: FunctionParameterCount
+  static func stage(
+    index: Int, blocks range: Range<Int>, stageCount: Int, model: ModelSpec,
+    parts: ParameterBreakdown, precision: PrecisionSpec, memory: MemorySpec,
+    layout: ParallelLayout
+  ) -> Stage {
+    let tp = Double(layout.tp)
+    let training = memory.mode == .training
+    let isFirst = index == 0
+    let isLast = index == stageCount - 1
+    var blocks = Array(parts.blocks[range])
+    if training && isLast { blocks += parts.mtpBlocks }
+
+    // Parameters per device by component (the names of `ParameterCount`), and split into the
+    // non-expert and expert data-parallel groups.
+    var components: [String: Double] = [:]
+    var experts = 0.0
+    for (offset, block) in blocks.enumerated() {
+      let isMTP = offset >= range.count
+      func add(_ name: String, _ parameters: Double) {
+        components[isMTP ? "mtp" : name, default: 0] += parameters
+      }
+      add("attention", block.attention / tp)
+      add("dense_ffn", block.denseFFN / tp)
+      add("shared_experts", block.sharedExperts / tp)
+      add("norms", block.norms)
+      add("router", block.router)
+      let local = (Double(block.routedExperts) / Double(layout.ep)).rounded(.up)
+      let expertParameters = local * block.expertParameters / Double(layout.expertTP)
+      add("routed_experts", expertParameters)
+      experts += expertParameters
+    }
+    if isFirst { components["embedding"] = parts.embedding / tp }
+    if isLast {
+      components["norms", default: 0] += parts.finalNorm
+      if model.tiedEmbeddings && !isFirst {
+        components["embedding", default: 0] += parts.embedding / tp
+      } else {
+        components["output_head"] = parts.head / tp
+      }
+      if training && !parts.mtpBlocks.isEmpty {
+        let modules = Double(parts.mtpBlocks.count)
+        components["mtp", default: 0] +=
+          modules * (parts.mtpNormsPerModule + parts.mtpProjectionPerModule / tp)
+      }
+    }
+    // Summed in a fixed order, so results do not depend on dictionary order.
+    let stored = components.keys.sorted().map { components[$0] ?? 0 }.reduce(0, +)
+    let dense = stored - experts
+
+    var bytes: [Kind: Double] = [:]
+    let weightBytes = precision.weightBytes
+    if training {
+      let zero = memory.zeroStage
+      let denseDP = Double(layout.dp)
+      let expertDP = Double(layout.expertDP)
+      func sharded(_ perParameter: Double, from stage: Int) -> Double {
+        zero >= stage
+          ? perParameter * (dense / denseDP + experts / expertDP)
+          : perParameter * (dense + experts)
+      }
+      let masterBytes = precision.weights == .fp32 ? 0.0 : 4
+      bytes[.weights] = sharded(weightBytes, from: 3)
+      bytes[.gradients] = sharded(weightBytes, from: 2)
+      bytes[.optimizerStates] = sharded(8 + masterBytes, from: 1)
+    } else {
+      bytes[.weights] = weightBytes * (dense + experts)
+      bytes[.kvCache] =
+        Double(memory.batch) * Double(memory.context) * precision.kvCacheBytes
+        * Double(blocks.count) * kvScalarsPerDevice(model.attention, tp: layout.tp)
+    }
+    bytes[.activations] = activationBytes(
+      model: model, blocks: blocks, stage: index, stageCount: stageCount, isLast: isLast,
+      precision: precision, memory: memory, tp: tp)
+    return Stage(
+      index: index, firstBlock: range.lowerBound, endBlock: range.upperBound,
+      parameters: dense + experts, componentParameters: components, bytes: bytes)
+  }
+
+  /// KV-cache scalars per token per block on one device: GQA/MHA split their KV heads over `tp`
+  /// (a head is replicated when `tp` exceeds the KV heads); MLA's latent is shared by all heads
+  /// and so is held whole by every tensor-parallel rank.
+  static func kvScalarsPerDevice(_ attention: AttentionSpec, tp: Int) -> Double {
+    guard attention.mla == nil else { return Double(attention.kvCacheScalarsPerToken) }
+    let headsPerDevice = (attention.kvHeads + tp - 1) / tp
+    return Double(2 * headsPerDevice * attention.headDim)
+  }
+
+  // swift-format-ignore: FunctionParameterCount
+  static func activationBytes(
+    model: ModelSpec, blocks: [BlockParameters], stage: Int, stageCount: Int, isLast: Bool,
+    precision: PrecisionSpec, memory: MemorySpec, tp: Double
+  ) -> Double {
+    let tokens = Double(memory.batch) * Double(memory.context)
+    let element = precision.activationBytes
+    let perBlock = blocks.map {
+      (ActivationMemory.scalarsPerToken(model, block: $0) * element
+        + ActivationMemory.routerLogitBytes(block: $0)) * tokens / tp
+    }
+    let largest = perBlock.max() ?? 0
+    // fp32 logits over the vocabulary shard: every position in training (for the loss), only the
+    // last position of each sequence in inference.
+    let logitPositions = memory.mode == .training ? tokens : Double(memory.batch)
+    let logits = isLast ? 4 * logitPositions * Double(model.vocabSize) / tp : 0
+    guard memory.mode == .training else { return largest + logits }
+    let inFlight = Double(stageCount - stage)
+    let kept: Double
+    switch memory.recompute {
+    case .none:
+      kept = perBlock.reduce(0, +) * inFlight
+    case .full:
+      let inputs = Double(blocks.count) * tokens * Double(model.hiddenSize) * element / tp
+      kept = inputs * inFlight + largest
+    }
+    return kept + logits
+  }
+}

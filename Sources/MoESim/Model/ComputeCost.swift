@@ -1,0 +1,82 @@
+/// Floating-point operations per token, forward and training, and the totals of a training run.
+///
+/// Forward, per token attending to `context` positions (Hoffmann et al. 2022, "Training
+/// Compute-Optimal Large Language Models", appendix F, counting a multiply-add as 2 FLOPs):
+/// - matrix multiplies: 2 × the active weights of every linear layer (attention, FFN, shared and
+///   `k` routed experts, the output head; not the embedding lookup, norms or router);
+/// - router: 2 · h · E per MoE layer (its softmax and top-k are not counted);
+/// - attention: per layer, `2 · heads · d_qk · context` for the scores `QKᵀ` and
+///   `2 · heads · d_v · context` for the weighted sum of values (the softmax, `3·heads·context`,
+///   is left out). Appendix F takes the full sequence as context (no causal halving); the
+///   average causal context of a sequence of `s` tokens is `(s + 1) / 2`.
+///
+/// Training = 3 × forward (the backward pass costs twice the forward: Kaplan et al. 2020, sec.
+/// 2.1). `6·N·D` is the rule those papers use, with `N` the parameters a token uses: here the
+/// active count; where it parts from the exact count it is through attention at long context and
+/// through what `N` includes (embedding, norms).
+public struct ComputeCost: Sendable, Equatable {
+  /// Positions each token attends to.
+  public var context: Int
+  public var forwardMatmulFLOPsPerToken: Double
+  public var forwardRouterFLOPsPerToken: Double
+  public var forwardAttentionFLOPsPerToken: Double
+  /// The `N` of `6·N·D`: active parameters as the scenario's convention counts them.
+  public var activeParameters: Double
+  /// Stored parameters of the main model.
+  public var totalParameters: Double
+
+  /// Chinchilla's compute-optimal ratio, about 20 training tokens per parameter (Hoffmann et al.
+  /// 2022, table 3: 70B parameters ↔ 1.4T tokens).
+  public static let chinchillaTokensPerParameter = 20.0
+
+  public init(model: ModelSpec, context: Int) {
+    let parts = ParameterBreakdown(model: model)
+    let count = ParameterCount(parts, model: model)
+    self.context = context
+    let hidden = Double(model.hiddenSize)
+    var matmul = 0.0
+    var router = 0.0
+    var attention = 0.0
+    let attentionPerLayer =
+      2 * Double(model.attention.heads)
+      * Double(model.attention.queryKeyHeadDim + model.attention.valueHeadDim) * Double(context)
+    for block in parts.blocks {
+      let routerWeights = hidden * Double(block.routedExperts)
+      matmul += 2 * (block.active - block.norms - block.router)
+      router += 2 * routerWeights
+      attention += attentionPerLayer
+    }
+    // The output head multiplies (a tied head is the embedding matrix); the lookup does not.
+    matmul += 2 * (model.tiedEmbeddings ? parts.embedding : parts.head)
+    forwardMatmulFLOPsPerToken = matmul
+    forwardRouterFLOPsPerToken = router
+    forwardAttentionFLOPsPerToken = attention
+    activeParameters = count.active
+    totalParameters = count.total
+  }
+
+  public var forwardFLOPsPerToken: Double {
+    forwardMatmulFLOPsPerToken + forwardRouterFLOPsPerToken + forwardAttentionFLOPsPerToken
+  }
+  /// Forward and backward: 3 × forward.
+  public var trainingFLOPsPerToken: Double { 3 * forwardFLOPsPerToken }
+  /// The `6·N` rule per token, with `N` the active parameters.
+  public var sixNFLOPsPerToken: Double { 6 * activeParameters }
+
+  /// Training FLOPs for `tokens` tokens, exact count.
+  public func trainingFLOPs(tokens: Double) -> Double { trainingFLOPsPerToken * tokens }
+  /// Training FLOPs for `tokens` tokens by the `6·N·D` rule.
+  public func sixNDFLOPs(tokens: Double) -> Double { sixNFLOPsPerToken * tokens }
+
+  /// Chinchilla-optimal training tokens applied to the total parameters: the model's capacity,
+  /// and what the ratio meant for the dense models it was fitted on.
+  public var chinchillaTokensForTotal: Double {
+    Self.chinchillaTokensPerParameter * totalParameters
+  }
+  /// The same ratio applied to the active parameters: what it meant for training compute. For a
+  /// dense model the two coincide; for an MoE neither is established (Hoffmann et al. fitted only
+  /// dense models), so both are reported.
+  public var chinchillaTokensForActive: Double {
+    Self.chinchillaTokensPerParameter * activeParameters
+  }
+}

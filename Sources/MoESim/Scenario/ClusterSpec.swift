@@ -1,0 +1,110 @@
+/// The devices a model is laid out on and how it is split across them. A later device catalog
+/// (time model, placement) extends this section; the names are chosen so that it can.
+public struct ClusterSpec: Sendable, Equatable, Encodable {
+  /// Devices in the layout: `tp × pp × dp`.
+  public var devices: Int
+  /// Memory of one device in GiB (2^30 bytes), e.g. 80 for an 80 GB H100 SXM.
+  public var deviceMemoryGiB: Double
+  /// Largest tensor-parallel degree the smallest-fit search may use (devices linked closely
+  /// enough for tensor parallelism, typically one node).
+  public var maxTP: Int
+  public var layout: ParallelLayout
+
+  public init(
+    devices: Int = 1, deviceMemoryGiB: Double = 80, maxTP: Int = 8,
+    layout: ParallelLayout = ParallelLayout()
+  ) {
+    self.devices = devices
+    self.deviceMemoryGiB = deviceMemoryGiB
+    self.maxTP = maxTP
+    self.layout = layout
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case devices, layout
+    case deviceMemoryGiB = "device_memory_gib"
+    case maxTP = "max_tp"
+  }
+
+  /// Device memory in bytes.
+  public var deviceMemoryBytes: Double { deviceMemoryGiB * 1_073_741_824 }
+}
+
+/// A parallel layout in the Megatron-Core sense: tensor (`tp`), pipeline (`pp`) and data (`dp`)
+/// parallelism over `tp × pp × dp` devices; within a pipeline stage the `tp × dp` devices are
+/// regrouped for the experts into expert-tensor (`expert_tp`) × expert (`ep`) × expert-data
+/// parallel groups (Megatron-Core MoE "parallel folding").
+public struct ParallelLayout: Sendable, Equatable, Encodable {
+  public var tp: Int
+  public var ep: Int
+  public var expertTP: Int
+  public var dp: Int
+  public var pp: Int
+
+  public init(tp: Int = 1, ep: Int = 1, expertTP: Int = 1, dp: Int = 1, pp: Int = 1) {
+    self.tp = tp
+    self.ep = ep
+    self.expertTP = expertTP
+    self.dp = dp
+    self.pp = pp
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case tp, ep, dp, pp
+    case expertTP = "expert_tp"
+  }
+
+  /// Devices the layout uses.
+  public var devices: Int { tp * pp * dp }
+  /// Replicas of each expert shard over which ZeRO shards the experts' states.
+  public var expertDP: Int { max(1, tp * dp / (ep * expertTP)) }
+
+  /// `tp=2,ep=4,expert_tp=1,dp=1,pp=1`.
+  public var description: String {
+    "tp=\(tp),ep=\(ep),expert_tp=\(expertTP),dp=\(dp),pp=\(pp)"
+  }
+}
+
+/// What the memory estimate is for.
+public struct MemorySpec: Sendable, Equatable, Encodable {
+  public enum Mode: String, Sendable, CaseIterable, Encodable {
+    case inference, training
+  }
+
+  /// How much of a layer's activations training keeps for the backward pass.
+  public enum Recompute: String, Sendable, CaseIterable, Encodable {
+    /// Keep every activation (FlashAttention keeps no score matrix either way).
+    case none
+    /// Keep only each layer's input and recompute the rest (Korthikanti et al. 2022, sec. 4.3).
+    case full
+  }
+
+  public var mode: Mode
+  /// Sequences per model replica: the serving batch, or the training micro-batch.
+  public var batch: Int
+  /// Tokens per sequence: the cached context (inference) or the training sequence length.
+  public var context: Int
+  /// ZeRO stage over data parallelism: 0 none, 1 optimizer states, 2 + gradients, 3 + weights
+  /// (Rajbhandari et al. 2020, sec. 5).
+  public var zeroStage: Int
+  public var recompute: Recompute
+
+  public init(
+    mode: Mode = .inference, batch: Int = 1, context: Int = 4096, zeroStage: Int = 0,
+    recompute: Recompute = .none
+  ) {
+    self.mode = mode
+    self.batch = batch
+    self.context = context
+    self.zeroStage = zeroStage
+    self.recompute = recompute
+  }
+}
+
+/// Inputs of the training-compute totals.
+public struct ComputeSpec: Sendable, Equatable, Encodable {
+  /// Tokens of a training run `D`; nil reports per-token figures and Chinchilla's optimum only.
+  public var trainingTokens: Double?
+
+  public init(trainingTokens: Double? = nil) { self.trainingTokens = trainingTokens }
+}
