@@ -35,11 +35,13 @@ struct ExpertChoice: Router {
 
   /// Reusable buffers for `assign`.
   struct Scratch {
-    var order: [Int32]
+    var keys: [UInt64]
+    var chosen: [Int32]
     var expertsPerToken: [Int32]
 
     init(tokens: Int) {
-      order = [Int32](repeating: 0, count: tokens)
+      keys = [UInt64](repeating: 0, count: tokens)
+      chosen = [Int32](repeating: 0, count: tokens)
       expertsPerToken = [Int32](repeating: 0, count: tokens)
     }
   }
@@ -62,24 +64,40 @@ struct ExpertChoice: Router {
   ) -> Outcome {
     var outcome = Outcome()
     for token in 0..<tokens { scratch.expertsPerToken[token] = 0 }
-    scratch.order.withUnsafeMutableBufferPointer { order in
-      for expert in 0..<experts {
-        for token in 0..<tokens { order[token] = Int32(token) }
-        let column = { (token: Int32) in scores[Int(token) * experts + expert] }
-        var candidates = UnsafeMutableBufferPointer(rebasing: order[0..<tokens])
-        candidates.sort { left, right in
-          let a = column(left)
-          let b = column(right)
-          return a > b || (a == b && left < right)
-        }
-        var chosen = UnsafeMutableBufferPointer(rebasing: order[0..<capacity])
-        chosen.sort()
-        for slot in 0..<capacity {
-          let token = chosen[slot]
-          picked[expert * capacity + slot] = token
-          pickedGates[expert * capacity + slot] = column(token)
-          outcome.gateMass += Double(column(token))
-          scratch.expertsPerToken[Int(token)] += 1
+    var keys: [UInt64] = []
+    var chosen: [Int32] = []
+    swap(&keys, &scratch.keys)
+    swap(&chosen, &scratch.chosen)
+    defer {
+      swap(&keys, &scratch.keys)
+      swap(&chosen, &scratch.chosen)
+    }
+    keys.withUnsafeMutableBufferPointer { keys in
+      chosen.withUnsafeMutableBufferPointer { chosen in
+        for expert in 0..<experts {
+          // One integer key per token sorts by score, higher first, then by earlier token:
+          // softmax scores are ≥ 0, whose bit patterns order as the values do.
+          for token in 0..<tokens {
+            let score = scores[token * experts + expert]
+            keys[token] =
+              UInt64((score == 0 ? 0 : score).bitPattern) << 32
+              | UInt64(UInt32.max - UInt32(token))
+          }
+          var all = UnsafeMutableBufferPointer(rebasing: keys[0..<tokens])
+          all.sort(by: >)
+          for slot in 0..<capacity {
+            chosen[slot] = Int32(UInt32.max - UInt32(truncatingIfNeeded: keys[slot]))
+          }
+          var picks = UnsafeMutableBufferPointer(rebasing: chosen[0..<capacity])
+          picks.sort()
+          for slot in 0..<capacity {
+            let token = Int(picks[slot])
+            let gate = scores[token * experts + expert]
+            picked[expert * capacity + slot] = Int32(token)
+            pickedGates[expert * capacity + slot] = gate
+            outcome.gateMass += Double(gate)
+            scratch.expertsPerToken[token] += 1
+          }
         }
       }
     }
