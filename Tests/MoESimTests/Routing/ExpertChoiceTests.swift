@@ -46,7 +46,9 @@ import Testing
 
   @Test func everyExpertGetsExactlyItsCapacityInARun() throws {
     let scenario = try TestSupport.quickstart(
-      SimulationTests.small + ["router.kind=expert_choice"])
+      SimulationTests.small + [
+        "router.kind=expert_choice", "model.layers=3", "workload.vocab_size=2048",
+      ])
     var rows: [LayerStepMetrics] = []
     _ = try Simulation(scenario: scenario).run(threads: 2) { rows += $1 }
     // C = ceil(1000 · 2 / 16 · 1.25) = 157.

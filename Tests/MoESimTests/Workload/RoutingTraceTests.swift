@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct RoutingTraceTests {
   static let base = [
-    "workload.tokens_per_step=600", "workload.steps=2", "workload.sequence_length=100",
+    "workload.tokens_per_step=300", "workload.steps=2", "workload.sequence_length=100",
     "workload.vocab_size=2048", "model.layers=3",
   ]
 
