@@ -137,6 +137,18 @@ public struct RoutingTrace: Sendable {
       gates[base + taken] = row.gate ?? 1 / Float(topK)
       filled[row.slot] += 1
     }
+    // Every (step, MoE layer) needs rows: a gap is more likely a short capture than a step in
+    // which no token picked any expert.
+    for step in 0..<steps {
+      for layer in 0..<layers {
+        let first = (step * layers + layer) * tokens
+        guard counts[first..<first + tokens].allSatisfy({ $0 == 0 }) else { continue }
+        throw TraceError(
+          file: path, line: nil,
+          message: "no decisions for step \(step), layer \(moeLayers[layer]) (workload.steps = "
+            + "\(steps); a decisions trace has rows for every step and MoE layer)")
+      }
+    }
     return RoutingTrace(
       content: .decisions, steps: steps, layers: layers, tokens: tokens, experts: experts,
       slots: slots, selected: selected, gates: gates, logits: [])

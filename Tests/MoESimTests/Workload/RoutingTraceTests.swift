@@ -108,7 +108,7 @@ import Testing
     #expect(Array(trace.gates[0..<2]) == [0.7, 0.3])
     #expect(Array(trace.selected[10..<12]) == [0, -1])
     // Without a gate column each assignment weighs 1/k; one expert per token → one slot.
-    let plain = try load("step,layer,token,expert\n0,1,1,3\n")
+    let plain = try load("step,layer,token,expert\n0,1,1,3\n0,3,0,0\n")
     #expect(plain.slots == 1 && plain.selected[1] == 3 && plain.gates[1] == 0.5)
   }
 
@@ -131,6 +131,10 @@ import Testing
         == "t.csv:3: expert 1 is recorded twice for this step, layer and token")
     #expect(try failure("step,layer,token,expert,gate\n0,1,0,1,-2\n").contains("t.csv:2: gate"))
     #expect(try failure("token,expert\n").hasPrefix("t.csv:1: header 'token,expert' is neither"))
+    #expect(
+      try failure("step,layer,token,expert\n0,1,0,1\n")
+        == "t.csv: no decisions for step 0, layer 3 (workload.steps = 1; a decisions trace has "
+        + "rows for every step and MoE layer)")
   }
 
   @Test func logitsTracesCoverEveryToken() throws {
