@@ -3,6 +3,10 @@ import MoESimKernels
 /// The kernels of `MoESimKernels` compiled for AVX-512 (this module is built with
 /// `-target-cpu skylake-avx512`): the inlinable kernels are specialised here, with wide tiles
 /// that use the 32 vector registers. Only call them on a CPU with AVX-512F/BW/DQ/VL.
+///
+/// The closures repeat `KernelSet.baseline`'s on purpose: each must be written in the module
+/// whose instruction set it is compiled for. A shared `@inlinable` factory was called, not
+/// inlined (3× slower), and `@_alwaysEmitIntoClient` gives both modules one linker-merged symbol.
 public enum AVX512Kernels {
   public static let set = KernelSet(
     name: "avx512",

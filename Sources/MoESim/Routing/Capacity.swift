@@ -148,17 +148,49 @@ public enum Capacity {
         for expert in 0..<experts where Int(routed[expert]) > capacity {
           // One integer key per assignment sorts by gate, higher first, then by earlier
           // index: gates are ≥ 0, whose bit patterns order as the values do (+0 for −0).
-          var bucket = UnsafeMutableBufferPointer(
+          let bucket = UnsafeMutableBufferPointer(
             rebasing: keys[0..<(offsets[expert + 1] - offsets[expert])])
           for (slot, index) in order[offsets[expert]..<offsets[expert + 1]].enumerated() {
             let gate = gates[Int(index)] == 0 ? 0 : gates[Int(index)]
             bucket[slot] = UInt64(gate.bitPattern) << 32 | UInt64(UInt32.max - UInt32(index))
           }
-          bucket.sort(by: >)
+          moveLargestFirst(bucket, count: capacity)
           for key in bucket[capacity...] {
             dropped[Int(UInt32.max - UInt32(truncatingIfNeeded: key))] = 1
           }
         }
+      }
+    }
+  }
+
+  /// Reorders `keys` (distinct) so that its `count` largest come first, in no particular order:
+  /// Hoare's selection (FIND, Hoare 1961) with a median-of-three pivot, O(n) on average — the
+  /// drop policy needs which assignments stay, not their order.
+  static func moveLargestFirst(_ keys: UnsafeMutableBufferPointer<UInt64>, count: Int) {
+    guard count > 0 && count < keys.count else { return }
+    var low = 0
+    var high = keys.count - 1
+    while low < high {
+      let first = keys[low], middle = keys[(low + high) / 2], last = keys[high]
+      let pivot = max(min(first, middle), min(max(first, middle), last))
+      var left = low
+      var right = high
+      while left <= right {
+        while keys[left] > pivot { left += 1 }
+        while keys[right] < pivot { right -= 1 }
+        if left <= right {
+          keys.swapAt(left, right)
+          left += 1
+          right -= 1
+        }
+      }
+      // Now keys[low...right] ≥ pivot ≥ keys[left...high]; position `count` decides the side.
+      if count <= right {
+        high = right
+      } else if count >= left {
+        low = left
+      } else {
+        return
       }
     }
   }

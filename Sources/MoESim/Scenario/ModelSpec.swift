@@ -29,6 +29,7 @@ public struct ModelSpec: Sendable, Equatable, Encodable {
   static func isMoELayer(_ layer: Int, moe: MoESpec?) -> Bool {
     guard let moe else { return false }
     return layer >= moe.firstDenseLayers && (layer + 1) % moe.layerInterval == 0
+      && !moe.denseLayers.contains(layer)
   }
 
   /// The 0-based indices of the MoE layers, in order.
@@ -135,6 +136,8 @@ public struct MoESpec: Sendable, Equatable, Encodable {
   public var firstDenseLayers: Int
   /// Layer `i` is MoE when `(i + 1) % layer_interval == 0` (Qwen's `decoder_sparse_step`).
   public var layerInterval: Int
+  /// Further layers (0-based) that keep a dense FFN (Qwen's `mlp_only_layers`).
+  public var denseLayers: [Int]
   /// Whether the router's linear layer has a bias (or a per-expert score-correction bias, as
   /// DeepSeek-V3's `e_score_correction_bias`): `E` parameters per MoE layer.
   public var routerBias: Bool

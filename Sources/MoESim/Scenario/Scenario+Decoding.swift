@@ -179,7 +179,7 @@ extension MoESpec {
   static let keys = [
     "experts", "top_k", "expert_intermediate_size", "shared_experts",
     "shared_expert_intermediate_size", "first_dense_layers", "layer_interval", "router_bias",
-    "shared_expert_gate", "expert_bias",
+    "shared_expert_gate", "expert_bias", "dense_layers",
   ]
 
   init(reading reader: inout ScenarioReader, layers: Int, defaultExpertBias: Bool) throws {
@@ -201,8 +201,26 @@ extension MoESpec {
     routerBias = try reader.bool("router_bias", default: false)
     sharedExpertGate = try reader.bool("shared_expert_gate", default: false)
     expertBias = try reader.bool("expert_bias", default: defaultExpertBias)
-    let first = firstDenseLayers, interval = layerInterval
-    guard (first..<layers).contains(where: { ($0 + 1) % interval == 0 }) else {
+    let file = reader.file
+    denseLayers = try reader.optionalArray("dense_layers") { element, path in
+      guard case .integer(let index) = element, (0..<layers).contains(index) else {
+        throw ScenarioError(
+          file: file, path: path,
+          kind: .outOfRange(value: element.rendered, allowed: "a layer index in 0...\(layers - 1)"))
+      }
+      return index
+    } ?? []
+    let first = firstDenseLayers, interval = layerInterval, dense = denseLayers
+    guard
+      (first..<layers).contains(where: { ($0 + 1) % interval == 0 && !dense.contains($0) })
+    else {
+      if !dense.isEmpty {
+        throw reader.error(
+          "dense_layers",
+          .outOfRange(
+            value: "[" + dense.map(String.init).joined(separator: ", ") + "]",
+            allowed: "a list that leaves at least one MoE layer"))
+      }
       throw reader.error(
         "layer_interval",
         .outOfRange(

@@ -50,6 +50,42 @@ import Testing
     #expect(abs(fourth / (variance * variance) - 3) < 0.06)
   }
 
+  /// The ziggurat's strips: the last edge meets 0, and every strip has the area v (the base strip:
+  /// rectangle r·f(r) plus the tail ∫_r^∞ f = √(π/2)·erfc(r/√2)).
+  @Test func zigguratStripsHaveEqualArea() {
+    let table = NormalSampler.Table()
+    #expect(abs(table.x[255]) < 0.3 && table.x[256] == 0)
+    let v = NormalSampler.stripArea
+    let tail = (Double.pi / 2).squareRoot() * erfc(NormalSampler.tailStart / 2.0.squareRoot())
+    #expect(abs(NormalSampler.tailStart * table.f[1] + tail - v) < 1e-9)
+    for i in 1..<255 {
+      #expect(abs(table.x[i] * (table.f[i + 1] - table.f[i]) - v) < 1e-9)
+    }
+  }
+
+  /// Empirical CDF of 1 000 000 draws against Φ (Φ(z) = erfc(−z/√2)/2) at points across the
+  /// body, the wedge region and the tail beyond r = 3.654; the bound is 5 standard errors.
+  @Test func normalSamplerFollowsTheNormalCDF() {
+    var generator = RandomStream.make(seed: 8, .tokens, 0)
+    let count = 1_000_000
+    var values = [Float](repeating: 0, count: count)
+    values.withUnsafeMutableBufferPointer { NormalSampler.fill($0, scale: 1, using: &generator) }
+    for point in [-3.8, -2.5, -1.0, -0.2, 0.0, 0.7, 1.9, 3.0, 3.7] {
+      let expected = erfc(-point / 2.0.squareRoot()) / 2
+      let observed = Double(values.filter { Double($0) <= point }.count) / Double(count)
+      let standardError = (expected * (1 - expected) / Double(count)).squareRoot()
+      #expect(abs(observed - expected) < 5 * standardError + 1e-7, "at \(point)")
+    }
+    // The tail algorithm alone: E[|z| | |z| > r] = φ(r) / Q(r) with Q(r) = erfc(r/√2)/2;
+    // the excess over r has a standard deviation below 1/r, hence the bound on 5 standard errors.
+    let r = NormalSampler.tailStart
+    let tail = values.map { abs(Double($0)) }.filter { $0 > r }
+    let expectedMean = Foundation.exp(-r * r / 2) / (2 * Double.pi).squareRoot()
+      / (erfc(r / 2.0.squareRoot()) / 2)
+    let observedMean = tail.reduce(0, +) / Double(tail.count)
+    #expect(abs(observedMean - expectedMean) < 5 / r / Double(tail.count).squareRoot())
+  }
+
   @Test func zipfFrequenciesFollowThePowerLaw() {
     let sampler = ZipfSampler(count: 1000, exponent: 1.1)
     // Harmonic number H(1000, 1.1) by direct summation, independent of the sampler's table.

@@ -58,3 +58,19 @@ import Testing
     }
   }
 }
+
+extension CapacityReferenceTests {
+  @Test func selectionMovesTheLargestKeysFirst() {
+    var generator = Xoshiro256StarStar(seed: 22)
+    for _ in 0..<300 {
+      let size = 1 + Int(generator.next() % 300)
+      // Distinct keys, as Capacity builds them (the low bits hold the assignment index).
+      var keys = (0..<size).map { (generator.next() % 50) << 32 | UInt64($0) }
+      let count = Int(generator.next() % UInt64(size + 1))
+      let expected = Set(keys.sorted(by: >).prefix(count))
+      keys.withUnsafeMutableBufferPointer { Capacity.moveLargestFirst($0, count: count) }
+      #expect(Set(keys.prefix(count)) == expected)
+      #expect(Set(keys).count == size)
+    }
+  }
+}
