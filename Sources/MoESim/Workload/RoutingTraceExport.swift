@@ -8,7 +8,7 @@ public enum RoutingTraceExport {
 
   /// Runs `scenario` and writes the router logits every MoE layer saw, before routing:
   /// `step,layer,token,logit_0..logit_{E−1}`. Replayed with the same router settings, they give
-  /// identical figures, losses included. (Not for a `trace` workload of decisions.)
+  /// identical figures, losses included. A `trace` workload of decisions has no logits: refused.
   @discardableResult
   public static func writeLogits(_ scenario: Scenario, to path: String, threads: Int) throws
     -> RunTotals
@@ -16,6 +16,13 @@ public enum RoutingTraceExport {
     let layers = scenario.model.moeLayerIndices
     guard let moe = scenario.model.moe, !layers.isEmpty else {
       return try write(scenario, to: path, threads: threads)
+    }
+    if let trace = try Simulation(scenario: scenario).loadTrace(moe: moe),
+      trace.content == .decisions
+    {
+      throw TraceError(
+        file: scenario.workload.trace ?? "", line: nil,
+        message: "a trace of decisions has no router logits to export; export its decisions")
     }
     let experts = moe.experts
     let tokens = scenario.workload.tokensPerStep

@@ -185,5 +185,14 @@ import Testing
     let scenario = try TestSupport.scenario("trace-replay.json5")
     let rows = try trace(scenario)
     #expect(rows.count == scenario.workload.steps * scenario.model.moeLayerIndices.count)
+    // Decisions carry no logits to export.
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("l.csv").path
+    let error = try #require(throws: TraceError.self) {
+      try RoutingTraceExport.writeLogits(scenario, to: output, threads: 1)
+    }
+    #expect(error.message.contains("no router logits"))
+    #expect(!FileManager.default.fileExists(atPath: output))
   }
 }
