@@ -18,6 +18,8 @@ public struct LayerStepMetrics: Sendable, Equatable {
   public var droppedGateFraction: Double
   /// Tokens all of whose assignments were dropped.
   public var tokensWithoutExpert: Int
+  /// Per-device work and traffic; nil unless `cluster.placement` is set (issue 6).
+  public var devices: DeviceTraffic? = nil
 }
 
 /// Totals over a run: per-expert counts and the headline figures of `summary.csv`.

@@ -93,7 +93,17 @@ public struct Simulation: Sendable {
       layerMetrics.deallocate()
     }
 
+    // Expert placement (issue 6): only when `cluster.placement` is set; off the token loop.
+    var planner = scenario.cluster.placement.flatMap { spec in
+      spec.shape(model: scenario.model, cluster: scenario.cluster).map {
+        PlacementPlanner(spec: spec, shape: $0, layers: layers.count)
+      }
+    }
+    let devicesPerNode = scenario.cluster.devicesPerNode
     for step in 0..<workload.steps {
+      let replaced = planner?.prepare(step: step)
+      let stepPlanner = planner
+      var stepRouted: [[Int]] = []
       source.drawSequenceDomains(
         step: step,
         into: UnsafeMutableBufferPointer(start: sequenceDomains.base, count: sequenceDomains.count))
@@ -170,6 +180,12 @@ public struct Simulation: Sendable {
             droppedGateFraction: outcome.totalGateMass > 0
               ? outcome.droppedGateMass / outcome.totalGateMass : 0,
             tokensWithoutExpert: outcome.tokensWithoutExpert)
+          if let stepPlanner {
+            layerMetrics[member]?.devices = stepPlanner.traffic(
+              layer: groupStart + member, selected: selected + offset,
+              dropped: keptTotal < tokens * k ? scratch.base[worker].dropped : nil,
+              tokens: tokens, topK: k, devicesPerNode: devicesPerNode, replaced: replaced)
+          }
         }
         for member in 0..<groupCount {
           guard let metrics = layerMetrics[member] else { continue }
@@ -177,8 +193,12 @@ public struct Simulation: Sendable {
             metrics, ordinal: groupStart + member, routed: routed + member * experts,
             kept: kept + member * experts)
           stepMetrics.append(metrics)
+          if planner != nil {
+            stepRouted.append((0..<experts).map { Int(routed[member * experts + $0]) })
+          }
         }
       }
+      planner?.record(stepRouted)
       try onStep(step, stepMetrics)
     }
   }
