@@ -52,6 +52,7 @@ enum Help {
         summary.csv   one row of headline figures
         steps.csv     one row per step × MoE layer (load, drops, aux loss, z-loss, entropy)
         experts.csv   one row per MoE layer × expert (tokens routed, kept, dropped, share)
+        devices.csv   one row per step × expert-parallel device (with cluster.placement)
         params.csv    total and active parameters by component
         memory.csv    memory per device by stage and kind, for the scenario's layout and the
                       smallest layout that fits
