@@ -14,12 +14,12 @@ extension ClusterSpec {
       "devices_per_node", default: device?.devicesPerNode ?? 8, in: 1...65_536)
     let ep = layout.ep
     let nodes = ep > devicesPerNode ? ep / devicesPerNode : 1
-    if ep > devicesPerNode && ep % devicesPerNode != 0 {
+    if reader.raw("placement") != nil && ep > devicesPerNode && ep % devicesPerNode != 0 {
       throw reader.error(
         "devices_per_node",
         .outOfRange(
           value: String(devicesPerNode),
-          allowed: "a divisor of layout.ep = \(ep) when ep spans several nodes"))
+          allowed: "a divisor of layout.ep = \(ep) when ep spans several nodes (with placement)"))
     }
     let perNode = devicesPerNode
     placement = try reader.optionalObject("placement", keys: ClusterPlacementSpec.keys) {

@@ -68,13 +68,23 @@ import Testing
       "cluster.placement.strategy = \"best\" is out of range; allowed one of \"contiguous\", \"round_robin\", \"load_aware\", \"replicated\""
     ),
     (
+      "cluster.devices_per_node=3",
+      "cluster.devices_per_node = 3 is out of range; allowed a divisor of layout.ep = 4 when ep spans several nodes (with placement)"
+    ),
+    (
       "cluster.cost={overlap: 2}",
       "cluster.cost.overlap = 2 is out of range; allowed a finite number in [0, 1]"
     ),
   ])
   func invalidKeysAreRefused(override: String, message: String) {
+    // Without a placement, devices_per_node need not divide ep.
+    #expect(
+      (try? TestSupport.quickstart(["cluster.layout={tp: 4, ep: 4}", "cluster.devices_per_node=3"]))
+        != nil)
     do {
-      _ = try TestSupport.quickstart(["cluster.layout={tp: 4, ep: 4}", override])
+      _ = try TestSupport.quickstart([
+        "cluster.layout={tp: 4, ep: 4}", "cluster.placement={}", override,
+      ])
       Issue.record("accepted \(override)")
     } catch {
       #expect("\(error)".hasSuffix(message))

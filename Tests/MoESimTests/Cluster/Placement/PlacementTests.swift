@@ -45,6 +45,21 @@ import Testing
     #expect(abs(redundant.deviceLoads(expertLoads: loads).reduce(0, +) - 12) < 1e-12)
   }
 
+  /// 8 experts in 4 groups of 2 on 2 nodes × 2 devices. Group loads 10, 9, 1, 1: balanced
+  /// packing puts g0 (10) on node 0, g1 (9) on node 1, g2 (1) on node 1 (9 < 10), g3 on node 0
+  /// (node 1 is full). Node 0 holds experts [6, 4, 0.5, 0.5]: 6→d0, 4→d1, 0.5→d1, 0.5→d0 →
+  /// [6.5, 4.5]; node 1 holds [5, 4, 0.5, 0.5] → [5.5, 4.5]. No swap lowers 6.5 (6↔4 gives
+  /// 6.5 on d1). Contiguous would give 6 + 4 = 10 on d0.
+  @Test func hierarchicalKeepsGroupsOnNodes() throws {
+    let loads: [Double] = [6, 4, 5, 4, 0.5, 0.5, 0.5, 0.5]
+    let plan = ReplicatedPlacement().place(
+      loads: loads, shape: try Self.shape(8, 8, 4, nodes: 2, groups: 4))
+    #expect(plan.deviceLoads(expertLoads: loads) == [6.5, 4.5, 5.5, 4.5])
+    let nodeOf = { (expert: Int) in plan.device(ofSlot: plan.slotsOfExpert[expert][0]) / 2 }
+    #expect([0, 1, 6, 7].map(nodeOf) == [0, 0, 0, 0])
+    #expect([2, 3, 4, 5].map(nodeOf) == [1, 1, 1, 1])
+  }
+
   @Test func shapeRulesAreChecked() {
     #expect(throws: PlacementShapeError.self) { try Self.shape(4, 3, 1) }
     #expect(throws: PlacementShapeError.self) { try Self.shape(4, 5, 2) }
