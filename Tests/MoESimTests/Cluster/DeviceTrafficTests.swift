@@ -104,3 +104,43 @@ import Testing
       droppedGateFraction: 0, tokensWithoutExpert: 0, devices: traffic)
   }
 }
+
+/// Training mode on a replicated placement, by hand.
+@Suite struct TrainingCostTests {
+  /// Expert 0 in 3 slots of 6 on 2 devices: slots [0, 1, 2 | 0, 3, 0]. Each replica of expert
+  /// 0 all-reduces 2(r−1)/r = 4/3 weight copies: device 0 holds one (4/3), device 1 two (8/3).
+  /// With 10^6-parameter experts at 2 bytes: 2.666…e6 and 5.333…e6 gradient bytes; device 1
+  /// over 10 GB/s (the group spans nodes): 5.333e-4 s of its communication.
+  @Test func replicaGradientsAreAllReduced() {
+    let placement = ExpertPlacement(experts: 4, devices: 2, slotExperts: [0, 1, 2, 0, 3, 0])
+    let selected: [Int32] = [0, 1]  // one token (on device 0), top-2: expert 0 (replica 0), 1
+    let traffic = selected.withUnsafeBufferPointer {
+      DeviceTraffic.measure(
+        selected: $0.baseAddress!, dropped: nil, tokens: 1, topK: 2, placement: placement,
+        slotsOfExpert: placement.slotsOfExpert, devicesPerNode: 1, dedup: true)
+    }
+    #expect(abs(traffic.replicaGradientCopies[0] - 4.0 / 3) < 1e-12)
+    #expect(abs(traffic.replicaGradientCopies[1] - 8.0 / 3) < 1e-12)
+    #expect(traffic.assignments == [2, 0])
+    let device = DeviceSpec(
+      name: "round", memoryGB: 1, hbmBandwidthGBps: 1000, fp32TFLOPs: nil, bf16TFLOPs: 100,
+      fp8TFLOPs: nil, int8TOPs: nil, intraNodeBandwidthGBps: 100, interNodeBandwidthGBps: 10,
+      linkLatencyMicroseconds: 0, devicesPerNode: 1)
+    let model = CostModel(
+      device: device, cost: ClusterCostSpec(mode: .training), expertParameters: 1e6,
+      nonExpertParameters: 0, hiddenSize: 1000, weightBytesPerParameter: 2, activationBytes: 2,
+      peakFLOPsPerSecond: 1e14, spansNodes: true)
+    let costs = model.layer(traffic)
+    // Forward + backward: 3 × 2 × 10^6 × 2 assignments.
+    #expect(costs[0].expertFLOPs == 1.2e7)
+    #expect(abs(costs[1].gradientBytes - 8.0 / 3 * 2e6) < 1e-6)
+    #expect(abs(costs[1].communicationSeconds - 8.0 / 3 * 2e6 / 1e10) < 1e-15)
+    // The prefill model of the same traffic has no gradient traffic.
+    let prefill = CostModel(
+      device: device, cost: ClusterCostSpec(mode: .prefill), expertParameters: 1e6,
+      nonExpertParameters: 0, hiddenSize: 1000, weightBytesPerParameter: 2, activationBytes: 2,
+      peakFLOPsPerSecond: 1e14, spansNodes: true)
+    #expect(prefill.layer(traffic)[1].gradientBytes == 0)
+    #expect(prefill.layer(traffic)[0].expertFLOPs == 4e6)
+  }
+}

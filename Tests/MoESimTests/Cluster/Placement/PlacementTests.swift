@@ -13,7 +13,8 @@ import Testing
   }
 
   /// Loads [4, 3, 2, 1] on 2 devices. By hand: contiguous {0,1} {2,3} → [7, 3]; round robin
-  /// {0,2} {1,3} → [6, 4]; load-aware LPT: 4→d0, 3→d1, 2→d1 (3 < 4), 1→d0 (d1 full) → [5, 5].
+  /// {0,2} {1,3} → [6, 4]; load-aware LPT: 4→d0, 3→d1, 2→d1 (3 < 4), 1→d0 (d1 full)
+  /// → [5, 5].
   @Test func fourExpertsOnTwoDevices() throws {
     let loads: [Double] = [4, 3, 2, 1]
     let shape = try Self.shape(4, 4, 2)
@@ -47,9 +48,9 @@ import Testing
 
   /// 8 experts in 4 groups of 2 on 2 nodes × 2 devices. Group loads 10, 9, 1, 1: balanced
   /// packing puts g0 (10) on node 0, g1 (9) on node 1, g2 (1) on node 1 (9 < 10), g3 on node 0
-  /// (node 1 is full). Node 0 holds experts [6, 4, 0.5, 0.5]: 6→d0, 4→d1, 0.5→d1, 0.5→d0 →
-  /// [6.5, 4.5]; node 1 holds [5, 4, 0.5, 0.5] → [5.5, 4.5]. No swap lowers 6.5 (6↔4 gives
-  /// 6.5 on d1). Contiguous would give 6 + 4 = 10 on d0.
+  /// (node 1 is full). Node 0 holds experts [6, 4, 0.5, 0.5]: 6→d0, 4→d1, 0.5→d1,
+  /// 0.5→d0 → [6.5, 4.5]; node 1 holds [5, 4, 0.5, 0.5] → [5.5, 4.5]. No swap lowers 6.5
+  /// (6↔4 gives 6.5 on d1). Contiguous would give 6 + 4 = 10 on d0.
   @Test func hierarchicalKeepsGroupsOnNodes() throws {
     let loads: [Double] = [6, 4, 5, 4, 0.5, 0.5, 0.5, 0.5]
     let plan = ReplicatedPlacement().place(
