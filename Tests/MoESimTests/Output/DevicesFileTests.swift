@@ -54,6 +54,27 @@ import Testing
     }
   }
 
+  /// Decode with 8 tokens: each of the 7 MoE layers touches between k = 2 (every token on
+  /// the same two experts) and min(16, 8 × 2) = 16 expert slots, and on this router it touches
+  /// more than 2 per layer: a step reads more expert weights than one token activates.
+  @Test func smallDecodeBatchTouchesManyExperts() throws {
+    let folder = try run(
+      [
+        "workload.tokens_per_step=8", "workload.sequence_length=8", "workload.steps=2",
+        "router.capacity_factor=null", "cluster.layout={tp: 16, ep: 8}",
+        "cluster.device=h100-sxm", "cluster.cost.mode=decode", "cluster.placement={}",
+      ], threads: 1)
+    defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+    let rows = try TestSupport.readCSV(folder.appendingPathComponent("devices.csv"))
+    let touched = rows[0].firstIndex(of: "expert_slots_touched")!
+    for step in ["0", "1"] {
+      let perStep = rows.dropFirst().filter { $0[0] == step }.map { Int($0[touched])! }
+        .reduce(0, +)
+      #expect(perStep > 7 * 2)
+      #expect(perStep <= 7 * 16)
+    }
+  }
+
   /// Without `cluster.placement` there is no devices.csv and the cluster summary fields are
   /// empty.
   @Test func noPlacementNoDevicesFile() throws {
