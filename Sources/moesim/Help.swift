@@ -19,6 +19,7 @@ enum Help {
                             Write a run's routing decisions as a replayable trace CSV
       bench                 Measure routing throughput (decisions/s) on 1 and N threads
       memory [SCENARIO]     Print memory per device for the scenario's cluster, and the verdict
+      place LOADS.csv       Plan expert placement (replication, packing) from recorded loads
       help [COMMAND]        Show help for a command
 
     OPTIONS:
@@ -53,6 +54,7 @@ enum Help {
         summary.csv   one row of headline figures
         steps.csv     one row per step × MoE layer (load, drops, aux loss, z-loss, entropy)
         experts.csv   one row per MoE layer × expert (tokens routed, kept, dropped, share)
+        devices.csv   one row per step × expert-parallel device (with cluster.placement)
         params.csv    total and active parameters by component
         memory.csv    memory per device by stage and kind, for the scenario's layout and the
                       smallest layout that fits
@@ -147,6 +149,22 @@ enum Help {
       USAGE: moesim help [COMMAND]
 
       Shows the overview, or the help of COMMAND.
+      """,
+    "place": """
+      USAGE: moesim place LOADS.csv --devices D [--slots N] [--nodes M] [--groups G]
+                          [--strategy replicated|contiguous|round_robin|load_aware]
+
+      Reads recorded per-expert loads (CSV with header layer,expert,load; experts 0..E-1 in
+      every layer) and places each layer's experts on D devices in N physical slots (default
+      E; N - E redundant slots replicate the heaviest experts), with the simulator's own
+      placement code. Prints three CSV blocks separated by an empty line:
+        layer,slot,device,expert          the plan (slot s is on device s / (N / D))
+        layer,device,load                 load per device (an expert's load split evenly
+                                          over its replicas)
+        layer,max_device_load,mean_device_load,max_over_mean_device_load
+      --nodes M and --groups G make the replicated strategy hierarchical (expert groups to
+      nodes first, then replicas to the devices of each node) when G is a multiple of M.
+      Default strategy: replicated (EPLB-style).
       """,
   ]
 }

@@ -33,7 +33,10 @@ enum RunCommand {
     if !quiet {
       print(
         Report.runSummary(
-          scenario: scenario, totals: totals, folder: folder, files: options.files))
+          scenario: scenario, totals: totals, folder: folder,
+          files: options.files
+            + (scenario.cluster.placement != nil && options.stepTraceEvery != nil
+              ? ["devices.csv"] : [])))
     }
   }
 

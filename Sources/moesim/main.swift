@@ -39,6 +39,8 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       try BenchCommand.main(rest)
     case "memory":
       try MemoryCommand.main(rest)
+    case "place":
+      try PlaceCommand.main(rest)
     default:
       throw UsageError(message: "unknown command '\(command)'", command: nil)
     }

@@ -24,6 +24,8 @@ public struct LayerStepMetrics: Sendable, Equatable {
   public var paddedSlots: Int? = nil
   /// The balancing bias this step routed with (selection bias plus logit correction).
   public var bias = BiasSummary()
+  /// Per-device work and traffic; nil unless `cluster.placement` is set (issue 6).
+  public var devices: DeviceTraffic? = nil
 }
 
 /// Totals over a run: per-expert counts and the headline figures of `summary.csv`.

@@ -91,7 +91,7 @@ public enum ResultTables {
     "capacity_per_expert", "total_params", "active_params", "assignments_kept",
     "assignments_dropped", "drop_fraction", "tokens_without_expert", "mean_max_over_mean_load",
     "worst_max_over_mean_load", "aux_loss_mean", "z_loss_mean", "entropy_mean",
-  ]
+  ] + clusterSummaryColumns
 
   public static func summaryRow(scenario: Scenario, totals: RunTotals, params: ParameterCount)
     -> [CSVField]

@@ -69,15 +69,32 @@ public enum RunWriter {
     }
     defer { steps?.discard() }
     let every = options.stepTraceEvery ?? 1
+    let costModel = CostModel(scenario: scenario)
+    var clusterTotals = ClusterTotals()
+    let devices = try options.stepTraceEvery.flatMap { _ in
+      try scenario.cluster.placement.map { _ in
+        try CSVWriter(path: path("devices.csv"), columns: ResultTables.devicesColumns)
+      }
+    }
+    defer { devices?.discard() }
     let totals = try Simulation(scenario: scenario).run(threads: threads) { step, layers in
       if let steps, step % every == 0 {
         for metrics in layers { try steps.write(ResultTables.stepsRow(metrics)) }
+      }
+      if let cluster = ClusterStep(step: step, layers: layers, model: costModel) {
+        clusterTotals.add(cluster)
+        if let devices, step % every == 0 {
+          for row in ResultTables.devicesRows(cluster, scenario: scenario, model: costModel) {
+            try devices.write(row)
+          }
+        }
       }
       stepsDone = step + 1
       progress(stepsDone)
       if shouldStop() { throw interrupted() }
     }
     try steps?.commit()
+    try devices?.commit()
     if shouldStop() { throw interrupted() }
 
     let experts = try CSVWriter(path: path("experts.csv"), columns: ResultTables.expertsColumns)
@@ -85,7 +102,9 @@ public enum RunWriter {
     try experts.commit()
 
     let summary = try CSVWriter(path: path("summary.csv"), columns: ResultTables.summaryColumns)
-    try summary.write(ResultTables.summaryRow(scenario: scenario, totals: totals, params: params))
+    try summary.write(
+      ResultTables.summaryRow(scenario: scenario, totals: totals, params: params)
+        + ResultTables.clusterSummaryFields(clusterTotals, scenario: scenario, model: costModel))
     try summary.commit()
     return totals
   }

@@ -9,6 +9,14 @@ public struct ClusterSpec: Sendable, Equatable, Encodable {
   /// enough for tensor parallelism, typically one node).
   public var maxTP: Int
   public var layout: ParallelLayout
+  /// The accelerator (issue 6: catalog name or inline definition); nil when not given.
+  public var device: DeviceSpec?
+  /// Devices per node (one NVLink / Infinity Fabric domain); inter-node traffic crosses NICs.
+  public var devicesPerNode: Int = 8
+  /// Expert placement on the `layout.ep` devices; nil computes no per-device figures.
+  public var placement: ClusterPlacementSpec?
+  /// The step-time model's mode and efficiencies.
+  public var cost = ClusterCostSpec()
 
   public init(
     devices: Int = 1, deviceMemoryGiB: Double = 80, maxTP: Int = 8,
@@ -21,7 +29,8 @@ public struct ClusterSpec: Sendable, Equatable, Encodable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case devices, layout
+    case devices, layout, device, placement, cost
+    case devicesPerNode = "devices_per_node"
     case deviceMemoryGiB = "device_memory_gib"
     case maxTP = "max_tp"
   }

@@ -52,6 +52,15 @@ extension Scenario {
       let cluster = try root.object("cluster", keys: ClusterSpec.keys) {
         try ClusterSpec(reading: &$0, model: model)
       }
+      if cluster.placement != nil && router.kind == .expertChoice {
+        // Device traffic follows each token's selected experts; expert choice has none.
+        throw ScenarioError(
+          file: file, path: "cluster.placement",
+          kind: .outOfRange(
+            value: "a placement",
+            allowed: "absent with router.kind = \"expert_choice\" (per-device figures need "
+              + "token-choice routing)"))
+      }
       let memory = try root.object("memory", keys: MemorySpec.keys) {
         try MemorySpec(reading: &$0, precision: precision)
       }

@@ -20,7 +20,7 @@ extension PrecisionSpec {
 }
 
 extension ClusterSpec {
-  static let keys = ["devices", "device_memory_gib", "max_tp", "layout"]
+  static let keys = ["devices", "device_memory_gib", "max_tp", "layout"] + deviceKeys
 
   init(reading reader: inout ScenarioReader, model: ModelSpec) throws {
     self.init()
@@ -31,8 +31,7 @@ extension ClusterSpec {
     devices = try reader.int(
       "devices", default: layout.devices, in: layout.devices...layout.devices,
       allowed: "\(layout.devices) (layout tp × pp × dp)")
-    deviceMemoryGiB = try reader.double(
-      "device_memory_gib", default: 80, allowed: "> 0", where: { $0 > 0 })
+    try readDeviceKeys(&reader, model: model)
     maxTP = try reader.int("max_tp", default: 8, in: 1...4096)
   }
 }

@@ -101,7 +101,17 @@ public struct Simulation: Sendable {
       layerMetrics.deallocate()
     }
 
+    // Expert placement (issue 6): only when `cluster.placement` is set; off the token loop.
+    var planner = scenario.cluster.placement.flatMap { spec in
+      spec.shape(model: scenario.model, cluster: scenario.cluster).map {
+        PlacementPlanner(spec: spec, shape: $0, layers: layers.count)
+      }
+    }
+    let devicesPerNode = scenario.cluster.devicesPerNode
     for step in 0..<workload.steps {
+      let replaced = planner?.prepare(step: step)
+      let stepPlanner = planner
+      var stepRouted: [[Int]] = []
       source.drawSequenceDomains(
         step: step,
         into: UnsafeMutableBufferPointer(start: sequenceDomains.base, count: sequenceDomains.count))
@@ -184,6 +194,12 @@ public struct Simulation: Sendable {
           layerMetrics[member] = LayerStep.finish(
             plan: plan, buffers: buffers, step: step, layer: layers[layer],
             probabilitySums: probabilitySums, sums: sums, scratch: &scratch.base[worker])
+          if let stepPlanner, let metrics = layerMetrics[member] {
+            layerMetrics[member]?.devices = stepPlanner.traffic(
+              layer: layer, selected: selected + member * tokens * k,
+              dropped: metrics.assignmentsDropped > 0 ? scratch.base[worker].capacity.dropped : nil,
+              tokens: tokens, topK: k, devicesPerNode: devicesPerNode, replaced: replaced)
+          }
         }
         for member in 0..<groupCount {
           guard let metrics = layerMetrics[member] else { continue }
@@ -198,8 +214,12 @@ public struct Simulation: Sendable {
               gates: gates + member * tokens * k, chosenPerExpert: chosenPerExpert,
               picked: picked + member * experts * chosenPerExpert,
               pickedGates: pickedGates + member * experts * chosenPerExpert))
+          if planner != nil {
+            stepRouted.append((0..<experts).map { Int(routed[member * experts + $0]) })
+          }
         }
       }
+      planner?.record(stepRouted)
       try onStep(step, stepMetrics)
     }
   }

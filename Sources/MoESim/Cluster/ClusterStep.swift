@@ -1,0 +1,95 @@
+/// One step's per-device figures summed over its MoE layers, and the step's time.
+public struct ClusterStep: Sendable, Equatable {
+  /// One device's sums over the step's MoE layers.
+  public struct Device: Sendable, Equatable {
+    public var sourceTokens = 0
+    public var assignments = 0
+    public var slotsTouched = 0
+    public var slotsReplaced = 0
+    public var expertFLOPs = 0.0
+    public var allToAllIntraBytes = 0.0
+    public var allToAllInterBytes = 0.0
+    public var gradientBytes = 0.0
+    public var messages = 0
+    public var computeSeconds = 0.0
+    public var communicationSeconds = 0.0
+    public var busySeconds = 0.0
+  }
+
+  public var step: Int
+  public var devices: [Device]
+  /// `Σ_layers max_d assignments / Σ_layers mean_d assignments`: the straggler ratio of the
+  /// step's expert work (1 when every layer is perfectly balanced).
+  public var stragglerRatio: Double
+  /// Σ over layers of the slowest device's busy time; nil without a device (no time model).
+  public var stepSeconds: Double?
+  public var tokens: Int
+
+  /// Sums `layers` (one step's metrics, with per-device traffic) and times them with `model`.
+  public init?(step: Int, layers: [LayerStepMetrics], model: CostModel?) {
+    let traffics = layers.compactMap(\.devices)
+    guard let first = traffics.first else { return nil }
+    self.step = step
+    tokens = layers.first?.tokens ?? 0
+    devices = [Device](repeating: Device(), count: first.assignments.count)
+    var maxSum = 0.0
+    var meanSum = 0.0
+    var seconds = 0.0
+    for traffic in traffics {
+      maxSum += Double(traffic.assignments.max() ?? 0)
+      meanSum += Double(traffic.assignments.reduce(0, +)) / Double(devices.count)
+      let costs = model?.layer(traffic)
+      var slowest = 0.0
+      for d in devices.indices {
+        devices[d].sourceTokens += traffic.sourceTokens[d]
+        devices[d].assignments += traffic.assignments[d]
+        devices[d].slotsTouched += traffic.slotsTouched[d]
+        devices[d].slotsReplaced += traffic.slotsReplaced[d]
+        guard let cost = costs?[d] else { continue }
+        devices[d].expertFLOPs += cost.expertFLOPs
+        devices[d].allToAllIntraBytes += cost.allToAllIntraBytes
+        devices[d].allToAllInterBytes += cost.allToAllInterBytes
+        devices[d].gradientBytes += cost.gradientBytes
+        devices[d].messages += cost.messages
+        devices[d].computeSeconds += cost.computeSeconds
+        devices[d].communicationSeconds += cost.communicationSeconds
+        devices[d].busySeconds += cost.busySeconds
+        slowest = max(slowest, cost.busySeconds)
+      }
+      seconds += slowest
+    }
+    stragglerRatio = meanSum > 0 ? maxSum / meanSum : 1
+    stepSeconds = model == nil ? nil : seconds
+  }
+}
+
+/// Run-level cluster figures for `summary.csv`.
+public struct ClusterTotals: Sendable, Equatable {
+  public var steps = 0
+  public var tokens = 0
+  public var seconds = 0.0
+  public var stragglerRatioSum = 0.0
+  public var worstStragglerRatio = 0.0
+  public var expertFLOPs = 0.0
+  public var allToAllBytes = 0.0
+  public var replacedSlots = 0
+  public var timed = false
+
+  public init() {}
+
+  public mutating func add(_ step: ClusterStep) {
+    steps += 1
+    tokens += step.tokens
+    stragglerRatioSum += step.stragglerRatio
+    worstStragglerRatio = max(worstStragglerRatio, step.stragglerRatio)
+    for device in step.devices {
+      expertFLOPs += device.expertFLOPs
+      allToAllBytes += device.allToAllIntraBytes + device.allToAllInterBytes
+      replacedSlots += device.slotsReplaced
+    }
+    if let stepSeconds = step.stepSeconds {
+      seconds += stepSeconds
+      timed = true
+    }
+  }
+}

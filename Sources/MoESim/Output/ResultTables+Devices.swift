@@ -1,0 +1,60 @@
+/// `devices.csv` and the cluster columns of `summary.csv` (issue 6).
+extension ResultTables {
+  public static let devicesColumns = [
+    "step", "device", "node", "source_tokens", "expert_assignments", "expert_slots_touched",
+    "expert_weight_bytes_read", "expert_flops", "a2a_intra_bytes", "a2a_inter_bytes",
+    "gradient_bytes", "messages", "compute_time_s", "comm_time_s", "busy_time_s",
+    "replaced_slots", "replaced_weight_bytes",
+  ]
+
+  /// One row per device of `step`; time and byte columns are empty without `cluster.device`.
+  public static func devicesRows(_ step: ClusterStep, scenario: Scenario, model: CostModel?)
+    -> [[CSVField]]
+  {
+    let expertBytes = model.map { $0.expertParameters * $0.weightBytesPerParameter }
+    let perNode = scenario.cluster.devicesPerNode
+    return step.devices.enumerated().map { index, device in
+      let timed = { (value: Double) in model == nil ? CSVField.empty : .real(value) }
+      return [
+        .integer(step.step), .integer(index), .integer(index / perNode),
+        .integer(device.sourceTokens), .integer(device.assignments),
+        .integer(device.slotsTouched),
+        expertBytes.map { .real($0 * Double(device.slotsTouched)) } ?? .empty,
+        timed(device.expertFLOPs), timed(device.allToAllIntraBytes),
+        timed(device.allToAllInterBytes), timed(device.gradientBytes),
+        model == nil ? .empty : .integer(device.messages), timed(device.computeSeconds),
+        timed(device.communicationSeconds), timed(device.busySeconds),
+        .integer(device.slotsReplaced),
+        expertBytes.map { .real($0 * Double(device.slotsReplaced)) } ?? .empty,
+      ]
+    }
+  }
+
+  public static let clusterSummaryColumns = [
+    "device", "straggler_ratio_mean", "straggler_ratio_worst", "step_time_s", "tokens_per_s",
+    "expert_mfu", "a2a_bytes_per_token", "replaced_weight_bytes",
+  ]
+
+  /// Empty fields when the scenario has no `cluster.placement` (and time fields without a
+  /// device). `expert_mfu` is the routed experts' FLOPs over peak × EP devices × run time.
+  public static func clusterSummaryFields(
+    _ totals: ClusterTotals, scenario: Scenario, model: CostModel?
+  ) -> [CSVField] {
+    guard totals.steps > 0 else {
+      return [CSVField](repeating: .empty, count: clusterSummaryColumns.count)
+    }
+    let timed = totals.timed && totals.seconds > 0
+    let devices = Double(scenario.cluster.layout.ep)
+    let peak = model.map(\.peakFLOPsPerSecond) ?? 0
+    let expertBytes = model.map { $0.expertParameters * $0.weightBytesPerParameter }
+    return [
+      model.map { .text($0.device.name) } ?? .empty,
+      .real(totals.stragglerRatioSum / Double(totals.steps)), .real(totals.worstStragglerRatio),
+      timed ? .real(totals.seconds / Double(totals.steps)) : .empty,
+      timed ? .real(Double(totals.tokens) / totals.seconds) : .empty,
+      timed ? .real(totals.expertFLOPs / (peak * devices * totals.seconds)) : .empty,
+      model == nil ? .empty : .real(totals.allToAllBytes / Double(max(1, totals.tokens))),
+      expertBytes.map { .real($0 * Double(totals.replacedSlots)) } ?? .empty,
+    ]
+  }
+}

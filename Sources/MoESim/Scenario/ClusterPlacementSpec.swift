@@ -1,0 +1,64 @@
+/// `cluster.placement`: how the experts of every MoE layer are placed on the expert-parallel
+/// devices, and when the plan is redone. When absent, the simulation computes no per-device
+/// figures (and writes no `devices.csv`).
+public struct ClusterPlacementSpec: Sendable, Equatable, Encodable {
+  public var strategy: PlacementKind
+  /// Physical slots beyond one per expert, holding replicas of the heaviest experts.
+  public var redundantSlots: Int
+  /// Expert groups (DeepSeek-V3: 8 groups of 32 routed experts); the replicated strategy packs
+  /// groups to nodes first when the groups split evenly over the nodes.
+  public var groups: Int
+  /// Steps whose expert loads a plan is made from: the warm-up before the first load-driven
+  /// plan, then the sliding window of every re-plan. Steps before the first plan use the
+  /// strategy applied to uniform loads.
+  public var windowSteps: Int
+  /// Re-plan every N steps from the last `windowSteps` steps; 0 plans once, after the warm-up.
+  public var replanEvery: Int
+  /// Send a token once to a device even when several of its experts live there (DeepEP's
+  /// dispatch); false sends one copy per selected expert.
+  public var dedupDispatch: Bool
+
+  public init(
+    strategy: PlacementKind = .contiguous, redundantSlots: Int = 0, groups: Int = 1,
+    windowSteps: Int = 1, replanEvery: Int = 0, dedupDispatch: Bool = true
+  ) {
+    self.strategy = strategy
+    self.redundantSlots = redundantSlots
+    self.groups = groups
+    self.windowSteps = windowSteps
+    self.replanEvery = replanEvery
+    self.dedupDispatch = dedupDispatch
+  }
+}
+
+/// `cluster.cost`: the step-time model's mode and efficiencies (see the README's time model).
+public struct ClusterCostSpec: Sendable, Equatable, Encodable {
+  /// What one step is.
+  public enum Mode: String, Sendable, CaseIterable, Encodable {
+    /// Forward and backward (3 × forward FLOPs), plus the gradient all-reduce of replicated
+    /// expert weights.
+    case training
+    /// Forward over the step's tokens (a prompt batch).
+    case prefill
+    /// Forward of one new token per sequence: every expert touched has its weights read.
+    case decode
+  }
+
+  public var mode: Mode
+  /// Fraction of peak FLOP/s that matrix products reach (1 = roofline peak).
+  public var computeEfficiency: Double
+  /// Fraction of peak HBM and link bandwidth reached (1 = datasheet peak).
+  public var bandwidthEfficiency: Double
+  /// Fraction of communication time hidden behind compute (0 = none, 1 = all that fits).
+  public var overlap: Double
+
+  public init(
+    mode: Mode = .prefill, computeEfficiency: Double = 1, bandwidthEfficiency: Double = 1,
+    overlap: Double = 0
+  ) {
+    self.mode = mode
+    self.computeEfficiency = computeEfficiency
+    self.bandwidthEfficiency = bandwidthEfficiency
+    self.overlap = overlap
+  }
+}

@@ -1,0 +1,142 @@
+/// Reading of the `cluster` keys of the device catalog, placement and time model (issue 6):
+/// `device`, `devices_per_node`, `placement`, `cost`.
+extension ClusterSpec {
+  static let deviceKeys = ["device", "devices_per_node", "placement", "cost"]
+
+  /// Reads the device keys; `device_memory_gib` defaults to the device's memory when a device
+  /// is named, so it is read here too.
+  mutating func readDeviceKeys(_ reader: inout ScenarioReader, model: ModelSpec) throws {
+    device = try Self.readDevice(&reader)
+    deviceMemoryGiB = try reader.double(
+      "device_memory_gib", default: device?.memoryGiB ?? 80, allowed: "> 0",
+      where: { $0 > 0 })
+    devicesPerNode = try reader.int(
+      "devices_per_node", default: device?.devicesPerNode ?? 8, in: 1...65_536)
+    let ep = layout.ep
+    let nodes = ep > devicesPerNode ? ep / devicesPerNode : 1
+    if reader.raw("placement") != nil && ep > devicesPerNode && ep % devicesPerNode != 0 {
+      throw reader.error(
+        "devices_per_node",
+        .outOfRange(
+          value: String(devicesPerNode),
+          allowed: "a divisor of layout.ep = \(ep) when ep spans several nodes (with placement)"))
+    }
+    let perNode = devicesPerNode
+    placement = try reader.optionalObject("placement", keys: ClusterPlacementSpec.keys) {
+      try ClusterPlacementSpec(reading: &$0, model: model, ep: ep, nodes: nodes, perNode: perNode)
+    }
+    cost = try reader.object("cost", keys: ClusterCostSpec.keys) {
+      try ClusterCostSpec(reading: &$0)
+    }
+  }
+
+  private static func readDevice(_ reader: inout ScenarioReader) throws -> DeviceSpec? {
+    guard let value = reader.raw("device") else { return nil }
+    let names = DeviceCatalog.names.map { "\"\($0)\"" }.joined(separator: ", ")
+    if case .string(let name) = value {
+      guard let device = DeviceCatalog.device(named: name) else {
+        throw reader.error(
+          "device", .outOfRange(value: value.rendered, allowed: "one of \(names), or an object"))
+      }
+      return device
+    }
+    guard case .object = value else {
+      throw reader.error(
+        "device", .wrongType(value: value.rendered, expected: "one of \(names), or an object"))
+    }
+    return try reader.optionalObject("device", keys: DeviceSpec.keys) {
+      try DeviceSpec(reading: &$0)
+    }
+  }
+}
+
+extension DeviceSpec {
+  static let keys = [
+    "name", "memory_gb", "hbm_bandwidth_gbps", "fp32_tflops", "bf16_tflops", "fp8_tflops",
+    "int8_tops", "intra_node_bandwidth_gbps", "inter_node_bandwidth_gbps", "link_latency_us",
+    "devices_per_node",
+  ]
+
+  init(reading reader: inout ScenarioReader) throws {
+    let fields = reader
+    let positive = { (key: String) throws -> Double in
+      try fields.double(key, allowed: "> 0", where: { $0 > 0 })
+    }
+    let optionalPositive = { (key: String) throws -> Double? in
+      try fields.optionalDouble(key, allowed: "> 0", where: { $0 > 0 })
+    }
+    self.init(
+      name: try reader.optionalString("name") ?? "custom", memoryGB: try positive("memory_gb"),
+      hbmBandwidthGBps: try positive("hbm_bandwidth_gbps"),
+      fp32TFLOPs: try optionalPositive("fp32_tflops"), bf16TFLOPs: try positive("bf16_tflops"),
+      fp8TFLOPs: try optionalPositive("fp8_tflops"), int8TOPs: try optionalPositive("int8_tops"),
+      intraNodeBandwidthGBps: try positive("intra_node_bandwidth_gbps"),
+      interNodeBandwidthGBps: try positive("inter_node_bandwidth_gbps"),
+      linkLatencyMicroseconds: try reader.double(
+        "link_latency_us", default: 2, allowed: "≥ 0", where: { $0 >= 0 }),
+      devicesPerNode: try reader.int("devices_per_node", default: 8, in: 1...65_536))
+  }
+}
+
+extension ClusterPlacementSpec {
+  static let keys = [
+    "strategy", "redundant_slots", "groups", "window_steps", "replan_every", "dedup_dispatch",
+  ]
+
+  init(reading reader: inout ScenarioReader, model: ModelSpec, ep: Int, nodes: Int, perNode: Int)
+    throws
+  {
+    self.init()
+    guard let moe = model.moe else {
+      throw ScenarioError(
+        file: reader.file, path: reader.path,
+        kind: .outOfRange(value: "{...}", allowed: "no placement for a dense model (no model.moe)"))
+    }
+    strategy = try reader.choice("strategy", default: .contiguous)
+    redundantSlots = try reader.int("redundant_slots", default: 0, in: 0...ScenarioLimits.experts)
+    let slots = moe.experts + redundantSlots
+    if slots % ep != 0 {
+      throw reader.error(
+        "redundant_slots",
+        .outOfRange(
+          value: String(redundantSlots),
+          allowed: "a count making model.moe.experts + redundant_slots (= \(slots)) a multiple"
+            + " of cluster.layout.ep = \(ep)"))
+    }
+    groups = try reader.int("groups", default: 1, in: 1...moe.experts)
+    if moe.experts % groups != 0 {
+      throw reader.error(
+        "groups",
+        .outOfRange(
+          value: String(groups), allowed: "a divisor of model.moe.experts = \(moe.experts)"))
+    }
+    windowSteps = try reader.int("window_steps", default: 1, in: 1...(1 << 30))
+    replanEvery = try reader.int("replan_every", default: 0, in: 0...(1 << 30))
+    dedupDispatch = try reader.bool("dedup_dispatch", default: true)
+  }
+
+  /// The placement sizes of `model` on `cluster`.
+  public func shape(model: ModelSpec, cluster: ClusterSpec) -> PlacementShape? {
+    guard let moe = model.moe else { return nil }
+    let ep = cluster.layout.ep
+    return try? PlacementShape(
+      experts: moe.experts, slots: moe.experts + redundantSlots, devices: ep,
+      nodes: ep > cluster.devicesPerNode ? ep / cluster.devicesPerNode : 1, groups: groups)
+  }
+}
+
+extension ClusterCostSpec {
+  static let keys = ["mode", "compute_efficiency", "bandwidth_efficiency", "overlap"]
+
+  init(reading reader: inout ScenarioReader) throws {
+    self.init()
+    mode = try reader.choice("mode", default: .prefill)
+    let fraction = "in (0, 1]"
+    computeEfficiency = try reader.double(
+      "compute_efficiency", default: 1, allowed: fraction, where: { $0 > 0 && $0 <= 1 })
+    bandwidthEfficiency = try reader.double(
+      "bandwidth_efficiency", default: 1, allowed: fraction, where: { $0 > 0 && $0 <= 1 })
+    overlap = try reader.double(
+      "overlap", default: 0, allowed: "in [0, 1]", where: { $0 >= 0 && $0 <= 1 })
+  }
+}
