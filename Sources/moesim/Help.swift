@@ -17,6 +17,8 @@ enum Help {
       params [SCENARIO]     Print total and active parameters by component (no simulation)
       bench                 Measure routing throughput (decisions/s) on 1 and N threads
       memory [SCENARIO]     Print memory per device for the scenario's cluster, and the verdict
+      sweep [SCENARIO] --vary K=V1,V2,...  Run a grid of scenarios, one folder per point
+      merge DIR...          Combine sweep shard tables into one sweep.csv
       help [COMMAND]        Show help for a command
 
     OPTIONS:
@@ -140,6 +142,8 @@ enum Help {
         --csv                 Print CSV (the columns of memory.csv) instead of a table
       \(scenarioOptions)
       """,
+    "sweep": sweepHelp,
+    "merge": mergeHelp,
     "help": """
       USAGE: moesim help [COMMAND]
 

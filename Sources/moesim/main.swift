@@ -37,6 +37,10 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       try BenchCommand.main(rest)
     case "memory":
       try MemoryCommand.main(rest)
+    case "sweep":
+      try SweepCommand.main(rest)
+    case "merge":
+      try SweepCommand.merge(rest)
     default:
       throw UsageError(message: "unknown command '\(command)'", command: nil)
     }

@@ -1,0 +1,42 @@
+extension Help {
+  static let sweepHelp = """
+    USAGE: moesim sweep [SCENARIO] --vary KEY.PATH=V1,V2,... [--vary ...] [options]
+
+    Runs SCENARIO (default: the built-in quickstart) at every point of the grid of the --vary
+    values (the first --vary varies slowest). Each point is an ordinary run written by the same
+    code as `moesim run`, into DIR/point-NNNN (byte-identical to `moesim run --set KEY=V ...`);
+    DIR/sweep.csv holds one row per point: point, the varied keys, then every summary.csv
+    column. Values are JSON5, checked exactly like --set; integer ranges expand in place:
+      8..256*2   8,16,32,64,128,256 (multiply)      1..9+4   1,5,9 (add)      1..4   1,2,3,4
+    Re-running skips the points whose folder already holds a complete run of the same resolved
+    scenario, so an interrupted sweep resumes where it stopped.
+
+    OPTIONS:
+      --vary KEY.PATH=LIST  A key and its values (repeatable; one --vary per key)
+      --out DIR             Sweep folder (default: Results/<scenario name>-sweep)
+      --jobs N              Points run at once (default: all cores, at most --threads)
+      --threads N           Threads in total (default: all cores); each point gets
+                            max(1, N / jobs), so jobs × threads never oversubscribe
+      --shard I/N           Run only the points whose index is I modulo N (0 ≤ I < N) and
+                            write DIR/sweep.shard-I-of-N.csv; combine with `moesim merge`
+      --trace-every N       As for run
+      --no-step-trace       As for run
+      --quiet               Print no summary and no progress
+    \(scenarioOptions)
+
+    EXAMPLES:
+      moesim sweep --vary model.moe.experts=8..64*2 --vary model.moe.top_k=1,2 --out /tmp/s
+      moesim sweep Scenarios/quickstart.json5 --vary router.capacity_factor=1.0,1.25,null
+      moesim sweep --vary model.moe.experts=8..64*2 --shard 0/2 --out /shared/s   # one machine
+      moesim merge /shared/s
+    """
+
+  static let mergeHelp = """
+    USAGE: moesim merge DIR... [--out DIR] [--quiet]
+
+    Reads every sweep.shard-I-of-N.csv (and sweep.csv) in the given sweep folders, checks that
+    they have the same columns, that every shard 0..N-1 is present and that a point found twice
+    has the same row, and writes the union, in point order, to OUT/sweep.csv (default: the
+    first DIR). Exit status 65 when the tables do not fit together.
+    """
+}
