@@ -33,6 +33,8 @@ enum ExitStatus: Int32 {
       return .usage
     case is MergeError:
       return .dataError
+    case let error as PlotError:
+      return error.missing ? .noInput : .dataError
     case let error as PeerError:
       return error.scriptMissing ? .noInput : .unavailable
     case is RunInterrupted:

@@ -39,4 +39,20 @@ extension Help {
     has the same row, and writes the union, in point order, to OUT/sweep.csv (default: the
     first DIR). Exit status 65 when the tables do not fit together.
     """
+
+  static let plotHelp = """
+    USAGE: moesim plot RESULTS_DIR... [--quiet]
+
+    Writes SVG charts (no dependency; open them in any browser) next to the CSVs of each
+    results folder or sweep folder, and prints their paths:
+      load-heatmap.svg    experts.csv: load_share per MoE layer × expert
+      imbalance.svg       steps.csv: mean and worst-layer max/mean load per step
+      drops.svg           steps.csv: dropped / routed assignments per step
+      memory.svg          memory.csv: GiB per device by kind, per layout × stage
+      sweep-FIGURE.svg    sweep.csv: drop_fraction, mean_max_over_mean_load,
+                          worst_max_over_mean_load, total_params, active_params against the
+                          first varied key (a line per value of the other varied keys)
+    Each mark carries its CSV value (data-value, data-x, data-y attributes, and a tooltip).
+    A results folder holding .svg files is still replaced by a later run into it.
+    """
 }

@@ -19,6 +19,7 @@ enum Help {
       memory [SCENARIO]     Print memory per device for the scenario's cluster, and the verdict
       sweep [SCENARIO] --vary K=V1,V2,...  Run a grid of scenarios, one folder per point
       merge DIR...          Combine sweep shard tables into one sweep.csv
+      plot RESULTS_DIR...   Write SVG charts next to the CSVs of a results or sweep folder
       help [COMMAND]        Show help for a command
 
     OPTIONS:
@@ -144,6 +145,7 @@ enum Help {
       """,
     "sweep": sweepHelp,
     "merge": mergeHelp,
+    "plot": plotHelp,
     "help": """
       USAGE: moesim help [COMMAND]
 

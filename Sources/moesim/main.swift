@@ -41,6 +41,8 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       try SweepCommand.main(rest)
     case "merge":
       try SweepCommand.merge(rest)
+    case "plot":
+      try PlotCommand.main(rest)
     default:
       throw UsageError(message: "unknown command '\(command)'", command: nil)
     }

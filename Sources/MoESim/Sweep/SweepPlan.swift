@@ -29,8 +29,9 @@ public struct SweepShard: Sendable, Equatable {
       throw ScenarioError(
         file: "--shard", path: "--shard",
         kind: .outOfRange(
-          value: "'\(text)'", allowed: "I/N with 0 ≤ I < N, e.g. 0/4 (Slurm: $SLURM_ARRAY_TASK_ID)"
-        ), isUsageError: true)
+          value: "'\(text)'",
+          allowed: "I/N with 0 ≤ I < N, e.g. 0/4 (Slurm: $SLURM_ARRAY_TASK_ID)"),
+        isUsageError: true)
     }
     self.index = index
     self.count = count
