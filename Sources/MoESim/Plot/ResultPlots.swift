@@ -6,7 +6,7 @@ import Foundation
 /// | chart | from | shows |
 /// |---|---|---|
 /// | `load-heatmap.svg` | `experts.csv` | `load_share` per MoE layer × expert |
-/// | `imbalance.svg` | `steps.csv` | mean and maximum of `max_over_mean_load` over layers, by step |
+/// | `imbalance.svg` | `steps.csv` | mean and worst layer of `max_over_mean_load`, by step |
 /// | `drops.svg` | `steps.csv` | dropped / routed assignments over all layers, per step |
 /// | `memory.svg` | `memory.csv` | GiB per device by kind, a bar per layout × pipeline stage |
 /// | `sweep-<figure>.svg` | `sweep.csv` | each headline figure against the first varied key |
