@@ -55,4 +55,28 @@ extension Help {
     Each mark carries its CSV value (data-value, data-x, data-y attributes, and a tooltip).
     A results folder holding .svg files is still replaced by a later run into it.
     """
+
+  static let compareHelp = """
+    USAGE: moesim compare [SCENARIO] [--match active,total,memory] [--multiple-of N] [options]
+
+    Derives the dense counterpart of an MoE scenario (same attention, embeddings, norms,
+    layers, precision, cluster and workload; every FFN dense, one width W; ep = expert_tp = 1)
+    and writes OUT/comparison.csv (printed too), a row per variant:
+      active   W gives the MoE's forward matmul FLOPs per token: on MoE layers
+               top_k × expert width + shared-expert width (default)
+      total    W gives the MoE's stored parameters
+      memory   W gives the MoE's memory on the fullest device of the layout
+    W is the integer closest to the target, then rounded to the nearest multiple of N.
+    Columns: variant, experts, top_k, ffn_intermediate_size, total_params, active_params,
+    forward_flops_per_token, weight_bytes_per_device, memory_bytes_per_device, devices, fits,
+    devices_to_fit, training_tokens (compute.training_tokens, or 20 × the MoE's active
+    parameters), training_flops_6nd, loss_estimate_chinchilla (dense rows only; an estimate).
+
+    OPTIONS:
+      --match LIST          Counterparts to derive (default: active)
+      --multiple-of N       Round the dense width to a multiple of N (default 1)
+      --out DIR             Folder for comparison.csv (default: Results/<name>-compare)
+      --quiet               Do not print the table
+    \(scenarioOptions)
+    """
 }

@@ -20,6 +20,8 @@ enum Help {
       sweep [SCENARIO] --vary K=V1,V2,...  Run a grid of scenarios, one folder per point
       merge DIR...          Combine sweep shard tables into one sweep.csv
       plot RESULTS_DIR...   Write SVG charts next to the CSVs of a results or sweep folder
+      compare [SCENARIO]    MoE vs its dense counterpart at equal active compute (or total,
+                            memory): comparison.csv
       help [COMMAND]        Show help for a command
 
     OPTIONS:
@@ -146,6 +148,7 @@ enum Help {
     "sweep": sweepHelp,
     "merge": mergeHelp,
     "plot": plotHelp,
+    "compare": compareHelp,
     "help": """
       USAGE: moesim help [COMMAND]
 

@@ -43,6 +43,8 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       try SweepCommand.merge(rest)
     case "plot":
       try PlotCommand.main(rest)
+    case "compare":
+      try CompareCommand.main(rest)
     default:
       throw UsageError(message: "unknown command '\(command)'", command: nil)
     }
