@@ -4,7 +4,8 @@ import MoESim
 /// `moesim compare`: an MoE scenario against its dense counterparts.
 enum CompareCommand {
   static let spec = ScenarioArguments.spec.merging(
-    OptionSpec(valued: ["--match", "--multiple-of", "--out"], flags: ["--quiet", "--csv"]))
+    OptionSpec(
+      valued: ["--match", "--multiple-of", "--out", "--threads"], flags: ["--quiet", "--no-run"]))
 
   static func main(_ arguments: [String]) throws {
     let parsed = try Arguments(arguments, spec: spec, command: "compare")
@@ -32,7 +33,20 @@ enum CompareCommand {
     let multiple = try parsed.positiveInt("--multiple-of", command: "compare") ?? 1
     let variants = Comparison.variants(scenario, matches: matches, multipleOf: multiple)
     let folder = parsed.value("--out") ?? "Results/\(scenario.name)-compare"
-    let path = try Comparison.write(variants, folder: folder)
+    var totals: [RunTotals]?
+    if !parsed.flags.contains("--no-run") {
+      let threads =
+        try parsed.positiveInt("--threads", command: "compare")
+        ?? ProcessInfo.processInfo.activeProcessorCount
+      for variant in variants {
+        try RunCommand.checkFitsInMemory(
+          variant.scenario, file: parsed.positionals.first, threads: threads)
+      }
+      Interruption.install()
+      totals = try Comparison.run(
+        variants, folder: folder, threads: threads, shouldStop: { Interruption.isRequested })
+    }
+    let path = try Comparison.write(variants, totals: totals, folder: folder)
     if !parsed.flags.contains("--quiet") {
       let text = try String(contentsOfFile: path, encoding: .utf8)
       print(text, terminator: "")

@@ -70,12 +70,17 @@ extension Help {
     Columns: variant, experts, top_k, ffn_intermediate_size, total_params, active_params,
     forward_flops_per_token, weight_bytes_per_device, memory_bytes_per_device, devices, fits,
     devices_to_fit, training_tokens (compute.training_tokens, or 20 × the MoE's active
-    parameters), training_flops_6nd, loss_estimate_chinchilla (dense rows only; an estimate).
+    parameters), training_flops_6nd, loss_estimate_chinchilla (dense rows only; an estimate),
+    simulated_tokens, drop_fraction, mean_max_over_mean_load (from running each variant
+    through the scenario's workload into OUT/<variant>/; empty with --no-run).
 
     OPTIONS:
       --match LIST          Counterparts to derive (default: active)
       --multiple-of N       Round the dense width to a multiple of N (default 1)
-      --out DIR             Folder for comparison.csv (default: Results/<name>-compare)
+      --out DIR             Folder for comparison.csv and the runs (default:
+                            Results/<name>-compare)
+      --no-run              Accounting only; do not simulate the variants
+      --threads N           Threads per run (default: all cores)
       --quiet               Do not print the table
     \(scenarioOptions)
     """

@@ -1,8 +1,8 @@
 import Foundation
 
 /// `moesim compare`: an MoE scenario and its dense counterparts side by side, from the static
-/// accounting (parameters, FLOPs, memory, devices to fit, training compute) and the Chinchilla
-/// loss estimate for the dense rows.
+/// accounting (parameters, FLOPs, memory, devices to fit, training compute), the Chinchilla
+/// loss estimate for the dense rows, and a run of each through the same workload.
 public enum Comparison {
   /// One variant: the scenario itself or a dense counterpart.
   public struct Variant: Sendable {
@@ -28,7 +28,7 @@ public enum Comparison {
     "variant", "experts", "top_k", "ffn_intermediate_size", "total_params", "active_params",
     "forward_flops_per_token", "weight_bytes_per_device", "memory_bytes_per_device",
     "devices", "fits", "devices_to_fit", "training_tokens", "training_flops_6nd",
-    "loss_estimate_chinchilla",
+    "loss_estimate_chinchilla", "simulated_tokens", "drop_fraction", "mean_max_over_mean_load",
   ]
 
   /// Training tokens `D` used for every row: `compute.training_tokens`, or Chinchilla's 20 tokens
@@ -41,10 +41,25 @@ public enum Comparison {
       * ParameterCount(model: first.scenario.model).active
   }
 
-  /// One row per variant.
-  public static func rows(_ variants: [Variant]) -> [[CSVField]] {
+  /// Runs every variant through the scenario's workload, each into `<folder>/<variant>` (an
+  /// ordinary results folder, written by `RunWriter`); returns the totals in variant order.
+  public static func run(
+    _ variants: [Variant], folder: String, threads: Int, shouldStop: () -> Bool = { false }
+  ) throws -> [RunTotals] {
+    try variants.map { variant in
+      try RunWriter.run(
+        variant.scenario,
+        folder: URL(fileURLWithPath: folder).appendingPathComponent(variant.name).path,
+        threads: threads, shouldStop: shouldStop)
+    }
+  }
+
+  /// One row per variant; the simulated columns are empty without `totals`.
+  public static func rows(_ variants: [Variant], totals: [RunTotals]? = nil) -> [[CSVField]] {
     let tokens = trainingTokens(variants)
-    return variants.map { variant in
+    return variants.indices.map { index in
+      let variant = variants[index]
+      let run = totals.flatMap { index < $0.count ? $0[index] : nil }
       let scenario = variant.scenario
       let params = ParameterCount(model: scenario.model)
       let compute = ComputeCost(model: scenario.model, context: scenario.memory.context)
@@ -61,12 +76,16 @@ public enum Comparison {
         smallest.map { .integer($0.layout.devices) } ?? .empty, .real(tokens),
         .real(compute.sixNDFLOPs(tokens: tokens)),
         dense ? .real(ChinchillaLoss.loss(parameters: params.total, tokens: tokens)) : .empty,
+        run.map { .integer($0.tokens) } ?? .empty, run.map { .real($0.dropFraction) } ?? .empty,
+        dense ? .empty : run.map { .real($0.meanMaxOverMean) } ?? .empty,
       ]
     }
   }
 
   /// Writes `comparison.csv` into `folder` (created if missing), atomically.
-  public static func write(_ variants: [Variant], folder: String) throws -> String {
+  public static func write(_ variants: [Variant], totals: [RunTotals]?, folder: String) throws
+    -> String
+  {
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
@@ -75,7 +94,7 @@ public enum Comparison {
     }
     let path = URL(fileURLWithPath: folder).appendingPathComponent("comparison.csv").path
     let file = try CSVWriter(path: path, columns: columns)
-    for row in rows(variants) { try file.write(row) }
+    for row in rows(variants, totals: totals) { try file.write(row) }
     try file.commit()
     return path
   }

@@ -77,3 +77,31 @@ import Testing
         == .real(ChinchillaLoss.loss(parameters: denseActive, tokens: 20 * active)))
   }
 }
+
+/// `moesim compare` runs every variant through the same workload.
+@Suite struct ComparisonRunTests {
+  @Test func simulatedColumnsComeFromEachVariantsOwnRun() throws {
+    let root = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let scenario = try TestSupport.quickstart([
+      "workload.steps=2", "workload.tokens_per_step=64", "model.layers=3",
+    ])
+    let variants = Comparison.variants(scenario, matches: [.active], multipleOf: 1)
+    let totals = try Comparison.run(variants, folder: root.path, threads: 1)
+    let path = try Comparison.write(variants, totals: totals, folder: root.path)
+    let table = try TestSupport.readCSV(URL(fileURLWithPath: path))
+    let column = { (name: String) in table[0].firstIndex(of: name) ?? -1 }
+    for (row, variant) in zip(table.dropFirst(), ["moe", "dense_equal_active"]) {
+      let summary = try TestSupport.readCSV(
+        root.appendingPathComponent("\(variant)/summary.csv"))
+      let summaryColumn = { (name: String) in summary[0].firstIndex(of: name) ?? -1 }
+      #expect(row[column("drop_fraction")] == summary[1][summaryColumn("drop_fraction")])
+      #expect(row[column("simulated_tokens")] == "128")  // 2 steps × 64 tokens
+    }
+    // The MoE drops some of its 64 × 2 assignments per layer at capacity factor 1.25 on this
+    // skewed workload; the dense model has no router and drops nothing.
+    #expect(Double(table[1][column("drop_fraction")]) ?? 0 > 0)
+    #expect(table[2][column("drop_fraction")] == "0")
+    #expect(table[2][column("mean_max_over_mean_load")] == "")
+  }
+}
