@@ -32,3 +32,25 @@ import Testing
     #expect(try cli.moesim(["merge", empty.path]).status == 65)
   }
 }
+
+/// `moesim plot` and `moesim compare` exit statuses.
+@Suite struct PlotCompareCommandTests {
+  let cli = CommandLineTests()
+
+  @Test func plotAndCompareRefuseBadInputWithSysexits() throws {
+    #expect(try cli.moesim(["plot"]).status == 64)
+    #expect(try cli.moesim(["plot", "/nonexistent-moesim-folder"]).status == 66)
+    let empty = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: empty) }
+    #expect(try cli.moesim(["plot", empty.path]).status == 65)
+    #expect(try cli.moesim(["compare", "--match", "bogus", "--no-run"]).status == 64)
+    let dense = TestSupport.scenarioPath("llama3-8b-dense.json5")
+    #expect(try cli.moesim(["compare", dense, "--no-run"]).status == 64)
+    let result = try cli.moesim(
+      ["compare", "--no-run", "--quiet", "--out", empty.appendingPathComponent("c").path])
+    #expect(result.status == 0, "\(result.standardError)")
+    let table = try TestSupport.readCSV(empty.appendingPathComponent("c/comparison.csv"))
+    // The quickstart's dense counterpart at equal active compute: 2 × 1408 = 2816 wide.
+    #expect(table.count == 3 && table[2][0] == "dense_equal_active" && table[2][3] == "2816")
+  }
+}
