@@ -33,6 +33,10 @@ enum ExitStatus: Int32 {
       return error.kind == .cannotCreate ? .cannotCreate : .ioError
     case is UsageError:
       return .usage
+    case is MergeError:
+      return .dataError
+    case let error as PlotError:
+      return error.missing ? .noInput : .dataError
     case let error as PeerError:
       return error.scriptMissing ? .noInput : .unavailable
     case is RunInterrupted:

@@ -20,6 +20,11 @@ enum Help {
       bench                 Measure routing throughput (decisions/s) on 1 and N threads
       memory [SCENARIO]     Print memory per device for the scenario's cluster, and the verdict
       place LOADS.csv       Plan expert placement (replication, packing) from recorded loads
+      sweep [SCENARIO] --vary K=V1,V2,...  Run a grid of scenarios, one folder per point
+      merge DIR...          Combine sweep shard tables into one sweep.csv
+      plot RESULTS_DIR...   Write SVG charts next to the CSVs of a results or sweep folder
+      compare [SCENARIO]    MoE vs its dense counterpart at equal active compute (or total,
+                            memory): comparison.csv
       help [COMMAND]        Show help for a command
 
     OPTIONS:
@@ -145,6 +150,10 @@ enum Help {
         --csv                 Print CSV (the columns of memory.csv) instead of a table
       \(scenarioOptions)
       """,
+    "sweep": sweepHelp,
+    "merge": mergeHelp,
+    "plot": plotHelp,
+    "compare": compareHelp,
     "help": """
       USAGE: moesim help [COMMAND]
 

@@ -6,9 +6,12 @@ import MoESim
 enum ScenarioArguments {
   static let spec = OptionSpec(valued: ["--set", "--seed"], repeatable: ["--set"])
 
-  /// Loads the scenario at `path`, or the built-in quickstart when `path` is nil.
-  static func load(path: String?, arguments: Arguments) throws -> Scenario {
-    let overrides = try self.overrides(arguments)
+  /// Loads the scenario at `path`, or the built-in quickstart when `path` is nil; `extra`
+  /// overrides (a sweep point's) apply after the command line's.
+  static func load(path: String?, arguments: Arguments, extra: [ScenarioOverride] = [])
+    throws -> Scenario
+  {
+    let overrides = try self.overrides(arguments) + extra
     guard let path else {
       return try Scenario.parse(
         Data(BuiltinScenarios.quickstart.utf8), file: BuiltinScenarios.quickstartFile,

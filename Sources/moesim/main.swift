@@ -41,6 +41,14 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       try MemoryCommand.main(rest)
     case "place":
       try PlaceCommand.main(rest)
+    case "sweep":
+      try SweepCommand.main(rest)
+    case "merge":
+      try SweepCommand.merge(rest)
+    case "plot":
+      try PlotCommand.main(rest)
+    case "compare":
+      try CompareCommand.main(rest)
     default:
       throw UsageError(message: "unknown command '\(command)'", command: nil)
     }

@@ -1,0 +1,176 @@
+import Foundation
+
+/// `moesim plot`: reads the CSVs of a results folder (or a sweep folder) and writes SVG charts
+/// next to them, each atomically:
+///
+/// | chart | from | shows |
+/// |---|---|---|
+/// | `load-heatmap.svg` | `experts.csv` | `load_share` per MoE layer × expert |
+/// | `imbalance.svg` | `steps.csv` | mean and worst layer of `max_over_mean_load`, by step |
+/// | `drops.svg` | `steps.csv` | dropped / routed assignments over all layers, per step |
+/// | `memory.svg` | `memory.csv` | GiB per device by kind, a bar per layout × pipeline stage |
+/// | `sweep-<figure>.svg` | `sweep.csv` | each headline figure against the first varied key |
+public enum ResultPlots {
+  /// The `summary.csv` figures drawn for a sweep.
+  public static let sweepFigures = [
+    "drop_fraction", "mean_max_over_mean_load", "worst_max_over_mean_load", "total_params",
+    "active_params",
+  ]
+
+  /// Writes every chart whose CSV is in `folder`; returns the paths written.
+  /// - Throws: `PlotError` when the folder holds none of the files, or a file lacks a column;
+  ///   `OutputError` when writing fails.
+  public static func write(folder: String) throws -> [String] {
+    var charts: [(String, String)] = []
+    let file = { (name: String) in URL(fileURLWithPath: folder).appendingPathComponent(name).path }
+    let exists = { (name: String) in FileManager.default.fileExists(atPath: file(name)) }
+    if exists("experts.csv") {
+      charts.append(("load-heatmap.svg", try loadHeatmap(CSVTable(path: file("experts.csv")))))
+    }
+    if exists("steps.csv") {
+      let steps = try CSVTable(path: file("steps.csv"))
+      charts.append(("imbalance.svg", try imbalance(steps)))
+      charts.append(("drops.svg", try drops(steps)))
+    }
+    if exists("memory.csv") {
+      charts.append(("memory.svg", try memory(CSVTable(path: file("memory.csv")))))
+    }
+    if exists("sweep.csv") {
+      let sweep = try CSVTable(path: file("sweep.csv"))
+      for figure in sweepFigures {
+        charts.append(("sweep-\(figure).svg", try sweepChart(sweep, figure: figure)))
+      }
+    }
+    guard !charts.isEmpty else {
+      throw PlotError(
+        path: folder,
+        detail: "holds none of experts.csv, steps.csv, memory.csv, sweep.csv; is it a MoESim"
+          + " results folder?")
+    }
+    return try charts.map { name, svg in
+      try AtomicFile.write(svg, to: file(name))
+      return file(name)
+    }
+  }
+
+  /// `load_share` by layer (rows) × expert (columns).
+  static func loadHeatmap(_ table: CSVTable) throws -> String {
+    let layers = try table.numbers("layer").map { Int($0) }
+    let experts = try table.numbers("expert").map { Int($0) }
+    let shares = try table.numbers("load_share")
+    let layerIDs = Array(Set(layers)).sorted()
+    let expertIDs = Array(Set(experts)).sorted()
+    let rowOf = Dictionary(uniqueKeysWithValues: layerIDs.enumerated().map { ($1, $0) })
+    let columnOf = Dictionary(uniqueKeysWithValues: expertIDs.enumerated().map { ($1, $0) })
+    var grid = [[Double]](
+      repeating: [Double](repeating: 0, count: expertIDs.count), count: layerIDs.count)
+    for (index, share) in shares.enumerated() {
+      if let row = rowOf[layers[index]], let column = columnOf[experts[index]] {
+        grid[row][column] = share
+      }
+    }
+    return Charts.heatmap(
+      title: "Expert load share (1/E = balanced)", xLabel: "expert", yLabel: "layer",
+      rowLabels: layerIDs.map(String.init), columnLabels: expertIDs.map(String.init),
+      values: grid, valueLabel: "share")
+  }
+
+  /// Per step, the mean and maximum over MoE layers of `max_over_mean_load`.
+  static func imbalance(_ table: CSVTable) throws -> String {
+    let grouped = try perStep(table, values: ["max_over_mean_load"])
+    let steps = grouped.map(\.step)
+    let mean = grouped.map { $0.values[0].reduce(0, +) / Double($0.values[0].count) }
+    let maximum = grouped.map { $0.values[0].max() ?? 0 }
+    return Charts.lines(
+      title: "Load imbalance per step", xLabel: "step",
+      yLabel: "max / mean expert load (1 = balanced)",
+      series: [
+        LineSeries(name: "mean over layers", xs: steps, ys: mean),
+        LineSeries(name: "worst layer", xs: steps, ys: maximum),
+      ])
+  }
+
+  /// Per step, dropped / (kept + dropped) assignments over all MoE layers.
+  static func drops(_ table: CSVTable) throws -> String {
+    let grouped = try perStep(table, values: ["assignments_kept", "assignments_dropped"])
+    let fraction = grouped.map { group -> Double in
+      let kept = group.values[0].reduce(0, +)
+      let dropped = group.values[1].reduce(0, +)
+      return kept + dropped > 0 ? dropped / (kept + dropped) : 0
+    }
+    return Charts.lines(
+      title: "Dropped assignments per step", xLabel: "step",
+      yLabel: "drop rate (dropped / routed assignments)",
+      series: [LineSeries(name: "all MoE layers", xs: grouped.map(\.step), ys: fraction)])
+  }
+
+  /// Rows grouped by `step` in file order, with the listed columns' values of each group.
+  static func perStep(_ table: CSVTable, values names: [String]) throws
+    -> [(step: Double, values: [[Double]])]
+  {
+    let steps = try table.numbers("step")
+    let columns = try names.map { try table.numbers($0) }
+    var groups: [(step: Double, values: [[Double]])] = []
+    for (row, step) in steps.enumerated() {
+      if groups.last?.step != step {
+        groups.append((step, [[Double]](repeating: [], count: names.count)))
+      }
+      for index in names.indices {
+        groups[groups.count - 1].values[index].append(columns[index][row])
+      }
+    }
+    return groups
+  }
+
+  /// GiB per device by kind (every kind but `total`), a bar per layout × stage.
+  static func memory(_ table: CSVTable) throws -> String {
+    let layout = try table.index("layout")
+    let stage = try table.index("stage")
+    let kind = try table.index("kind")
+    let gib = try table.numbers("gib")
+    var bars: [String] = []
+    var kinds: [String] = []
+    var values: [String: [String: Double]] = [:]
+    for (index, row) in table.rows.enumerated() where row[kind] != "total" {
+      let bar = "\(row[layout]) stage \(row[stage])"
+      if values[bar] == nil { bars.append(bar) }
+      if !kinds.contains(row[kind]) { kinds.append(row[kind]) }
+      values[bar, default: [:]][row[kind]] = gib[index]
+    }
+    return Charts.stackedBars(
+      title: "Memory per device by kind", yLabel: "GiB per device (2^30 bytes)", barLabels: bars,
+      kinds: kinds, values: bars.map { bar in kinds.map { values[bar]?[$0] ?? 0 } })
+  }
+
+  /// `figure` against the first varied key (its values evenly spaced in grid order), a line
+  /// per combination of the other varied keys.
+  static func sweepChart(_ table: CSVTable, figure: String) throws -> String {
+    let summaryStart = try table.index("scenario")
+    guard summaryStart >= 2 else {
+      throw PlotError(path: table.path, detail: "has no varied-key column before 'scenario'")
+    }
+    let ys = try table.numbers(figure)
+    var categories: [String] = []
+    var seriesNames: [String] = []
+    var points: [String: [(Double, Double)]] = [:]
+    for (index, row) in table.rows.enumerated() {
+      let xText = row[1]
+      if !categories.contains(xText) { categories.append(xText) }
+      let others = (2..<summaryStart).map { "\(table.columns[$0])=\(row[$0])" }
+      let name = others.isEmpty ? figure : others.joined(separator: ", ")
+      if points[name] == nil { seriesNames.append(name) }
+      points[name, default: []].append(
+        (Double(categories.firstIndex(of: xText) ?? 0), ys[index]))
+    }
+    let unit =
+      figure.hasSuffix("_params")
+      ? " (parameters)" : figure == "drop_fraction" ? " (fraction)" : " (ratio)"
+    return Charts.lines(
+      title: "\(figure) against \(table.columns[1])", xLabel: table.columns[1],
+      yLabel: figure + unit,
+      series: seriesNames.map { name in
+        LineSeries(
+          name: name, xs: points[name]?.map(\.0) ?? [], ys: points[name]?.map(\.1) ?? [])
+      }, categories: categories)
+  }
+}

@@ -1,0 +1,87 @@
+extension Help {
+  static let sweepHelp = """
+    USAGE: moesim sweep [SCENARIO] --vary KEY.PATH=V1,V2,... [--vary ...] [options]
+
+    Runs SCENARIO (default: the built-in quickstart) at every point of the grid of the --vary
+    values (the first --vary varies slowest). Each point is an ordinary run written by the same
+    code as `moesim run`, into DIR/point-NNNN (byte-identical to `moesim run --set KEY=V ...`);
+    DIR/sweep.csv holds one row per point: point, the varied keys, then every summary.csv
+    column. Values are JSON5, checked exactly like --set; integer ranges expand in place:
+      8..256*2   8,16,32,64,128,256 (multiply)      1..9+4   1,5,9 (add)      1..4   1,2,3,4
+    Re-running skips the points whose folder already holds a complete run of the same resolved
+    scenario, so an interrupted sweep resumes where it stopped.
+
+    OPTIONS:
+      --vary KEY.PATH=LIST  A key and its values (repeatable; one --vary per key)
+      --out DIR             Sweep folder (default: Results/<scenario name>-sweep)
+      --jobs N              Points run at once (default: all cores, at most --threads)
+      --threads N           Threads in total (default: all cores); each point gets
+                            max(1, N / jobs), so jobs × threads never oversubscribe
+      --shard I/N           Run only the points whose index is I modulo N (0 ≤ I < N) and
+                            write DIR/sweep.shard-I-of-N.csv; combine with `moesim merge`
+      --trace-every N       As for run
+      --no-step-trace       As for run
+      --quiet               Print no summary and no progress
+    \(scenarioOptions)
+
+    EXAMPLES:
+      moesim sweep --vary model.moe.experts=8..64*2 --vary model.moe.top_k=1,2 --out /tmp/s
+      moesim sweep Scenarios/quickstart.json5 --vary router.capacity_factor=1.0,1.25,null
+      moesim sweep --vary model.moe.experts=8..64*2 --shard 0/2 --out /shared/s   # one machine
+      moesim merge /shared/s
+    """
+
+  static let mergeHelp = """
+    USAGE: moesim merge DIR... [--out DIR] [--quiet]
+
+    Reads every sweep.shard-I-of-N.csv (and sweep.csv) in the given sweep folders, checks that
+    they have the same columns, that every shard 0..N-1 is present and that a point found twice
+    has the same row, and writes the union, in point order, to OUT/sweep.csv (default: the
+    first DIR). Exit status 65 when the tables do not fit together.
+    """
+
+  static let plotHelp = """
+    USAGE: moesim plot RESULTS_DIR... [--quiet]
+
+    Writes SVG charts (no dependency; open them in any browser) next to the CSVs of each
+    results folder or sweep folder, and prints their paths:
+      load-heatmap.svg    experts.csv: load_share per MoE layer × expert
+      imbalance.svg       steps.csv: mean and worst-layer max/mean load per step
+      drops.svg           steps.csv: dropped / routed assignments per step
+      memory.svg          memory.csv: GiB per device by kind, per layout × stage
+      sweep-FIGURE.svg    sweep.csv: drop_fraction, mean_max_over_mean_load,
+                          worst_max_over_mean_load, total_params, active_params against the
+                          first varied key (a line per value of the other varied keys)
+    Each mark carries its CSV value (data-value, data-x, data-y attributes, and a tooltip).
+    A results folder holding .svg files is still replaced by a later run into it.
+    """
+
+  static let compareHelp = """
+    USAGE: moesim compare [SCENARIO] [--match active,total,memory] [--multiple-of N] [options]
+
+    Derives the dense counterpart of an MoE scenario (same attention, embeddings, norms,
+    layers, precision, cluster and workload; every FFN dense, one width W; ep = expert_tp = 1)
+    and writes OUT/comparison.csv (printed too), a row per variant:
+      active   W gives the MoE's forward matmul FLOPs per token: on MoE layers
+               top_k × expert width + shared-expert width (default)
+      total    W gives the MoE's stored parameters
+      memory   W gives the MoE's memory on the fullest device of the layout
+    W is the integer closest to the target, then rounded to the nearest multiple of N.
+    Columns: variant, experts, top_k, ffn_intermediate_size, total_params, active_params,
+    forward_flops_per_token, weight_bytes_per_device, memory_bytes_per_device, devices, fits,
+    devices_to_fit, training_tokens (compute.training_tokens, or 20 × the MoE's active
+    parameters), training_flops_6nd, loss_estimate_chinchilla (dense rows only; an estimate),
+    simulated_tokens, drop_fraction, mean_max_over_mean_load (from running each variant
+    through the scenario's workload into OUT/<variant>/; empty with --no-run).
+
+    OPTIONS:
+      --match LIST          Counterparts to derive (default: active)
+      --multiple-of N       Round the dense width to a multiple of N (default 1)
+      --out DIR             Folder for comparison.csv and the runs (default:
+                            Results/<name>-compare)
+      --no-run              Accounting only; do not simulate the variants
+      --threads N           Threads per run (default: all cores)
+      --quiet               Do not print the table
+    \(scenarioOptions)
+    """
+}

@@ -1,0 +1,93 @@
+import Foundation
+import MoESim
+
+/// `moesim sweep`: run a scenario over a grid of `--vary` values, one results folder per point,
+/// and `moesim merge`: combine shard tables.
+enum SweepCommand {
+  static let spec = ScenarioArguments.spec.merging(
+    OptionSpec(
+      valued: ["--vary", "--jobs", "--threads", "--out", "--shard", "--trace-every"],
+      flags: ["--quiet", "--no-step-trace"], repeatable: ["--vary"]))
+
+  static func main(_ arguments: [String]) throws {
+    let parsed = try Arguments(arguments, spec: spec, command: "sweep")
+    guard parsed.positionals.count <= 1 else {
+      throw UsageError(
+        message: "sweep takes one scenario file, got \(parsed.positionals.count)",
+        command: "sweep")
+    }
+    let file = parsed.positionals.first
+    let base = try ScenarioArguments.load(path: file, arguments: parsed)
+    let plan = try SweepPlan(axes: parsed.all("--vary").map(SweepAxis.init(parsing:)))
+    let shard = try parsed.value("--shard").map(SweepShard.init(parsing:))
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let threads = try parsed.positiveInt("--threads", command: "sweep") ?? cores
+    let jobs = try parsed.positiveInt("--jobs", command: "sweep") ?? min(cores, threads)
+    let options = try RunCommand.runOptions(parsed)
+    let folder = parsed.value("--out") ?? "Results/\(base.name)-sweep"
+    // Every point is built and validated before any runs, so a bad value costs nothing.
+    let points = try plan.points(in: shard).map { point in
+      let scenario = try plan.scenario(for: point) { overrides in
+        try ScenarioArguments.load(path: file, arguments: parsed, extra: overrides)
+      }
+      try RunCommand.checkFitsInMemory(
+        scenario, file: file, threads: max(1, threads / max(1, min(jobs, plan.points.count))))
+      return (point, scenario)
+    }
+    let quiet = parsed.flags.contains("--quiet")
+    let counter = PointCounter(total: points.count, enabled: !quiet && isatty(2) == 1)
+    Interruption.install()
+    let outcome = try SweepRunner.run(
+      plan: plan, points: points, shard: shard, folder: folder, jobs: jobs, threads: threads,
+      options: options, shouldStop: { Interruption.isRequested },
+      pointDone: { _ in counter.increment() })
+    counter.finish()
+    if !quiet {
+      let shardText = shard.map { " (shard \($0.index)/\($0.count))" } ?? ""
+      print(
+        "sweep\(shardText): \(points.count) of \(plan.points.count) points, ran"
+          + " \(outcome.ran.count), skipped \(outcome.skipped.count) already complete;"
+          + " table \(outcome.tablePath)")
+    }
+  }
+
+  static func merge(_ arguments: [String]) throws {
+    let parsed = try Arguments(
+      arguments, spec: OptionSpec(valued: ["--out"], flags: ["--quiet"]), command: "merge")
+    guard let first = parsed.positionals.first else {
+      throw UsageError(message: "merge needs at least one sweep folder", command: "merge")
+    }
+    let outcome = try SweepMerge.merge(
+      folders: parsed.positionals, output: parsed.value("--out") ?? first)
+    if !parsed.flags.contains("--quiet") {
+      print(
+        "merged \(outcome.tables.count) tables, \(outcome.rows) points into \(outcome.tablePath)")
+    }
+  }
+}
+
+/// Counts finished points on standard error (only on a terminal).
+final class PointCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private let total: Int
+  private let enabled: Bool
+  private var done = 0
+
+  init(total: Int, enabled: Bool) {
+    self.total = total
+    self.enabled = enabled
+  }
+
+  func increment() {
+    lock.lock()
+    defer { lock.unlock() }
+    done += 1
+    guard enabled else { return }
+    FileHandle.standardError.write(Data("\rpoint \(done)/\(total)".utf8))
+  }
+
+  func finish() {
+    guard enabled else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+  }
+}
