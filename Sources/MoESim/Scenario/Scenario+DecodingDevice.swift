@@ -15,8 +15,13 @@ extension ClusterSpec {
     let ep = layout.ep
     let nodes = ep > devicesPerNode ? ep / devicesPerNode : 1
     if reader.raw("placement") != nil && ep > devicesPerNode && ep % devicesPerNode != 0 {
+      // Name the key the user wrote: the cluster's, else the inline device's.
+      var source = "devices_per_node"
+      if reader.raw("devices_per_node") == nil, case .object? = reader.raw("device") {
+        source = "device.devices_per_node"
+      }
       throw reader.error(
-        "devices_per_node",
+        source,
         .outOfRange(
           value: String(devicesPerNode),
           allowed: "a divisor of layout.ep = \(ep) when ep spans several nodes (with placement)"))

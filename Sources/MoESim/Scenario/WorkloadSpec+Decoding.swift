@@ -85,19 +85,23 @@ extension WorkloadSpec {
             }
             return weights
           }
+          guard let rawWeights = point.raw("weights") else {
+            throw point.error("weights", .missingKey(reason: nil))
+          }
           guard weights.values.reduce(0, +) > 0 else {
             throw point.error(
-              "weights", .outOfRange(value: "{}", allowed: "weights whose sum is > 0"))
+              "weights",
+              .outOfRange(value: rawWeights.rendered, allowed: "weights whose sum is > 0"))
           }
           return DomainSchedulePoint(step: step, weights: weights)
         }
       } ?? []
     for index in points.indices.dropFirst() where points[index].step <= points[index - 1].step {
       throw reader.error(
-        "domain_schedule",
+        "domain_schedule[\(index)].step",
         .outOfRange(
-          value: "step \(points[index].step) after step \(points[index - 1].step)",
-          allowed: "points in strictly increasing step order"))
+          value: String(points[index].step),
+          allowed: "> \(points[index - 1].step) (steps strictly increasing)"))
     }
     return points
   }

@@ -5,7 +5,9 @@ import Testing
 
 /// Properties that hold for every valid scenario, checked on many random small ones drawn from a
 /// fixed seed: conservation of assignments, non-negative loads, no drops when dropless,
-/// max/mean ≥ 1, total ≥ active parameters, and identical files for 1 and 3 threads.
+/// max/mean ≥ 1, total ≥ active parameters, the fullest device holding at least weight bytes /
+/// devices, and identical files for 1 and 3 threads; over random token-choice router kinds
+/// (with group-limited routing), layouts, expert placements and memory modes.
 @Suite struct RandomScenarioPropertyTests {
   static let count = 60
 
@@ -21,8 +23,9 @@ import Testing
     let layers = int(1...4)
     let experts = int(1...24)
     let heads = [1, 2, 4][int(0...2)]
+    let topK = int(1...min(experts, 6))
     var moe: [String: JSONValue] = [
-      "experts": .integer(experts), "top_k": .integer(int(1...min(experts, 6))),
+      "experts": .integer(experts), "top_k": .integer(topK),
       "expert_intermediate_size": .integer(int(1...64)),
       "shared_experts": .integer(int(0...2)),
       "first_dense_layers": .integer(int(0...(layers - 1))), "router_bias": .bool(int(0...1) == 1),
@@ -40,7 +43,7 @@ import Testing
       ]),
       "tied_embeddings": .bool(int(0...1) == 1), "moe": .object(moe),
     ]
-    let router: [String: JSONValue] = [
+    var router: [String: JSONValue] = [
       "capacity_factor": int(0...2) == 0 ? .null : .number(real(0.25...2.5)),
       "drop_policy": .string(int(0...1) == 0 ? "probs" : "position"),
       "normalize_topk": .bool(int(0...1) == 1), "temperature": .number(real(0.2...3)),
@@ -53,10 +56,65 @@ import Testing
       "router_dim": .integer(int(1...40)), "noise": .number(real(0...2)),
       "domain_offset_scale": .number(real(0...2)),
     ]
+    let seed = int(0...1_000_000)
+    // Drawn after everything above, so the earlier draws are those of the first version.
+    let kind = routerKinds(topK: topK)[int(0...(routerKinds(topK: topK).count - 1))]
+    router["kind"] = .string(kind)
+    if kind != "hash" && int(0...1) == 0 {
+      // Group-limited routing: n_group a divisor of E, topk_group groups holding ≥ k experts.
+      let divisors = (1...experts).filter { experts % $0 == 0 }
+      let groups = divisors[int(0...(divisors.count - 1))]
+      let fewest = (topK * groups + experts - 1) / experts
+      router["n_group"] = .integer(groups)
+      router["topk_group"] = .integer(int(fewest...groups))
+    }
     return .object([
-      "name": .string("random-\(index)"), "seed": .integer(int(0...1_000_000)),
+      "name": .string("random-\(index)"), "seed": .integer(seed),
       "model": .object(model), "router": .object(router), "workload": .object(workload),
+      "cluster": .object(cluster(experts: experts, heads: heads, layers: layers, int)),
+      "memory": .object(memory(int)),
     ])
+  }
+
+  /// The token-choice router kinds valid for `topK` (expert choice conserves no per-token k).
+  static func routerKinds(topK: Int) -> [String] {
+    ["softmax_topk", "sigmoid_topk", "noisy_topk", "hash"] + (topK == 1 ? ["switch"] : [])
+      + (topK == 2 ? ["gshard_top2"] : [])
+  }
+
+  /// A random layout (tp a divisor of the heads, ep ≤ 8 devices of one node, dp = ep so that
+  /// ep divides tp × dp, pp ≤ 2) and, half the time, a placement with redundant slots making
+  /// experts + slots a multiple of ep.
+  static func cluster(
+    experts: Int, heads: Int, layers: Int, _ int: (ClosedRange<Int>) -> Int
+  ) -> [String: JSONValue] {
+    let tp = [1, 2, 4].filter { heads % $0 == 0 }[int(0...(heads >= 2 ? 1 : 0))]
+    let ep = int(1...min(experts, 8))
+    let pp = int(1...min(layers, 2))
+    var cluster: [String: JSONValue] = [
+      "layout": .object([
+        "tp": .integer(tp), "ep": .integer(ep), "dp": .integer(ep), "pp": .integer(pp),
+      ])
+    ]
+    if int(0...1) == 0 {
+      let strategies = ["contiguous", "round_robin", "load_aware", "replicated"]
+      let redundant = (ep - experts % ep) % ep + ep * int(0...1)
+      cluster["placement"] = .object([
+        "strategy": .string(strategies[int(0...3)]), "redundant_slots": .integer(redundant),
+      ])
+    }
+    return cluster
+  }
+
+  /// Inference, or training with a random ZeRO stage and recomputation.
+  static func memory(_ int: (ClosedRange<Int>) -> Int) -> [String: JSONValue] {
+    guard int(0...1) == 0 else {
+      return ["mode": .string("inference"), "batch": .integer(int(1...4))]
+    }
+    return [
+      "mode": .string("training"), "zero_stage": .integer(int(0...3)),
+      "recompute": .string(int(0...1) == 0 ? "none" : "full"),
+    ]
   }
 
   @Test(arguments: 0..<count)
@@ -67,6 +125,14 @@ import Testing
     let params = ParameterCount(model: scenario.model)
     #expect(params.total >= params.active && params.active > 0)
     #expect(params.components.allSatisfy { $0.total >= $0.active && $0.active >= 0 })
+    // The fullest device holds at least its even share of the weights: the devices together
+    // store every weight at least once (ZeRO-3 shards them, replicas and tied copies add).
+    let memory = DeviceMemory(scenario: scenario)
+    let layout = scenario.cluster.layout
+    let devices = Double(layout.tp * layout.pp * layout.dp)
+    let weightBytes = Double(params.total) * scenario.precision.weightBytes
+    #expect(memory.worst.totalBytes >= weightBytes / devices * (1 - 1e-12))
+    #expect((memory.worst.bytes[.weights] ?? 0) >= weightBytes / devices * (1 - 1e-12))
 
     var rows: [LayerStepMetrics] = []
     let totals = try Simulation(scenario: scenario).run(threads: 2) { _, layers in
@@ -75,8 +141,14 @@ import Testing
     let moeLayers = scenario.model.moeLayerIndices.count
     #expect(rows.count == scenario.workload.steps * moeLayers)
     for row in rows {
-      // Conservation: every token makes top_k assignments, each kept or dropped.
-      #expect(row.assignmentsKept + row.assignmentsDropped == tokens * moe.topK)
+      // Conservation: every token makes top_k assignments, each kept or dropped; GShard's
+      // second expert is skipped at random (an empty slot), its first never.
+      let assignments = row.assignmentsKept + row.assignmentsDropped
+      if scenario.router.kind == .gshardTop2 {
+        #expect(assignments >= tokens && assignments <= tokens * moe.topK)
+      } else {
+        #expect(assignments == tokens * moe.topK)
+      }
       #expect(row.assignmentsKept >= 0 && row.assignmentsDropped >= 0)
       #expect(row.load.minimum >= 0)
       #expect(row.load.maxOverMean >= 1)
