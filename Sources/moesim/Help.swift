@@ -40,7 +40,8 @@ enum Help {
       moesim memory Scenarios/llama3-70b-dense.json5 --set memory.zero_stage=3
 
     EXIT STATUS: 0 ok, 64 bad command line, 65 invalid scenario, 66 missing input,
-                 73 cannot create output, 74 write error (sysexits), 130 interrupted
+                 69 bench --peer failed, 73 cannot create output, 74 write error (sysexits),
+                 130 interrupted
     """
 
   static let scenarioOptions = """
