@@ -72,7 +72,9 @@ extension Help {
     devices_to_fit, training_tokens (compute.training_tokens, or 20 × the MoE's active
     parameters), training_flops_6nd, loss_estimate_chinchilla (dense rows only; an estimate),
     simulated_tokens, drop_fraction, mean_max_over_mean_load (from running each variant
-    through the scenario's workload into OUT/<variant>/; empty with --no-run).
+    through the scenario's workload into OUT/<variant>/; empty with --no-run), step_time_s,
+    tokens_per_s (only with cluster.placement and cluster.device: the MoE's from its run,
+    the dense rows' from the same time model with no all-to-all).
 
     OPTIONS:
       --match LIST          Counterparts to derive (default: active)

@@ -29,6 +29,7 @@ public enum Comparison {
     "forward_flops_per_token", "weight_bytes_per_device", "memory_bytes_per_device",
     "devices", "fits", "devices_to_fit", "training_tokens", "training_flops_6nd",
     "loss_estimate_chinchilla", "simulated_tokens", "drop_fraction", "mean_max_over_mean_load",
+    "step_time_s", "tokens_per_s",
   ]
 
   /// Training tokens `D` used for every row: `compute.training_tokens`, or Chinchilla's 20 tokens
@@ -54,12 +55,16 @@ public enum Comparison {
     }
   }
 
-  /// One row per variant; the simulated columns are empty without `totals`.
-  public static func rows(_ variants: [Variant], totals: [RunTotals]? = nil) -> [[CSVField]] {
+  /// One row per variant; the simulated columns are empty without `totals`, the MoE row's step
+  /// time without `runTimings` (see `timing(_:index:runTimings:)`).
+  public static func rows(
+    _ variants: [Variant], totals: [RunTotals]? = nil, runTimings: [StepTiming?]? = nil
+  ) -> [[CSVField]] {
     let tokens = trainingTokens(variants)
     return variants.indices.map { index in
       let variant = variants[index]
       let run = totals.flatMap { index < $0.count ? $0[index] : nil }
+      let timing = timing(variants, index: index, runTimings: runTimings)
       let scenario = variant.scenario
       let params = ParameterCount(model: scenario.model)
       let compute = ComputeCost(model: scenario.model, context: scenario.memory.context)
@@ -78,11 +83,14 @@ public enum Comparison {
         dense ? .real(ChinchillaLoss.loss(parameters: params.total, tokens: tokens)) : .empty,
         run.map { .integer($0.tokens) } ?? .empty, run.map { .real($0.dropFraction) } ?? .empty,
         dense ? .empty : run.map { .real($0.meanMaxOverMean) } ?? .empty,
+        timing.map { .real($0.stepSeconds) } ?? .empty,
+        timing.map { .real($0.tokensPerSecond) } ?? .empty,
       ]
     }
   }
 
-  /// Writes `comparison.csv` into `folder` (created if missing), atomically.
+  /// Writes `comparison.csv` into `folder` (created if missing), atomically; with `totals` the
+  /// variants' runs are read back from `folder/<variant>/summary.csv` for their step times.
   public static func write(_ variants: [Variant], totals: [RunTotals]?, folder: String) throws
     -> String
   {
@@ -93,8 +101,9 @@ public enum Comparison {
         .cannotCreate, path: folder, detail: ResultFolder.reason(error, creating: folder))
     }
     let path = URL(fileURLWithPath: folder).appendingPathComponent("comparison.csv").path
+    let timings = try totals.map { _ in try runTimings(variants, folder: folder) }
     let file = try CSVWriter(path: path, columns: columns)
-    for row in rows(variants, totals: totals) { try file.write(row) }
+    for row in rows(variants, totals: totals, runTimings: timings) { try file.write(row) }
     try file.commit()
     return path
   }
