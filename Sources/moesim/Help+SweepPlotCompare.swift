@@ -74,7 +74,9 @@ extension Help {
     simulated_tokens, drop_fraction, mean_max_over_mean_load (from running each variant
     through the scenario's workload into OUT/<variant>/; empty with --no-run), step_time_s,
     tokens_per_s (only with cluster.placement and cluster.device: the MoE's from its run,
-    the dense rows' from the same time model with no all-to-all).
+    the dense rows' from the same time model with no all-to-all), loss_estimate_krajewski
+    (Krajewski et al. 2024 eq. 9 / eq. 1, Table 1; an estimate, empty outside the fitted
+    range) and loss_estimate_krajewski_note (why it is empty).
 
     OPTIONS:
       --match LIST          Counterparts to derive (default: active)

@@ -29,7 +29,7 @@ public enum Comparison {
     "forward_flops_per_token", "weight_bytes_per_device", "memory_bytes_per_device",
     "devices", "fits", "devices_to_fit", "training_tokens", "training_flops_6nd",
     "loss_estimate_chinchilla", "simulated_tokens", "drop_fraction", "mean_max_over_mean_load",
-    "step_time_s", "tokens_per_s",
+    "step_time_s", "tokens_per_s", "loss_estimate_krajewski", "loss_estimate_krajewski_note",
   ]
 
   /// Training tokens `D` used for every row: `compute.training_tokens`, or Chinchilla's 20 tokens
@@ -65,6 +65,7 @@ public enum Comparison {
       let variant = variants[index]
       let run = totals.flatMap { index < $0.count ? $0[index] : nil }
       let timing = timing(variants, index: index, runTimings: runTimings)
+      let krajewski = KrajewskiLoss.estimate(model: variant.scenario.model, tokens: tokens)
       let scenario = variant.scenario
       let params = ParameterCount(model: scenario.model)
       let compute = ComputeCost(model: scenario.model, context: scenario.memory.context)
@@ -85,7 +86,15 @@ public enum Comparison {
         dense ? .empty : run.map { .real($0.meanMaxOverMean) } ?? .empty,
         timing.map { .real($0.stepSeconds) } ?? .empty,
         timing.map { .real($0.tokensPerSecond) } ?? .empty,
-      ]
+      ] + krajewskiFields(krajewski)
+    }
+  }
+
+  /// The estimate and the reason it is missing (the note is empty when there is an estimate).
+  static func krajewskiFields(_ estimate: KrajewskiLoss.Estimate) -> [CSVField] {
+    switch estimate {
+    case .loss(let loss): return [.real(loss), .empty]
+    case .outsideFit(let reason): return [.empty, .text(reason)]
     }
   }
 
