@@ -15,9 +15,10 @@ import Foundation
 /// of the base FFN, so a top-k router has `G = k`, and the expansion rate is
 /// `E = experts / G` (eq. 3: `N_expert = G · E`). The MoE fit holds `E = 64` fixed (sec. 5) over
 /// models of 129M to 3.7B parameters, 16B to 130B tokens and `G` from 1 to 16, every FFN replaced
-/// by an MoE layer without shared experts, Expert Choice routing (App. A); the dense fit covers
-/// Table 4's models, 3M to 85M non-embedding parameters and 16B to 66B tokens. Outside those
-/// ranges `estimate` refuses with the reason rather than extrapolate.
+/// by an MoE layer (sec. 5) with no shared experts (sec. 3.1, 4) and Expert Choice routing
+/// (App. A); the dense fit covers Table 4's models, 3M to 85M non-embedding parameters and 16B
+/// to 66B tokens. Outside those ranges `estimate` refuses with the reason rather than
+/// extrapolate.
 public enum KrajewskiLoss {
   /// One row of Table 1.
   public struct Coefficients: Sendable, Equatable {
