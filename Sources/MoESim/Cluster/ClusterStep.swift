@@ -19,6 +19,8 @@ public struct ClusterStep: Sendable, Equatable {
     public var messages = 0
     public var computeSeconds = 0.0
     public var communicationSeconds = 0.0
+    /// Copy of re-planned expert weights (`cluster.cost.charge_replan_copy`).
+    public var replanSeconds = 0.0
     public var busySeconds = 0.0
   }
 
@@ -63,6 +65,7 @@ public struct ClusterStep: Sendable, Equatable {
         devices[d].messages += cost.messages
         devices[d].computeSeconds += cost.computeSeconds
         devices[d].communicationSeconds += cost.communicationSeconds
+        devices[d].replanSeconds += cost.replanSeconds
         devices[d].busySeconds += cost.busySeconds
         slowest = max(slowest, cost.busySeconds)
       }
@@ -74,10 +77,12 @@ public struct ClusterStep: Sendable, Equatable {
         devices[d].denseFLOPs += part.flops
         devices[d].kvCacheBytes += part.kvCacheBytes
         devices[d].hbmBytes += part.bytes
-        devices[d].computeSeconds += part.seconds
-        devices[d].busySeconds += part.seconds
+        devices[d].gradientBytes += part.gradientBytes
+        devices[d].computeSeconds += part.computeSeconds
+        devices[d].communicationSeconds += part.communicationSeconds
+        devices[d].busySeconds += part.busySeconds
       }
-      seconds += part.seconds
+      seconds += part.busySeconds
     }
     stragglerRatio = meanSum > 0 ? maxSum / meanSum : 1
     stepSeconds = model == nil ? nil : seconds

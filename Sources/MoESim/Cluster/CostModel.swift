@@ -20,6 +20,9 @@ public struct CostModel: Sendable {
   public let peakFLOPsPerSecond: Double
   /// Whether the expert-parallel group spans several nodes (gradient all-reduce goes over NICs).
   public let spansNodes: Bool
+  /// Whether a data-parallel ring spans several nodes: replicas sit `tp` devices apart, so it
+  /// does when `tp × dp` exceeds the devices of a node.
+  public let dataParallelSpansNodes: Bool
 
   /// Nil without `cluster.device` or without MoE blocks.
   public init?(scenario: Scenario) {
@@ -43,7 +46,9 @@ public struct CostModel: Sendable {
       peakFLOPsPerSecond: min(
         device.flopsPerSecond(for: scenario.precision.weights),
         device.flopsPerSecond(for: scenario.precision.activations)),
-      spansNodes: scenario.cluster.layout.ep > scenario.cluster.devicesPerNode)
+      spansNodes: scenario.cluster.layout.ep > scenario.cluster.devicesPerNode,
+      dataParallelSpansNodes: scenario.cluster.layout.tp * scenario.cluster.layout.dp
+        > scenario.cluster.devicesPerNode)
   }
 
   /// A model from explicit figures (tests, and callers outside a scenario).
@@ -51,7 +56,7 @@ public struct CostModel: Sendable {
     device: DeviceSpec, cost: ClusterCostSpec, expertParameters: Double,
     layerWork: NonExpertWork = .zero, stepWork: NonExpertWork = .zero, hiddenSize: Int,
     weightBytesPerParameter: Double, activationBytes: Double, peakFLOPsPerSecond: Double,
-    spansNodes: Bool
+    spansNodes: Bool, dataParallelSpansNodes: Bool = false
   ) {
     self.device = device
     self.cost = cost
@@ -63,6 +68,13 @@ public struct CostModel: Sendable {
     self.activationBytes = activationBytes
     self.peakFLOPsPerSecond = peakFLOPsPerSecond
     self.spansNodes = spansNodes
+    self.dataParallelSpansNodes = dataParallelSpansNodes
+  }
+
+  /// Bytes/s of the link a data-parallel gradient all-reduce crosses.
+  var dataParallelBytesPerSecond: Double {
+    (dataParallelSpansNodes ? device.interNodeBandwidthGBps : device.intraNodeBandwidthGBps)
+      * 1e9 * cost.bandwidthEfficiency
   }
 
   /// Achieved FLOP/s: peak × `compute_efficiency`.
@@ -73,18 +85,29 @@ public struct CostModel: Sendable {
   }
 
   /// One device's figures for the once-per-step part (dense blocks and head) of a step of
-  /// `tokens` tokens: the same on every device.
-  public func stepPart(tokens: Int) -> (
-    flops: Double, bytes: Double, kvCacheBytes: Double,
-    seconds: Double
-  ) {
+  /// `tokens` tokens: the same on every device. Its gradient all-reduce (training) is
+  /// communication, overlapped with its compute by `overlap`.
+  public func stepPart(tokens: Int) -> StepPartCost {
     let tokens = Double(tokens)
-    return (
-      stepWork.flops(tokens: tokens), stepWork.bytes(tokens: tokens),
-      stepWork.kvCacheBytes(tokens: tokens),
-      stepWork.seconds(
-        tokens: tokens, flopsPerSecond: flopsPerSecond, bytesPerSecond: hbmBytesPerSecond)
-    )
+    let compute = stepWork.seconds(
+      tokens: tokens, flopsPerSecond: flopsPerSecond, bytesPerSecond: hbmBytesPerSecond)
+    let communication = stepWork.gradientBytes / dataParallelBytesPerSecond
+    return StepPartCost(
+      flops: stepWork.flops(tokens: tokens), bytes: stepWork.bytes(tokens: tokens),
+      kvCacheBytes: stepWork.kvCacheBytes(tokens: tokens), gradientBytes: stepWork.gradientBytes,
+      computeSeconds: compute, communicationSeconds: communication,
+      busySeconds: compute + communication - cost.overlap * min(compute, communication))
+  }
+
+  /// One device's figures for the once-per-step part.
+  public struct StepPartCost: Sendable, Equatable {
+    public var flops: Double
+    public var bytes: Double
+    public var kvCacheBytes: Double
+    public var gradientBytes: Double
+    public var computeSeconds: Double
+    public var communicationSeconds: Double
+    public var busySeconds: Double
   }
 
   /// One device's figures for one MoE layer of one step.
@@ -106,7 +129,10 @@ public struct CostModel: Sendable {
     public var messages: Int
     public var computeSeconds: Double
     public var communicationSeconds: Double
-    /// `compute + comm − overlap · min(compute, comm)`.
+    /// Copy of the expert weights placed on this device by a re-plan before this step:
+    /// replaced slots × expert bytes / link bandwidth (0 unless `charge_replan_copy`).
+    public var replanSeconds: Double
+    /// `compute + comm − overlap · min(compute, comm) + replan`.
     public var busySeconds: Double
   }
 
@@ -134,21 +160,29 @@ public struct CostModel: Sendable {
         Double(traffic.sentIntra[d] + traffic.receivedIntra[d]) * tokenBytes * directions
       let interBytes =
         Double(traffic.sentInter[d] + traffic.receivedInter[d]) * tokenBytes * directions
-      let gradientBytes =
+      let replicaGradientBytes =
         cost.mode == .training
         ? traffic.replicaGradientCopies[d] * expertParameters * weightBytesPerParameter : 0
       let messages = (traffic.peersSent[d] + traffic.peersReceived[d]) * Int(directions)
       let communication =
-        intraBytes / intra + interBytes / inter + gradientBytes / (spansNodes ? inter : intra)
+        intraBytes / intra + interBytes / inter + replicaGradientBytes
+        / (spansNodes ? inter : intra)
+        + layerWork.gradientBytes / dataParallelBytesPerSecond
         + device.linkLatencyMicroseconds * 1e-6 * Double(messages)
+      // The new weights come over the expert-parallel group's slowest link.
+      let replan =
+        cost.chargeReplanCopy
+        ? Double(traffic.slotsReplaced[d]) * expertParameters * weightBytesPerParameter
+          / (spansNodes ? inter : intra) : 0
       return DeviceLayerCost(
         expertFLOPs: expertFLOPs, expertWeightBytes: expertWeightBytes, expertBytes: expertBytes,
         denseFLOPs: denseFLOPs, denseBytes: denseBytes,
         kvCacheBytes: layerWork.kvCacheBytes(tokens: stepTokens),
         allToAllIntraBytes: intraBytes, allToAllInterBytes: interBytes,
-        gradientBytes: gradientBytes, messages: messages, computeSeconds: compute,
-        communicationSeconds: communication,
-        busySeconds: compute + communication - cost.overlap * min(compute, communication))
+        gradientBytes: replicaGradientBytes + layerWork.gradientBytes, messages: messages,
+        computeSeconds: compute, communicationSeconds: communication, replanSeconds: replan,
+        busySeconds: compute + communication - cost.overlap * min(compute, communication)
+          + replan)
     }
   }
 }

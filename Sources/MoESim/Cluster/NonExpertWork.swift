@@ -16,15 +16,20 @@ public struct NonExpertWork: Sendable, Equatable {
   /// KV-cache bytes one device reads (decode: the cached context) or writes (prefill: the new
   /// keys and values) per token of the step.
   public var kvCacheBytesPerStepToken: Double
+  /// Training: bytes one device sends (and receives) in the ring all-reduce of its weight
+  /// shard's gradients over the `dp` replicas, `2(dp − 1)/dp ×` the shard's bytes (Patarasuk
+  /// and Yuan 2009, "Bandwidth optimal all-reduce algorithms"); 0 in inference.
+  public var gradientBytes: Double
 
   public init(
     flopsPerStepToken: Double = 0, weightBytes: Double = 0, activationBytesPerStepToken: Double = 0,
-    kvCacheBytesPerStepToken: Double = 0
+    kvCacheBytesPerStepToken: Double = 0, gradientBytes: Double = 0
   ) {
     self.flopsPerStepToken = flopsPerStepToken
     self.weightBytes = weightBytes
     self.activationBytesPerStepToken = activationBytesPerStepToken
     self.kvCacheBytesPerStepToken = kvCacheBytesPerStepToken
+    self.gradientBytes = gradientBytes
   }
 
   /// No work.
@@ -50,7 +55,8 @@ public struct NonExpertWork: Sendable, Equatable {
       weightBytes: lhs.weightBytes + rhs.weightBytes,
       activationBytesPerStepToken: lhs.activationBytesPerStepToken
         + rhs.activationBytesPerStepToken,
-      kvCacheBytesPerStepToken: lhs.kvCacheBytesPerStepToken + rhs.kvCacheBytesPerStepToken)
+      kvCacheBytesPerStepToken: lhs.kvCacheBytesPerStepToken + rhs.kvCacheBytesPerStepToken,
+      gradientBytes: lhs.gradientBytes + rhs.gradientBytes)
   }
 }
 
@@ -73,6 +79,8 @@ extension NonExpertWork {
     /// KV-cache bytes of one token in one block on one device (`DeviceMemory`'s split).
     var kvCacheBytesPerTokenPerLayer: Double
     var vocabSize: Double
+    /// Ring all-reduce volume per gradient byte: `2(dp − 1)/dp` in training, else 0.
+    var gradientRingFactor: Double
 
     init(scenario: Scenario, context: Int) {
       let layout = scenario.cluster.layout
@@ -89,6 +97,7 @@ extension NonExpertWork {
         DeviceMemory.kvScalarsPerDevice(scenario.model.attention, tp: layout.tp)
         * scenario.precision.kvCacheBytes
       vocabSize = Double(scenario.model.vocabSize)
+      gradientRingFactor = mode == .training ? 2 * (dp - 1) / dp : 0
     }
   }
 
@@ -108,14 +117,15 @@ extension NonExpertWork {
     case .prefill: kvTokens = 1  // each prompt token's keys and values are written once
     case .training: kvTokens = 0  // keys and values are activations, no cache
     }
+    // Gradients are kept in the weights' format, as `DeviceMemory` counts them.
+    let shardBytes = s.weightBytesPerParameter * (sharded / s.tp + block.norms + block.router)
     self.init(
       flopsPerStepToken: s.passes * flopsPerToken / devices,
-      weightBytes: s.passes * s.weightBytesPerParameter
-        * (sharded / s.tp + block.norms
-          + block.router),
+      weightBytes: s.passes * shardBytes,
       activationBytesPerStepToken: s.passes * 2 * s.hiddenSize * s.activationBytes / devices,
       // A replica's `T / dp` sequences; each device holds its tensor-parallel share of a token.
-      kvCacheBytesPerStepToken: kvTokens * s.kvCacheBytesPerTokenPerLayer / s.dp)
+      kvCacheBytesPerStepToken: kvTokens * s.kvCacheBytesPerTokenPerLayer / s.dp,
+      gradientBytes: s.gradientRingFactor * shardBytes)
   }
 
   /// The output head: every position in training and decode, the last position of each
@@ -129,6 +139,7 @@ extension NonExpertWork {
         / devices,
       weightBytes: s.passes * s.weightBytesPerParameter * headParameters / s.tp,
       activationBytesPerStepToken: s.passes * positionsPerToken
-        * (s.hiddenSize * s.activationBytes + 4 * s.vocabSize / s.tp) / s.dp)
+        * (s.hiddenSize * s.activationBytes + 4 * s.vocabSize / s.tp) / s.dp,
+      gradientBytes: s.gradientRingFactor * s.weightBytesPerParameter * headParameters / s.tp)
   }
 }

@@ -99,3 +99,48 @@ import Testing
     }
   }
 }
+
+/// Training's data-parallel gradient all-reduce and the copy of re-planned weights, by hand.
+@Suite struct GradientAndReplanCostTests {
+  /// Ring all-reduce over dp = 2: 2(2 − 1)/2 = 1 × each device's gradient shard, in the
+  /// weights' 2 bytes (CostModelTests' model): MoE layer 2·(192/2 + 16 + 32) = 288 bytes; once
+  /// per step the dense block 2·((192 + 384)/2 + 16) = 608 and the head 2·80/2 = 80. tp × dp = 4
+  /// devices fit in one 8-device H100 node: the ring runs over NVLink at 450 GB/s.
+  @Test func dataParallelGradientAllReduce() throws {
+    let training = try CostModelTests.costModel(mode: "training")
+    CostModelTests.expectClose(training.layerWork.gradientBytes, 288, "layer gradients")
+    CostModelTests.expectClose(training.stepWork.gradientBytes, 608 + 80, "step gradients")
+    let part = training.stepPart(tokens: 4)
+    CostModelTests.expectClose(part.communicationSeconds, 688 / 450e9, "step all-reduce time")
+    // The test traffic's placement has no replicas: all gradient bytes are data-parallel.
+    let costs = training.layer(DeviceTrafficTests.measure(perNode: 1, dedup: true))
+    #expect(costs.allSatisfy { $0.gradientBytes == 288 })
+    // Inference all-reduces nothing.
+    let prefill = try CostModelTests.costModel(mode: "prefill")
+    #expect(prefill.layerWork.gradientBytes == 0 && prefill.stepWork.gradientBytes == 0)
+  }
+
+  /// DeviceTrafficTests' example with device 0's first slot re-planned: 10^6 parameters × 2
+  /// bytes over the 10 GB/s inter-node link (the group spans nodes) = 2e-4 s added to device
+  /// 0's busy time, none to device 1's; nothing with `charge_replan_copy: false`.
+  @Test(arguments: [true, false])
+  func replanCopyIsCharged(charged: Bool) {
+    let device = DeviceSpec(
+      name: "round", memoryGB: 1, hbmBandwidthGBps: 1000, fp32TFLOPs: nil, bf16TFLOPs: 100,
+      fp8TFLOPs: nil, int8TOPs: nil, intraNodeBandwidthGBps: 100, interNodeBandwidthGBps: 10,
+      linkLatencyMicroseconds: 1, devicesPerNode: 1)
+    let model = CostModel(
+      device: device, cost: ClusterCostSpec(mode: .prefill, chargeReplanCopy: charged),
+      expertParameters: 1e6, hiddenSize: 1000, weightBytesPerParameter: 2, activationBytes: 2,
+      peakFLOPsPerSecond: 1e14, spansNodes: true)
+    let plain = DeviceTrafficTests.measure(perNode: 1, dedup: true)
+    var replanned = plain
+    replanned.slotsReplaced = [1, 0]
+    let before = model.layer(plain)
+    let after = model.layer(replanned)
+    let expected = charged ? 2e-4 : 0
+    #expect(after[0].replanSeconds == expected)
+    CostModelTests.expectClose(after[0].busySeconds - before[0].busySeconds, expected, "d0")
+    #expect(after[1].busySeconds == before[1].busySeconds)
+  }
+}
