@@ -7,12 +7,20 @@ public struct ClusterStep: Sendable, Equatable {
     public var slotsTouched = 0
     public var slotsReplaced = 0
     public var expertFLOPs = 0.0
+    /// FLOPs of attention, dense blocks, shared experts, router and head.
+    public var denseFLOPs = 0.0
+    /// KV-cache bytes read (decode) or written (prefill).
+    public var kvCacheBytes = 0.0
+    /// HBM bytes of every part: weights, activations, KV cache.
+    public var hbmBytes = 0.0
     public var allToAllIntraBytes = 0.0
     public var allToAllInterBytes = 0.0
     public var gradientBytes = 0.0
     public var messages = 0
     public var computeSeconds = 0.0
     public var communicationSeconds = 0.0
+    /// Copy of re-planned expert weights (`cluster.cost.charge_replan_copy`).
+    public var replanSeconds = 0.0
     public var busySeconds = 0.0
   }
 
@@ -21,7 +29,8 @@ public struct ClusterStep: Sendable, Equatable {
   /// `Σ_layers max_d assignments / Σ_layers mean_d assignments`: the straggler ratio of the
   /// step's expert work (1 when every layer is perfectly balanced).
   public var stragglerRatio: Double
-  /// Σ over layers of the slowest device's busy time; nil without a device (no time model).
+  /// Σ over layers of the slowest device's busy time, plus the once-per-step part (dense blocks
+  /// and head); nil without a device (no time model).
   public var stepSeconds: Double?
   public var tokens: Int
 
@@ -47,16 +56,33 @@ public struct ClusterStep: Sendable, Equatable {
         devices[d].slotsReplaced += traffic.slotsReplaced[d]
         guard let cost = costs?[d] else { continue }
         devices[d].expertFLOPs += cost.expertFLOPs
+        devices[d].denseFLOPs += cost.denseFLOPs
+        devices[d].kvCacheBytes += cost.kvCacheBytes
+        devices[d].hbmBytes += cost.expertBytes + cost.denseBytes
         devices[d].allToAllIntraBytes += cost.allToAllIntraBytes
         devices[d].allToAllInterBytes += cost.allToAllInterBytes
         devices[d].gradientBytes += cost.gradientBytes
         devices[d].messages += cost.messages
         devices[d].computeSeconds += cost.computeSeconds
         devices[d].communicationSeconds += cost.communicationSeconds
+        devices[d].replanSeconds += cost.replanSeconds
         devices[d].busySeconds += cost.busySeconds
         slowest = max(slowest, cost.busySeconds)
       }
       seconds += slowest
+    }
+    if let part = model?.stepPart(tokens: tokens) {
+      // Every device does the same share, so it adds to the slowest device's time as it is.
+      for d in devices.indices {
+        devices[d].denseFLOPs += part.flops
+        devices[d].kvCacheBytes += part.kvCacheBytes
+        devices[d].hbmBytes += part.bytes
+        devices[d].gradientBytes += part.gradientBytes
+        devices[d].computeSeconds += part.computeSeconds
+        devices[d].communicationSeconds += part.communicationSeconds
+        devices[d].busySeconds += part.busySeconds
+      }
+      seconds += part.busySeconds
     }
     stragglerRatio = meanSum > 0 ? maxSum / meanSum : 1
     stepSeconds = model == nil ? nil : seconds

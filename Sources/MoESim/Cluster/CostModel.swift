@@ -1,14 +1,18 @@
 /// The step-time model (README, "Time model"): per device and MoE layer, a roofline for the
 /// routed experts and for the layer's other parts, all-to-all and gradient communication over
 /// the intra- and inter-node links, an overlap factor; a layer takes as long as its slowest
-/// device, a step as long as its MoE layers together.
+/// device, a step as long as its MoE layers together plus the dense blocks and the output head.
 public struct CostModel: Sendable {
   public let device: DeviceSpec
   public let cost: ClusterCostSpec
-  /// Parameters of one routed expert, and of a MoE block's other parts (attention, norms,
-  /// shared experts, router), from the parameter accounting.
+  /// Parameters of one routed expert, from the parameter accounting.
   public let expertParameters: Double
-  public let nonExpertParameters: Double
+  /// One device's work for an MoE layer's other parts (attention, norms, shared experts,
+  /// router), per layer.
+  public let layerWork: NonExpertWork
+  /// One device's work for the parts outside the MoE layers (dense blocks, output head), once
+  /// per step.
+  public let stepWork: NonExpertWork
   public let hiddenSize: Int
   public let weightBytesPerParameter: Double
   public let activationBytes: Double
@@ -16,42 +20,94 @@ public struct CostModel: Sendable {
   public let peakFLOPsPerSecond: Double
   /// Whether the expert-parallel group spans several nodes (gradient all-reduce goes over NICs).
   public let spansNodes: Bool
+  /// Whether a data-parallel ring spans several nodes: replicas sit `tp` devices apart, so it
+  /// does when `tp × dp` exceeds the devices of a node.
+  public let dataParallelSpansNodes: Bool
 
   /// Nil without `cluster.device` or without MoE blocks.
   public init?(scenario: Scenario) {
+    let parts = ParameterBreakdown(model: scenario.model)
     guard let device = scenario.cluster.device,
-      let block = ParameterBreakdown(model: scenario.model).blocks.first(where: {
-        $0.routedExperts > 0
-      })
+      let block = parts.blocks.first(where: { $0.routedExperts > 0 })
     else { return nil }
-    self.device = device
-    cost = scenario.cluster.cost
-    expertParameters = block.expertParameters
-    nonExpertParameters = block.nonExpert
-    hiddenSize = scenario.model.hiddenSize
-    weightBytesPerParameter = scenario.precision.weightBytes
-    activationBytes = scenario.precision.activations.bits / 8
-    peakFLOPsPerSecond = min(
-      device.flopsPerSecond(for: scenario.precision.weights),
-      device.flopsPerSecond(for: scenario.precision.activations))
-    spansNodes = scenario.cluster.layout.ep > scenario.cluster.devicesPerNode
+    // Built once: its per-token figures at the scenario's context, scaled per mode below.
+    let compute = ComputeCost(model: scenario.model, context: scenario.memory.context)
+    let setting = NonExpertWork.Setting(scenario: scenario, context: scenario.memory.context)
+    let head = scenario.model.tiedEmbeddings ? parts.embedding : parts.head
+    self.init(
+      device: device, cost: scenario.cluster.cost, expertParameters: block.expertParameters,
+      layerWork: NonExpertWork(block: block, compute: compute, setting: setting),
+      stepWork: parts.blocks.filter { $0.routedExperts == 0 }.reduce(
+        NonExpertWork(headParameters: head, compute: compute, setting: setting)
+      ) { $0 + NonExpertWork(block: $1, compute: compute, setting: setting) },
+      hiddenSize: scenario.model.hiddenSize,
+      weightBytesPerParameter: scenario.precision.weightBytes,
+      activationBytes: scenario.precision.activationBytes,
+      peakFLOPsPerSecond: min(
+        device.flopsPerSecond(for: scenario.precision.weights),
+        device.flopsPerSecond(for: scenario.precision.activations)),
+      spansNodes: scenario.cluster.layout.ep > scenario.cluster.devicesPerNode,
+      dataParallelSpansNodes: scenario.cluster.layout.tp * scenario.cluster.layout.dp
+        > scenario.cluster.devicesPerNode)
   }
 
   /// A model from explicit figures (tests, and callers outside a scenario).
   public init(
     device: DeviceSpec, cost: ClusterCostSpec, expertParameters: Double,
-    nonExpertParameters: Double, hiddenSize: Int, weightBytesPerParameter: Double,
-    activationBytes: Double, peakFLOPsPerSecond: Double, spansNodes: Bool
+    layerWork: NonExpertWork = .zero, stepWork: NonExpertWork = .zero, hiddenSize: Int,
+    weightBytesPerParameter: Double, activationBytes: Double, peakFLOPsPerSecond: Double,
+    spansNodes: Bool, dataParallelSpansNodes: Bool = false
   ) {
     self.device = device
     self.cost = cost
     self.expertParameters = expertParameters
-    self.nonExpertParameters = nonExpertParameters
+    self.layerWork = layerWork
+    self.stepWork = stepWork
     self.hiddenSize = hiddenSize
     self.weightBytesPerParameter = weightBytesPerParameter
     self.activationBytes = activationBytes
     self.peakFLOPsPerSecond = peakFLOPsPerSecond
     self.spansNodes = spansNodes
+    self.dataParallelSpansNodes = dataParallelSpansNodes
+  }
+
+  /// Bytes/s of the link a data-parallel gradient all-reduce crosses.
+  var dataParallelBytesPerSecond: Double {
+    (dataParallelSpansNodes ? device.interNodeBandwidthGBps : device.intraNodeBandwidthGBps)
+      * 1e9 * cost.bandwidthEfficiency
+  }
+
+  /// Achieved FLOP/s: peak × `compute_efficiency`.
+  public var flopsPerSecond: Double { peakFLOPsPerSecond * cost.computeEfficiency }
+  /// Achieved HBM bytes/s: datasheet × `bandwidth_efficiency`.
+  public var hbmBytesPerSecond: Double {
+    device.hbmBandwidthGBps * 1e9 * cost.bandwidthEfficiency
+  }
+
+  /// One device's figures for the once-per-step part (dense blocks and head) of a step of
+  /// `tokens` tokens: the same on every device. Its gradient all-reduce (training) is
+  /// communication, overlapped with its compute by `overlap`.
+  public func stepPart(tokens: Int) -> StepPartCost {
+    let tokens = Double(tokens)
+    let compute = stepWork.seconds(
+      tokens: tokens, flopsPerSecond: flopsPerSecond, bytesPerSecond: hbmBytesPerSecond)
+    let communication = stepWork.gradientBytes / dataParallelBytesPerSecond
+    return StepPartCost(
+      flops: stepWork.flops(tokens: tokens), bytes: stepWork.bytes(tokens: tokens),
+      kvCacheBytes: stepWork.kvCacheBytes(tokens: tokens), gradientBytes: stepWork.gradientBytes,
+      computeSeconds: compute, communicationSeconds: communication,
+      busySeconds: compute + communication - cost.overlap * min(compute, communication))
+  }
+
+  /// One device's figures for the once-per-step part.
+  public struct StepPartCost: Sendable, Equatable {
+    public var flops: Double
+    public var bytes: Double
+    public var kvCacheBytes: Double
+    public var gradientBytes: Double
+    public var computeSeconds: Double
+    public var communicationSeconds: Double
+    public var busySeconds: Double
   }
 
   /// One device's figures for one MoE layer of one step.
@@ -59,6 +115,13 @@ public struct CostModel: Sendable {
     public var expertFLOPs: Double
     /// Expert weight bytes read (weights of every slot touched).
     public var expertWeightBytes: Double
+    /// HBM bytes of the routed experts: weights read plus token rows in and out.
+    public var expertBytes: Double
+    /// FLOPs and HBM bytes of the layer's other parts (`layerWork` for the step's tokens).
+    public var denseFLOPs: Double
+    public var denseBytes: Double
+    /// The part of `denseBytes` that is KV cache (decode reads, prefill writes).
+    public var kvCacheBytes: Double
     /// Per direction: dispatch plus combine (and their backward in training).
     public var allToAllIntraBytes: Double
     public var allToAllInterBytes: Double
@@ -66,7 +129,10 @@ public struct CostModel: Sendable {
     public var messages: Int
     public var computeSeconds: Double
     public var communicationSeconds: Double
-    /// `compute + comm − overlap · min(compute, comm)`.
+    /// Copy of the expert weights placed on this device by a re-plan before this step:
+    /// replaced slots × expert bytes / link bandwidth (0 unless `charge_replan_copy`).
+    public var replanSeconds: Double
+    /// `compute + comm − overlap · min(compute, comm) + replan`.
     public var busySeconds: Double
   }
 
@@ -74,40 +140,49 @@ public struct CostModel: Sendable {
   public func layer(_ traffic: DeviceTraffic) -> [DeviceLayerCost] {
     let passes = cost.mode == .training ? 3.0 : 1.0  // forward + backward ≈ 3 × forward
     let directions = cost.mode == .training ? 2.0 : 1.0  // the backward all-to-alls mirror
-    let flops = peakFLOPsPerSecond * cost.computeEfficiency
-    let hbm = device.hbmBandwidthGBps * 1e9 * cost.bandwidthEfficiency
+    let flops = flopsPerSecond
+    let hbm = hbmBytesPerSecond
+    let stepTokens = Double(traffic.sourceTokens.reduce(0, +))
+    let denseFLOPs = layerWork.flops(tokens: stepTokens)
+    let denseBytes = layerWork.bytes(tokens: stepTokens)
+    let dense = max(denseFLOPs / flops, denseBytes / hbm)
     let intra = device.intraNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let inter = device.interNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let tokenBytes = Double(hiddenSize) * activationBytes
     return traffic.assignments.indices.map { d in
       let assignments = Double(traffic.assignments[d])
-      let tokens = Double(traffic.sourceTokens[d])
       let expertFLOPs = 2 * expertParameters * assignments * passes
       let expertWeightBytes =
         Double(traffic.slotsTouched[d]) * expertParameters * weightBytesPerParameter
       let expertBytes = (expertWeightBytes + 2 * assignments * tokenBytes) * passes
-      let denseFLOPs = 2 * nonExpertParameters * tokens * passes
-      let denseBytes =
-        (nonExpertParameters * weightBytesPerParameter + 2 * tokens * tokenBytes) * passes
-      let compute =
-        max(expertFLOPs / flops, expertBytes / hbm) + max(denseFLOPs / flops, denseBytes / hbm)
+      let compute = max(expertFLOPs / flops, expertBytes / hbm) + dense
       let intraBytes =
         Double(traffic.sentIntra[d] + traffic.receivedIntra[d]) * tokenBytes * directions
       let interBytes =
         Double(traffic.sentInter[d] + traffic.receivedInter[d]) * tokenBytes * directions
-      let gradientBytes =
+      let replicaGradientBytes =
         cost.mode == .training
         ? traffic.replicaGradientCopies[d] * expertParameters * weightBytesPerParameter : 0
       let messages = (traffic.peersSent[d] + traffic.peersReceived[d]) * Int(directions)
       let communication =
-        intraBytes / intra + interBytes / inter + gradientBytes / (spansNodes ? inter : intra)
+        intraBytes / intra + interBytes / inter + replicaGradientBytes
+        / (spansNodes ? inter : intra)
+        + layerWork.gradientBytes / dataParallelBytesPerSecond
         + device.linkLatencyMicroseconds * 1e-6 * Double(messages)
+      // The new weights come over the expert-parallel group's slowest link.
+      let replan =
+        cost.chargeReplanCopy
+        ? Double(traffic.slotsReplaced[d]) * expertParameters * weightBytesPerParameter
+          / (spansNodes ? inter : intra) : 0
       return DeviceLayerCost(
-        expertFLOPs: expertFLOPs, expertWeightBytes: expertWeightBytes,
+        expertFLOPs: expertFLOPs, expertWeightBytes: expertWeightBytes, expertBytes: expertBytes,
+        denseFLOPs: denseFLOPs, denseBytes: denseBytes,
+        kvCacheBytes: layerWork.kvCacheBytes(tokens: stepTokens),
         allToAllIntraBytes: intraBytes, allToAllInterBytes: interBytes,
-        gradientBytes: gradientBytes, messages: messages, computeSeconds: compute,
-        communicationSeconds: communication,
-        busySeconds: compute + communication - cost.overlap * min(compute, communication))
+        gradientBytes: replicaGradientBytes + layerWork.gradientBytes, messages: messages,
+        computeSeconds: compute, communicationSeconds: communication, replanSeconds: replan,
+        busySeconds: compute + communication - cost.overlap * min(compute, communication)
+          + replan)
     }
   }
 }

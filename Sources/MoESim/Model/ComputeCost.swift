@@ -24,6 +24,12 @@ public struct ComputeCost: Sendable, Equatable {
   public var activeParameters: Double
   /// Stored parameters of the main model.
   public var totalParameters: Double
+  /// Attention score and value FLOPs per token of one block at `context` (linear in `context`).
+  public var forwardAttentionFLOPsPerTokenPerLayer: Double
+  /// The output head's matrix multiply per logit position (the embedding's when tied).
+  public var forwardHeadFLOPsPerToken: Double
+  /// Width of the hidden state, for the router's `2 · h · E`.
+  public var hiddenSize: Int
 
   /// Chinchilla's compute-optimal ratio, about 20 training tokens per parameter (Hoffmann et al.
   /// 2022, table 3: 70B parameters ↔ 1.4T tokens).
@@ -40,19 +46,43 @@ public struct ComputeCost: Sendable, Equatable {
     let attentionPerLayer =
       2 * Double(model.attention.heads)
       * Double(model.attention.queryKeyHeadDim + model.attention.valueHeadDim) * Double(context)
+    hiddenSize = model.hiddenSize
     for block in parts.blocks {
-      let routerWeights = hidden * Double(block.routedExperts)
-      matmul += 2 * (block.active - block.norms - block.router)
-      router += 2 * routerWeights
+      matmul += Self.nonExpertMatmulFLOPsPerToken(block) + Self.routedMatmulFLOPsPerToken(block)
+      router += Self.routerFLOPsPerToken(block, hidden: hidden)
       attention += attentionPerLayer
     }
+    forwardAttentionFLOPsPerTokenPerLayer = attentionPerLayer
     // The output head multiplies (a tied head is the embedding matrix); the lookup does not.
-    matmul += 2 * (model.tiedEmbeddings ? parts.embedding : parts.head)
+    forwardHeadFLOPsPerToken = 2 * (model.tiedEmbeddings ? parts.embedding : parts.head)
+    matmul += forwardHeadFLOPsPerToken
     forwardMatmulFLOPsPerToken = matmul
     forwardRouterFLOPsPerToken = router
     forwardAttentionFLOPsPerToken = attention
     activeParameters = count.active
     totalParameters = count.total
+  }
+
+  /// 2 FLOPs per weight of the linear layers of `block` other than its routed experts
+  /// (attention projections, dense FFN, shared experts; norms and router excluded).
+  static func nonExpertMatmulFLOPsPerToken(_ block: BlockParameters) -> Double {
+    2 * (block.nonExpert - block.norms - block.router)
+  }
+  /// 2 FLOPs per weight of the `k` routed experts a token uses in `block`.
+  static func routedMatmulFLOPsPerToken(_ block: BlockParameters) -> Double {
+    2 * Double(block.activeExperts) * block.expertParameters
+  }
+  /// The router's `2 · h · E` (0 on a dense block).
+  static func routerFLOPsPerToken(_ block: BlockParameters, hidden: Double) -> Double {
+    2 * hidden * Double(block.routedExperts)
+  }
+
+  /// Forward FLOPs per token of `block` without its routed experts and without attention's
+  /// score and value products: the linear layers and the router (the time model's per-layer
+  /// non-expert part; add `forwardAttentionFLOPsPerTokenPerLayer` scaled to the context).
+  public func forwardLinearFLOPsPerToken(nonExpertOf block: BlockParameters) -> Double {
+    Self.nonExpertMatmulFLOPsPerToken(block)
+      + Self.routerFLOPsPerToken(block, hidden: Double(hiddenSize))
   }
 
   public var forwardFLOPsPerToken: Double {

@@ -4,7 +4,8 @@ extension ResultTables {
     "step", "device", "node", "source_tokens", "expert_assignments", "expert_slots_touched",
     "expert_weight_bytes_read", "expert_flops", "a2a_intra_bytes", "a2a_inter_bytes",
     "gradient_bytes", "messages", "compute_time_s", "comm_time_s", "busy_time_s",
-    "replaced_slots", "replaced_weight_bytes",
+    "replaced_slots", "replaced_weight_bytes", "dense_flops", "kv_cache_bytes", "hbm_bytes",
+    "replan_time_s",
   ]
 
   /// One row per device of `step`; time and byte columns are empty without `cluster.device`.
@@ -26,6 +27,8 @@ extension ResultTables {
         timed(device.communicationSeconds), timed(device.busySeconds),
         .integer(device.slotsReplaced),
         expertBytes.map { .real($0 * Double(device.slotsReplaced)) } ?? .empty,
+        timed(device.denseFLOPs), timed(device.kvCacheBytes), timed(device.hbmBytes),
+        timed(device.replanSeconds),
       ]
     }
   }

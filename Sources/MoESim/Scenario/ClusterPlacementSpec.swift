@@ -51,14 +51,18 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   public var bandwidthEfficiency: Double
   /// Fraction of communication time hidden behind compute (0 = none, 1 = all that fits).
   public var overlap: Double
+  /// Charge the copy of re-planned expert weights (bytes / link bandwidth) to the step of the
+  /// re-plan; false leaves it out (a copy done in the background, off the critical path).
+  public var chargeReplanCopy: Bool
 
   public init(
     mode: Mode = .prefill, computeEfficiency: Double = 1, bandwidthEfficiency: Double = 1,
-    overlap: Double = 0
+    overlap: Double = 0, chargeReplanCopy: Bool = true
   ) {
     self.mode = mode
     self.computeEfficiency = computeEfficiency
     self.bandwidthEfficiency = bandwidthEfficiency
     self.overlap = overlap
+    self.chargeReplanCopy = chargeReplanCopy
   }
 }

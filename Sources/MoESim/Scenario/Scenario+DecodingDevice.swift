@@ -131,7 +131,9 @@ extension ClusterPlacementSpec {
 }
 
 extension ClusterCostSpec {
-  static let keys = ["mode", "compute_efficiency", "bandwidth_efficiency", "overlap"]
+  static let keys = [
+    "mode", "compute_efficiency", "bandwidth_efficiency", "overlap", "charge_replan_copy",
+  ]
 
   init(reading reader: inout ScenarioReader) throws {
     self.init()
@@ -143,5 +145,6 @@ extension ClusterCostSpec {
       "bandwidth_efficiency", default: 1, allowed: fraction, where: { $0 > 0 && $0 <= 1 })
     overlap = try reader.double(
       "overlap", default: 0, allowed: "in [0, 1]", where: { $0 >= 0 && $0 <= 1 })
+    chargeReplanCopy = try reader.bool("charge_replan_copy", default: true)
   }
 }

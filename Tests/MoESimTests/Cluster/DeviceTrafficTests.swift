@@ -74,7 +74,8 @@ import Testing
   /// 100 TFLOP/s, 1,000 GB/s HBM, 10 GB/s inter-node, 1 µs latency; experts of 10^6
   /// parameters, no other parameters, hidden 1,000, 2-byte weights and activations.
   /// Expert FLOPs 2·10^6·6 = 1.2e7 → 1.2e-7 s; bytes 2 slots·2e6 + 2·6·2,000 = 4.024e6 →
-  /// 4.024e-6 s (memory-bound); dense part: 2·2·2,000 = 8,000 bytes → 8e-9 s; compute
+  /// 4.024e-6 s (memory-bound); dense part: no weights, activations 2·h·x = 4,000 bytes per
+  /// token shared by the 2 devices (2,000 per step token), 4 tokens: 8,000 bytes → 8e-9 s; compute
   /// 4.032e-6 s. Comm: (1 sent + 2 received)·2,000 = 6,000 bytes → 6e-7 s, plus 2 messages ·
   /// 1 µs: 2.6e-6 s. Busy = 6.632e-6 s; with overlap 0.5, 6.632e-6 − 0.5·2.6e-6 = 5.332e-6 s.
   @Test(arguments: [(0.0, 6.632e-6), (0.5, 5.332e-6)])
@@ -85,7 +86,8 @@ import Testing
       linkLatencyMicroseconds: 1, devicesPerNode: 1)
     let model = CostModel(
       device: device, cost: ClusterCostSpec(mode: .prefill, overlap: overlap),
-      expertParameters: 1e6, nonExpertParameters: 0, hiddenSize: 1000,
+      expertParameters: 1e6, layerWork: NonExpertWork(activationBytesPerStepToken: 2000),
+      hiddenSize: 1000,
       weightBytesPerParameter: 2, activationBytes: 2, peakFLOPsPerSecond: 1e14,
       spansNodes: true)
     let cost = model.layer(Self.measure(perNode: 1, dedup: true))[1]
@@ -128,7 +130,7 @@ import Testing
       linkLatencyMicroseconds: 0, devicesPerNode: 1)
     let model = CostModel(
       device: device, cost: ClusterCostSpec(mode: .training), expertParameters: 1e6,
-      nonExpertParameters: 0, hiddenSize: 1000, weightBytesPerParameter: 2, activationBytes: 2,
+      hiddenSize: 1000, weightBytesPerParameter: 2, activationBytes: 2,
       peakFLOPsPerSecond: 1e14, spansNodes: true)
     let costs = model.layer(traffic)
     // Forward + backward: 3 × 2 × 10^6 × 2 assignments.
@@ -138,7 +140,7 @@ import Testing
     // The prefill model of the same traffic has no gradient traffic.
     let prefill = CostModel(
       device: device, cost: ClusterCostSpec(mode: .prefill), expertParameters: 1e6,
-      nonExpertParameters: 0, hiddenSize: 1000, weightBytesPerParameter: 2, activationBytes: 2,
+      hiddenSize: 1000, weightBytesPerParameter: 2, activationBytes: 2,
       peakFLOPsPerSecond: 1e14, spansNodes: true)
     #expect(prefill.layer(traffic)[1].gradientBytes == 0)
     #expect(prefill.layer(traffic)[0].expertFLOPs == 4e6)

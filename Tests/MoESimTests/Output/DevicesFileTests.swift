@@ -50,6 +50,9 @@ import Testing
       #expect(work == keptSum)
       let replaced = deviceRows.map { Int($0[column("replaced_slots")])! }.reduce(0, +)
       #expect((replaced > 0) == (step == 2 || step == 5), "step \(step)")
+      // The copy of the re-planned weights is charged to exactly those steps (default on).
+      let copy = deviceRows.map { Double($0[column("replan_time_s")])! }.reduce(0, +)
+      #expect((copy > 0) == (replaced > 0), "step \(step)")
       #expect(deviceRows.map { $0[column("node")] } == ["0", "0", "0", "0", "1", "1", "1", "1"])
     }
   }

@@ -38,6 +38,27 @@ import Testing
     for trace in traces.dropFirst() { #expect(trace == traces[0]) }
   }
 
+  /// `devices.csv` and `summary.csv` of the time model, in every mode, for 1 and 3 threads.
+  @Test(arguments: ["training", "prefill", "decode"])
+  func clusterFilesIdenticalForAnyThreadCount(mode: String) throws {
+    let scenario = try TestSupport.quickstart(
+      SimulationTests.small + [
+        "cluster.layout={tp: 16, ep: 8}", "cluster.device=h100-sxm", "cluster.cost.mode=\(mode)",
+        "cluster.placement={strategy: \"replicated\", redundant_slots: 8, replan_every: 2}",
+      ])
+    var outputs: [[Data]] = []
+    for threads in [1, 3] {
+      let folder = try TestSupport.temporaryFolder()
+      defer { try? FileManager.default.removeItem(at: folder) }
+      try RunWriter.run(scenario, folder: folder.path, threads: threads)
+      outputs.append(
+        try ["devices.csv", "summary.csv"].map {
+          try Data(contentsOf: folder.appendingPathComponent($0))
+        })
+    }
+    #expect(outputs[0] == outputs[1])
+  }
+
   @Test func identicalAcrossRuns() throws {
     #expect(try files(of: try scenario(), threads: 2) == files(of: try scenario(), threads: 2))
   }

@@ -1,0 +1,145 @@
+/// One device's work for a part of the model outside the routed experts (attention, dense FFN,
+/// shared experts, router, output head), as linear functions of the step's tokens `T`.
+///
+/// The `tp × dp` devices of a pipeline stage share that work: each of the `dp` replicas takes
+/// `T / dp` tokens and splits every matrix `tp` ways (the vocabulary of the head too), with
+/// sequence parallelism for the activations, as `DeviceMemory` shards the weights. All figures
+/// are per device and already multiplied by the passes of the mode (3 in training).
+public struct NonExpertWork: Sendable, Equatable {
+  /// FLOPs one device does per token of the step.
+  public var flopsPerStepToken: Double
+  /// Weight bytes one device reads (its shard), whatever the tokens.
+  public var weightBytes: Double
+  /// Activation bytes one device reads and writes per token of the step (input and output of
+  /// each part; fp32 logits for the head).
+  public var activationBytesPerStepToken: Double
+  /// KV-cache bytes one device reads (decode: the cached context) or writes (prefill: the new
+  /// keys and values) per token of the step.
+  public var kvCacheBytesPerStepToken: Double
+  /// Training: bytes one device sends (and receives) in the ring all-reduce of its weight
+  /// shard's gradients over the `dp` replicas, `2(dp − 1)/dp ×` the shard's bytes (Patarasuk
+  /// and Yuan 2009, "Bandwidth optimal all-reduce algorithms"); 0 in inference.
+  public var gradientBytes: Double
+
+  public init(
+    flopsPerStepToken: Double = 0, weightBytes: Double = 0, activationBytesPerStepToken: Double = 0,
+    kvCacheBytesPerStepToken: Double = 0, gradientBytes: Double = 0
+  ) {
+    self.flopsPerStepToken = flopsPerStepToken
+    self.weightBytes = weightBytes
+    self.activationBytesPerStepToken = activationBytesPerStepToken
+    self.kvCacheBytesPerStepToken = kvCacheBytesPerStepToken
+    self.gradientBytes = gradientBytes
+  }
+
+  /// No work.
+  public static let zero = NonExpertWork()
+
+  /// FLOPs of one device for a step of `tokens` tokens.
+  public func flops(tokens: Double) -> Double { flopsPerStepToken * tokens }
+  /// KV-cache bytes of one device for a step of `tokens` tokens.
+  public func kvCacheBytes(tokens: Double) -> Double { kvCacheBytesPerStepToken * tokens }
+  /// HBM bytes of one device (weights, activations, KV cache) for a step of `tokens` tokens.
+  public func bytes(tokens: Double) -> Double {
+    weightBytes + (activationBytesPerStepToken + kvCacheBytesPerStepToken) * tokens
+  }
+  /// Roofline time: `max(FLOPs / flopsPerSecond, bytes / bytesPerSecond)`.
+  public func seconds(tokens: Double, flopsPerSecond: Double, bytesPerSecond: Double) -> Double {
+    max(flops(tokens: tokens) / flopsPerSecond, bytes(tokens: tokens) / bytesPerSecond)
+  }
+
+  /// Two parts run one after the other, costed as one roofline (sums of FLOPs and bytes).
+  public static func + (lhs: NonExpertWork, rhs: NonExpertWork) -> NonExpertWork {
+    NonExpertWork(
+      flopsPerStepToken: lhs.flopsPerStepToken + rhs.flopsPerStepToken,
+      weightBytes: lhs.weightBytes + rhs.weightBytes,
+      activationBytesPerStepToken: lhs.activationBytesPerStepToken
+        + rhs.activationBytesPerStepToken,
+      kvCacheBytesPerStepToken: lhs.kvCacheBytesPerStepToken + rhs.kvCacheBytesPerStepToken,
+      gradientBytes: lhs.gradientBytes + rhs.gradientBytes)
+  }
+}
+
+extension NonExpertWork {
+  /// What a scenario fixes for every non-expert part.
+  struct Setting {
+    var tp: Double
+    var dp: Double
+    /// 3 in training (forward + backward), else 1.
+    var passes: Double
+    var mode: ClusterCostSpec.Mode
+    /// Positions each token attends to, over the context `ComputeCost` was built for:
+    /// `(c + 1) / 2c` for prefill and training (the causal average), 1 for decode.
+    var attentionContextScale: Double
+    /// Cached context `c` (decode reads it all).
+    var context: Double
+    var weightBytesPerParameter: Double
+    var activationBytes: Double
+    var hiddenSize: Double
+    /// KV-cache bytes of one token in one block on one device (`DeviceMemory`'s split).
+    var kvCacheBytesPerTokenPerLayer: Double
+    var vocabSize: Double
+    /// Ring all-reduce volume per gradient byte: `2(dp − 1)/dp` in training, else 0.
+    var gradientRingFactor: Double
+
+    init(scenario: Scenario, context: Int) {
+      let layout = scenario.cluster.layout
+      tp = Double(layout.tp)
+      dp = Double(layout.dp)
+      mode = scenario.cluster.cost.mode
+      passes = mode == .training ? 3 : 1
+      self.context = Double(context)
+      attentionContextScale = mode == .decode ? 1 : (self.context + 1) / (2 * self.context)
+      weightBytesPerParameter = scenario.precision.weightBytes
+      activationBytes = scenario.precision.activationBytes
+      hiddenSize = Double(scenario.model.hiddenSize)
+      kvCacheBytesPerTokenPerLayer =
+        DeviceMemory.kvScalarsPerDevice(scenario.model.attention, tp: layout.tp)
+        * scenario.precision.kvCacheBytes
+      vocabSize = Double(scenario.model.vocabSize)
+      gradientRingFactor = mode == .training ? 2 * (dp - 1) / dp : 0
+    }
+  }
+
+  /// One block without its routed experts: linear layers and router (`ComputeCost`), attention
+  /// scores and values over the mode's context; weights `(attention + dense FFN + shared) / tp
+  /// + norms + router`; activations `2·h·x` (block input read, output written); decode reads
+  /// `c` cached tokens' keys and values per sequence, prefill writes the new tokens' ones.
+  init(block: BlockParameters, compute: ComputeCost, setting s: Setting) {
+    let devices = s.tp * s.dp
+    let flopsPerToken =
+      compute.forwardLinearFLOPsPerToken(nonExpertOf: block)
+      + compute.forwardAttentionFLOPsPerTokenPerLayer * s.attentionContextScale
+    let sharded = block.attention + block.denseFFN + block.sharedExperts
+    let kvTokens: Double
+    switch s.mode {
+    case .decode: kvTokens = s.context  // one new token per sequence reads its whole cache
+    case .prefill: kvTokens = 1  // each prompt token's keys and values are written once
+    case .training: kvTokens = 0  // keys and values are activations, no cache
+    }
+    // Gradients are kept in the weights' format, as `DeviceMemory` counts them.
+    let shardBytes = s.weightBytesPerParameter * (sharded / s.tp + block.norms + block.router)
+    self.init(
+      flopsPerStepToken: s.passes * flopsPerToken / devices,
+      weightBytes: s.passes * shardBytes,
+      activationBytesPerStepToken: s.passes * 2 * s.hiddenSize * s.activationBytes / devices,
+      // A replica's `T / dp` sequences; each device holds its tensor-parallel share of a token.
+      kvCacheBytesPerStepToken: kvTokens * s.kvCacheBytesPerTokenPerLayer / s.dp,
+      gradientBytes: s.gradientRingFactor * shardBytes)
+  }
+
+  /// The output head: every position in training and decode, the last position of each
+  /// `c`-token prompt in prefill; weights `V·h / tp`; activations: each tensor-parallel rank
+  /// reads its replica's hidden states whole and writes fp32 logits over its vocabulary shard.
+  init(headParameters: Double, compute: ComputeCost, setting s: Setting) {
+    let devices = s.tp * s.dp
+    let positionsPerToken = s.mode == .prefill ? 1 / s.context : 1
+    self.init(
+      flopsPerStepToken: s.passes * compute.forwardHeadFLOPsPerToken * positionsPerToken
+        / devices,
+      weightBytes: s.passes * s.weightBytesPerParameter * headParameters / s.tp,
+      activationBytesPerStepToken: s.passes * positionsPerToken
+        * (s.hiddenSize * s.activationBytes + 4 * s.vocabSize / s.tp) / s.dp,
+      gradientBytes: s.gradientRingFactor * s.weightBytesPerParameter * headParameters / s.tp)
+  }
+}
