@@ -3,12 +3,13 @@
 ///
 /// Rows of at least two 16-value chunks with `k ≤ 16` take a two-pass path. Pass one takes the
 /// lane-wise maximum over the whole chunks: 16 values at 16 distinct positions, so their k-th
-/// largest, `t`, is a lower bound on the row's k-th largest. Pass two marks the values `≥ t`
-/// (16 at a time, in vector arithmetic, gathered 64 to a word so that the loop over them rarely
-/// mispredicts), typically a little over k of them, and inserts each into a small sorted list, in
-/// index order. Any other row takes one scalar pass through the same insertion. Both paths insert
-/// the values that can be kept in the same order (every value the scalar pass would keep is
-/// `≥ t`), so they give identical results. Compiled into each kernel variant.
+/// largest, `t`, is a lower bound on the row's k-th largest. Pass two marks the values `≥ t` in
+/// vertical vector arithmetic only (one bit per chunk in each lane, then 64 bits to a word so
+/// that the loop over them rarely mispredicts), typically a little over k of them, and inserts
+/// each into a small sorted list. Shorter rows take one scalar pass through the same insertion,
+/// or for `k ≤ 2` a branch-free pass that keeps the best two in registers. The list ranks by
+/// value, then by index, so the order in which values are offered does not matter and every path
+/// gives the same result. Compiled into each kernel variant.
 public enum TopKSelection {
   public typealias Chunk = SIMD16<Float>
 
@@ -19,8 +20,12 @@ public enum TopKSelection {
     _ values: UnsafePointer<Float>, count: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
   ) {
-    var list = SortedList(indices: indices, best: best, k: k)
     let chunks = count / 16
+    if k <= 2 && chunks < 2 {
+      selectAtMostTwo(values, count: count, k: k, indices: indices, best: best)
+      return
+    }
+    var list = SortedList(indices: indices, best: best, k: k)
     guard k <= 16 && chunks >= 2 else {
       for index in 0..<count { list.offer(values[index], at: index) }
       return
@@ -37,22 +42,31 @@ public enum TopKSelection {
       return
     }
     let bound = kthLargest(of: laneMaxima, k: k)
-    var chunk = 0
-    while chunk < chunks {
-      // Up to four chunks' lane masks in one 64-bit word.
-      var word: UInt64 = 0
-      let wordChunks = min(4, chunks - chunk)
-      for part in 0..<wordChunks {
-        let lanes = LaneMath.lanesAtLeast(
-          raw.loadUnaligned(fromByteOffset: (chunk + part) * 64, as: Chunk.self), bound)
-        word |= UInt64(lanes) << (16 * part)
+    var group = 0
+    while group < chunks {
+      // Up to 16 chunks at once, in vertical arithmetic only: bit c of lane i is set when value
+      // (group + c)·16 + i is below the bound.
+      let groupChunks = min(16, chunks - group)
+      var below = SIMD16<UInt32>()
+      for chunk in 0..<groupChunks {
+        let values = raw.loadUnaligned(fromByteOffset: (group + chunk) * 64, as: Chunk.self)
+        below |= LaneMath.lanesBelow(values, bound) &<< UInt32(truncatingIfNeeded: chunk)
       }
-      while word != 0 {
-        let index = chunk * 16 + word.trailingZeroBitCount
-        word &= word - 1
-        list.offer(values[index], at: index)
+      let groupBits = SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: (1 << groupChunks) - 1))
+      let atLeast = SIMD16<UInt16>(truncatingIfNeeded: ~below & groupBits)
+      // Four lanes' 16 bits per 64-bit word: bit b of word q is lane 4q + b / 16, chunk b % 16.
+      withUnsafeBytes(of: atLeast) { bits in
+        for quarter in 0..<4 {
+          var word = bits.loadUnaligned(fromByteOffset: quarter * 8, as: UInt64.self)
+          while word != 0 {
+            let bit = word.trailingZeroBitCount
+            word &= word - 1
+            let index = (group + bit & 15) * 16 + quarter * 4 + bit >> 4
+            list.offer(values[index], at: index)
+          }
+        }
       }
-      chunk += wordChunks
+      group += groupChunks
     }
     for index in chunks * 16..<count { list.offer(values[index], at: index) }
   }
@@ -80,6 +94,7 @@ public enum TopKSelection {
     @usableFromInline let k: Int
     @usableFromInline var filled = 0
     @usableFromInline var threshold = -Float.infinity
+    @usableFromInline var thresholdIndex = Int.max
 
     @inlinable @inline(__always)
     init(indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>, k: Int) {
@@ -94,10 +109,9 @@ public enum TopKSelection {
 
     @inlinable @inline(__always)
     mutating func offer(_ value: Float, at index: Int) {
-      // Strictly greater: an equal value with a higher index never displaces a kept one.
-      guard value > threshold || filled < k else { return }
+      guard filled < k || precedes(value, index, threshold, thresholdIndex) else { return }
       var slot = min(filled, k - 1)
-      while slot > 0 && !(best[slot - 1] >= value) {
+      while slot > 0 && precedes(value, index, best[slot - 1], Int(indices[slot - 1])) {
         best[slot] = best[slot - 1]
         indices[slot] = indices[slot - 1]
         slot -= 1
@@ -106,6 +120,42 @@ public enum TopKSelection {
       indices[slot] = Int32(truncatingIfNeeded: index)
       if filled < k { filled += 1 }
       threshold = best[k - 1]
+      thresholdIndex = Int(indices[k - 1])
+    }
+  }
+
+  /// Whether `value` at `index` ranks before `other` at `otherIndex`: larger, or equal and
+  /// earlier.
+  @inlinable @inline(__always)
+  static func precedes(_ value: Float, _ index: Int, _ other: Float, _ otherIndex: Int) -> Bool {
+    value > other || (value == other && index < otherIndex)
+  }
+
+  /// The top one or two of a short row (`k ≤ 2`), held in registers and updated without
+  /// branches: the same result as offering each value to a `SortedList`.
+  @inlinable @inline(__always)
+  static func selectAtMostTwo(
+    _ values: UnsafePointer<Float>, count: Int, k: Int,
+    indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
+  ) {
+    var first = -Float.infinity
+    var firstIndex = Int.max
+    var second = -Float.infinity
+    var secondIndex = Int.max
+    for index in 0..<count {
+      let value = values[index]
+      let beatsFirst = precedes(value, index, first, firstIndex)
+      let beatsSecond = precedes(value, index, second, secondIndex)
+      second = beatsFirst ? first : (beatsSecond ? value : second)
+      secondIndex = beatsFirst ? firstIndex : (beatsSecond ? index : secondIndex)
+      first = beatsFirst ? value : first
+      firstIndex = beatsFirst ? index : firstIndex
+    }
+    best[0] = first
+    indices[0] = firstIndex == Int.max ? -1 : Int32(truncatingIfNeeded: firstIndex)
+    if k == 2 {
+      best[1] = second
+      indices[1] = secondIndex == Int.max ? -1 : Int32(truncatingIfNeeded: secondIndex)
     }
   }
 
