@@ -20,13 +20,42 @@ public enum TopKSelection {
     _ values: UnsafePointer<Float>, count: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
   ) {
+    withUnsafeTemporaryAllocation(byteCount: Scratch.bytes, alignment: 64) { scratch in
+      select(
+        values, count: count, k: k, indices: indices, best: best,
+        scratch: Scratch(scratch.baseAddress!))
+    }
+  }
+
+  /// Working memory of one selection, reused from row to row.
+  @usableFromInline
+  struct Scratch {
+    /// Candidate values (64 floats), their indices (64), rank rotations (5 vectors).
+    @usableFromInline static var bytes: Int { 64 * 4 + 64 * 4 + 5 * 64 }
+    @usableFromInline let found: UnsafeMutablePointer<Float>
+    @usableFromInline let foundAt: UnsafeMutablePointer<Int32>
+    @usableFromInline let vectors: UnsafeMutableRawPointer
+
+    @inlinable @inline(__always)
+    init(_ base: UnsafeMutableRawPointer) {
+      found = base.bindMemory(to: Float.self, capacity: 64)
+      foundAt = (base + 256).bindMemory(to: Int32.self, capacity: 64)
+      vectors = base + 512
+    }
+  }
+
+  @inlinable @inline(__always)
+  static func select(
+    _ values: UnsafePointer<Float>, count: Int, k: Int,
+    indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>, scratch: Scratch
+  ) {
     let chunks = count / 16
     if k <= 2 && chunks < 2 {
       selectAtMostTwo(values, count: count, k: k, indices: indices, best: best)
       return
     }
-    var list = SortedList(indices: indices, best: best, k: k)
     guard k <= 16 && chunks >= 2 else {
+      var list = SortedList(indices: indices, best: best, k: k)
       for index in 0..<count { list.offer(values[index], at: index) }
       return
     }
@@ -38,10 +67,14 @@ public enum TopKSelection {
     }
     guard !LaneMath.anyNonFinite(laneMaxima) else {
       // Infinite values (masked experts): the vector arithmetic below needs finite maxima.
+      var list = SortedList(indices: indices, best: best, k: k)
       for index in 0..<count { list.offer(values[index], at: index) }
       return
     }
-    let bound = kthLargest(of: laneMaxima, k: k)
+    let bound = kthLargest(of: laneMaxima, k: k, scratch: scratch.vectors)
+    let found = scratch.found
+    let foundAt = scratch.foundAt
+    var candidates = 0
     var group = 0
     while group < chunks {
       // Up to 16 chunks at once, in vertical arithmetic only: bit c of lane i is set when value
@@ -49,26 +82,103 @@ public enum TopKSelection {
       let groupChunks = min(16, chunks - group)
       var below = SIMD16<UInt32>()
       for chunk in 0..<groupChunks {
-        let values = raw.loadUnaligned(fromByteOffset: (group + chunk) * 64, as: Chunk.self)
-        below |= LaneMath.lanesBelow(values, bound) &<< UInt32(truncatingIfNeeded: chunk)
+        let chunkValues = raw.loadUnaligned(fromByteOffset: (group + chunk) * 64, as: Chunk.self)
+        below |= LaneMath.lanesBelow(chunkValues, bound) &<< UInt32(truncatingIfNeeded: chunk)
       }
       let groupBits = SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: (1 << groupChunks) - 1))
-      let atLeast = SIMD16<UInt16>(truncatingIfNeeded: ~below & groupBits)
       // Four lanes' 16 bits per 64-bit word: bit b of word q is lane 4q + b / 16, chunk b % 16.
-      withUnsafeBytes(of: atLeast) { bits in
-        for quarter in 0..<4 {
-          var word = bits.loadUnaligned(fromByteOffset: quarter * 8, as: UInt64.self)
-          while word != 0 {
-            let bit = word.trailingZeroBitCount
-            word &= word - 1
-            let index = (group + bit & 15) * 16 + quarter * 4 + bit >> 4
-            list.offer(values[index], at: index)
+      scratch.vectors.storeBytes(
+        of: SIMD16<UInt16>(truncatingIfNeeded: ~below & groupBits), as: SIMD16<UInt16>.self)
+      for quarter in 0..<4 {
+        var word = scratch.vectors.load(fromByteOffset: quarter * 8, as: UInt64.self)
+        while word != 0 {
+          let bit = word.trailingZeroBitCount
+          word &= word - 1
+          let index = (group + bit & 15) * 16 + quarter * 4 + bit >> 4
+          if candidates < candidateCapacity {
+            found[candidates] = values[index]
+            foundAt[candidates] = Int32(truncatingIfNeeded: index)
           }
+          candidates += 1
         }
       }
       group += groupChunks
     }
-    for index in chunks * 16..<count { list.offer(values[index], at: index) }
+    for index in chunks * 16..<count where values[index] >= bound {
+      if candidates < candidateCapacity {
+        found[candidates] = values[index]
+        foundAt[candidates] = Int32(truncatingIfNeeded: index)
+      }
+      candidates += 1
+    }
+    if candidates <= 16 {
+      selectByRank(
+        found, foundAt, count: candidates, k: k, indices: indices, best: best,
+        scratch: scratch.vectors)
+      return
+    }
+    var list = SortedList(indices: indices, best: best, k: k)
+    if candidates <= candidateCapacity {
+      for slot in 0..<candidates { list.offer(found[slot], at: Int(foundAt[slot])) }
+    } else {
+      for index in 0..<count { list.offer(values[index], at: index) }
+    }
+  }
+
+  /// Values at least the bound that the two-pass path gathers before selecting among them;
+  /// beyond this many it takes the scalar pass.
+  @inlinable static var candidateCapacity: Int { 64 }
+
+  /// The top `k` of `count ≤ 16` candidates (`values` and their `at` indices, room for 16 of
+  /// each), largest first, without branches: each candidate's rank — how many candidates
+  /// precede it (larger, or equal and at a lower index) — comes from 15 rotations of the
+  /// 16-lane vectors, and each candidate is stored at its rank.
+  @inlinable @inline(__always)
+  static func selectByRank(
+    _ values: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>, count: Int, k: Int,
+    indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>,
+    scratch rotations: UnsafeMutableRawPointer
+  ) {
+    // Empty lanes rank after every candidate (candidates are finite).
+    for lane in count..<16 {
+      values[lane] = -.greatestFiniteMagnitude
+      at[lane] = .max
+    }
+    do {
+      // + 0 turns −0 into +0, so that a difference of zero means equal values.
+      let value = UnsafeRawPointer(values).loadUnaligned(as: Chunk.self) + Chunk(repeating: 0)
+      let index = UnsafeRawPointer(at).loadUnaligned(as: SIMD16<Int32>.self)
+      // Each vector twice in a row: rotation r is an unaligned load at lane r.
+      rotations.storeBytes(of: value, as: Chunk.self)
+      rotations.storeBytes(of: value, toByteOffset: 64, as: Chunk.self)
+      rotations.storeBytes(of: index, toByteOffset: 128, as: SIMD16<Int32>.self)
+      rotations.storeBytes(of: index, toByteOffset: 192, as: SIMD16<Int32>.self)
+      var rank = SIMD16<Int32>()
+      for rotation in 1..<16 {
+        let other = rotations.loadUnaligned(fromByteOffset: rotation * 4, as: Chunk.self)
+        let otherIndex = rotations.loadUnaligned(
+          fromByteOffset: 128 + rotation * 4, as: SIMD16<Int32>.self)
+        let difference = unsafeBitCast(value - other, to: SIMD16<Int32>.self)
+        // −1 where the other is larger: the sign of value − other.
+        let larger = difference &>> 31
+        // −1 where the difference is exactly +0 (equal values) and the other's index is lower.
+        let equal = ~((difference | (0 &- difference)) &>> 31)
+        let earlier = (otherIndex &- index) &>> 31
+        rank &+= larger | (equal & earlier)
+      }
+      // rank holds −(candidates preceding each lane). Store each lane at its rank in 17 slots
+      // of values (bytes 0 ..< 68) and indices (68 ..< 136), empty lanes in slot 16.
+      rotations.storeBytes(of: 0 &- rank, toByteOffset: 256, as: SIMD16<Int32>.self)
+      for lane in 0..<16 {
+        let slot = min(Int(rotations.load(fromByteOffset: 256 + lane * 4, as: Int32.self)), 16)
+        rotations.storeBytes(of: values[lane], toByteOffset: slot * 4, as: Float.self)
+        rotations.storeBytes(of: at[lane], toByteOffset: 68 + slot * 4, as: Int32.self)
+      }
+      for slot in 0..<k {
+        best[slot] = rotations.load(fromByteOffset: slot * 4, as: Float.self)
+        indices[slot] = rotations.load(fromByteOffset: 68 + slot * 4, as: Int32.self)
+      }
+    }
   }
 
   /// Selects the top `k` of each of `tokens` rows (`experts` values each, row stride `stride`)
@@ -78,10 +188,13 @@ public enum TopKSelection {
     _ rows: UnsafePointer<Float>, stride: Int, tokens: Int, experts: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
   ) {
-    for token in 0..<tokens {
-      select(
-        rows + token * stride, count: experts, k: k, indices: indices + token * k,
-        best: best + token * k)
+    withUnsafeTemporaryAllocation(byteCount: Scratch.bytes, alignment: 64) { memory in
+      let scratch = Scratch(memory.baseAddress!)
+      for token in 0..<tokens {
+        select(
+          rows + token * stride, count: experts, k: k, indices: indices + token * k,
+          best: best + token * k, scratch: scratch)
+      }
     }
   }
 
@@ -168,26 +281,33 @@ public enum TopKSelection {
   /// the same number.
   @inlinable @inline(__always)
   public static func kthLargest(of chunk: Chunk, k: Int) -> Float {
-    withUnsafeTemporaryAllocation(of: Chunk.self, capacity: 2) { scratch in
-      let raw = UnsafeMutableRawPointer(scratch.baseAddress!)
-      raw.storeBytes(of: chunk, as: Chunk.self)
-      raw.storeBytes(of: chunk, toByteOffset: 64, as: Chunk.self)
-      var greater = SIMD16<Int32>()
-      for rotation in 1..<16 {
-        let rotated = raw.loadUnaligned(fromByteOffset: rotation * 4, as: Chunk.self)
-        // The sign bit of lane − rotated is set exactly when rotated > lane.
-        greater &+= unsafeBitCast(
-          unsafeBitCast(chunk - rotated, to: SIMD16<UInt32>.self) &>> 31, to: SIMD16<Int32>.self)
-      }
-      let keep = (greater &- Int32(k)) &>> 31
-      var minimum = LaneMath.select(chunk, where: keep, else: Chunk(repeating: .infinity))
-      for shift in [8, 4, 2, 1] {
-        raw.storeBytes(of: minimum, as: Chunk.self)
-        raw.storeBytes(of: minimum, toByteOffset: 64, as: Chunk.self)
-        minimum = LaneMath.minimum(
-          minimum, raw.loadUnaligned(fromByteOffset: shift * 4, as: Chunk.self))
-      }
-      return minimum[0]
+    withUnsafeTemporaryAllocation(byteCount: 128, alignment: 64) { scratch in
+      kthLargest(of: chunk, k: k, scratch: scratch.baseAddress!)
     }
+  }
+
+  /// `kthLargest(of:k:)` with 128 bytes of working memory from the caller.
+  @inlinable @inline(__always)
+  static func kthLargest(of chunk: Chunk, k: Int, scratch raw: UnsafeMutableRawPointer) -> Float {
+    raw.storeBytes(of: chunk, as: Chunk.self)
+    raw.storeBytes(of: chunk, toByteOffset: 64, as: Chunk.self)
+    var greater = SIMD16<Int32>()
+    for rotation in 1..<16 {
+      let rotated = raw.loadUnaligned(fromByteOffset: rotation * 4, as: Chunk.self)
+      // The sign bit of lane − rotated is set exactly when rotated > lane.
+      greater &+= unsafeBitCast(
+        unsafeBitCast(chunk - rotated, to: SIMD16<UInt32>.self) &>> 31, to: SIMD16<Int32>.self)
+    }
+    let keep = (greater &- Int32(k)) &>> 31
+    var minimum = LaneMath.select(chunk, where: keep, else: Chunk(repeating: .infinity))
+    var shift = 8
+    while shift > 0 {
+      raw.storeBytes(of: minimum, as: Chunk.self)
+      raw.storeBytes(of: minimum, toByteOffset: 64, as: Chunk.self)
+      minimum = LaneMath.minimum(
+        minimum, raw.loadUnaligned(fromByteOffset: shift * 4, as: Chunk.self))
+      shift >>= 1
+    }
+    return minimum[0]
   }
 }
