@@ -36,16 +36,22 @@ public enum LaneMath {
     return ((exponents &+ 0x0080_0000) &>> 31).wrappedSum() != 0
   }
 
-  /// A 16-bit mask with bit `i` set when lane `i` of `chunk` is `≥ bound` (finite bound and
-  /// lanes). A zero bound is taken as −0, so that a −0 lane gives −0 − (−0) = +0 and counts as
-  /// equal; the clear sign bits then select each lane's bit and a sum gathers them.
+  /// The sum of the 16 lanes as a tree (halves added pairwise, 4 dependent additions), the same
+  /// order on every instruction set. (`SIMD.sum()` adds the lanes one after another.)
   @inlinable @inline(__always)
-  public static func lanesAtLeast(_ chunk: Vector, _ bound: Float) -> UInt32 {
+  public static func sum(_ vector: Vector) -> Float {
+    let eight = vector.lowHalf + vector.highHalf
+    let four = eight.lowHalf + eight.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
+  }
+
+  /// 1 in the lanes of `chunk` below `bound`, 0 in the others (finite bound and lanes): the sign
+  /// bit of `chunk − bound`. A zero bound is taken as −0, so that a −0 lane gives −0 − (−0) = +0
+  /// and counts as equal to it.
+  @inlinable @inline(__always)
+  public static func lanesBelow(_ chunk: Vector, _ bound: Float) -> SIMD16<UInt32> {
     let signedBound = bound == 0 ? -0.0 : bound
-    let difference = unsafeBitCast(chunk - Vector(repeating: signedBound), to: SIMD16<Int32>.self)
-    let laneBits = SIMD16<Int32>(
-      1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
-    let selected = ~(difference &>> 31) & laneBits
-    return UInt32(truncatingIfNeeded: selected.wrappedSum())
+    return unsafeBitCast(chunk - Vector(repeating: signedBound), to: SIMD16<UInt32>.self) &>> 31
   }
 }

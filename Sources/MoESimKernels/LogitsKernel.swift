@@ -3,9 +3,10 @@
 ///
 /// Register-blocked: a tile of tokens × SIMD vectors of experts is accumulated in registers over
 /// the whole hidden dimension, so each weight vector is loaded once per tile and each hidden
-/// value is broadcast once per tile row. Products and sums are separate operations (no fused
-/// multiply-add) and each output sums `j = 0 ..< d` in order, so every tile shape and every
-/// instruction set gives bit-identical logits.
+/// value is broadcast once per tile row. Each output accumulates `j = 0 ..< d` in order with
+/// fused multiply-adds, each rounded once as IEEE 754 prescribes (FMA3 on x86-64 with AVX2 or
+/// AVX-512, `fmla` on arm64, the C library's correctly rounded `fmaf` on the x86-64 baseline),
+/// so every tile shape and every instruction set gives bit-identical logits.
 public enum LogitsKernel {
   public typealias Vector = SIMD16<Float>
   /// Experts per SIMD vector; logits and weight rows are padded to a multiple of this.
@@ -69,22 +70,22 @@ public enum LogitsKernel {
             let x1 = h1[j]
             let x2 = h2[j]
             let x3 = h3[j]
-            a00 += x0 * w0
-            a01 += x0 * w1
-            a02 += x0 * w2
-            a03 += x0 * w3
-            a10 += x1 * w0
-            a11 += x1 * w1
-            a12 += x1 * w2
-            a13 += x1 * w3
-            a20 += x2 * w0
-            a21 += x2 * w1
-            a22 += x2 * w2
-            a23 += x2 * w3
-            a30 += x3 * w0
-            a31 += x3 * w1
-            a32 += x3 * w2
-            a33 += x3 * w3
+            a00 = a00.addingProduct(x0, w0)
+            a01 = a01.addingProduct(x0, w1)
+            a02 = a02.addingProduct(x0, w2)
+            a03 = a03.addingProduct(x0, w3)
+            a10 = a10.addingProduct(x1, w0)
+            a11 = a11.addingProduct(x1, w1)
+            a12 = a12.addingProduct(x1, w2)
+            a13 = a13.addingProduct(x1, w3)
+            a20 = a20.addingProduct(x2, w0)
+            a21 = a21.addingProduct(x2, w1)
+            a22 = a22.addingProduct(x2, w2)
+            a23 = a23.addingProduct(x2, w3)
+            a30 = a30.addingProduct(x3, w0)
+            a31 = a31.addingProduct(x3, w1)
+            a32 = a32.addingProduct(x3, w2)
+            a33 = a33.addingProduct(x3, w3)
             offset += rowBytes
           }
           let o = outRow + column
@@ -116,10 +117,10 @@ public enum LogitsKernel {
           var offset = column
           for j in 0..<dim {
             let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
-            a0 += h0[j] * w0
-            a1 += h1[j] * w0
-            a2 += h2[j] * w0
-            a3 += h3[j] * w0
+            a0 = a0.addingProduct(h0[j], w0)
+            a1 = a1.addingProduct(h1[j], w0)
+            a2 = a2.addingProduct(h2[j], w0)
+            a3 = a3.addingProduct(h3[j], w0)
             offset += rowBytes
           }
           let o = outRow + column
@@ -144,8 +145,8 @@ public enum LogitsKernel {
           var offset = column
           for j in 0..<dim {
             let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
-            a0 += h0[j] * w0
-            a1 += h1[j] * w0
+            a0 = a0.addingProduct(h0[j], w0)
+            a1 = a1.addingProduct(h1[j], w0)
             offset += rowBytes
           }
           (outRow + column).storeBytes(of: a0, as: Vector.self)
@@ -162,7 +163,7 @@ public enum LogitsKernel {
         var a0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
         var offset = column
         for j in 0..<dim {
-          a0 += h0[j] * w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+          a0 = a0.addingProduct(h0[j], w.loadUnaligned(fromByteOffset: offset, as: Vector.self))
           offset += rowBytes
         }
         (outRow + column).storeBytes(of: a0, as: Vector.self)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The softmax statistics of a block of router logit rows, vectorised: each row is replaced by
 /// its probabilities `p = softmax(logits)`, and the block's sums of `p` per expert, of
 /// `logsumexp²` (for the z-loss) and of the entropy are accumulated.
@@ -33,31 +31,46 @@ public enum SoftmaxKernel {
     var lastMask = Vector()
     for lane in 0..<lastValid { lastMask[lane] = 1 }
     let sumsRaw = UnsafeMutableRawPointer(probabilitySums)
-    for token in 0..<tokens {
-      let row = UnsafeMutableRawPointer(logits + token * stride)
-      let maximum = Vector(repeating: maxima[token])
-      var total = Vector()
-      var weighted = Vector()
-      for vector in 0..<vectors {
-        let logit = row.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self)
-        var exponential = VectorExp.exp(logit - maximum)
-        if vector == vectors - 1 { exponential *= lastMask }
-        total += exponential
-        weighted += exponential * logit
-        row.storeBytes(of: exponential, toByteOffset: vector * 64, as: Vector.self)
+    var first = 0
+    while first < tokens {
+      // Sixteen rows at a time, so that their logarithms take one vector `log`.
+      let rows = min(16, tokens - first)
+      var totals = Vector(repeating: 1)
+      var meanLogits = Vector()
+      for offset in 0..<rows {
+        let row = UnsafeMutableRawPointer(logits + (first + offset) * stride)
+        let maximum = Vector(repeating: maxima[first + offset])
+        var total = Vector()
+        var weighted = Vector()
+        for vector in 0..<vectors {
+          let logit = row.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self)
+          var exponential = VectorExp.exp(logit - maximum)
+          if vector == vectors - 1 { exponential *= lastMask }
+          total += exponential
+          weighted = weighted.addingProduct(exponential, logit)
+          row.storeBytes(of: exponential, toByteOffset: vector * 64, as: Vector.self)
+        }
+        let rowTotal = LaneMath.sum(total)
+        totals[offset] = rowTotal
+        // Σ p_i · logit_i.
+        meanLogits[offset] = LaneMath.sum(weighted) / rowTotal
+        let inverse = Vector(repeating: 1 / rowTotal)
+        for vector in 0..<vectors {
+          let probability =
+            row.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self) * inverse
+          row.storeBytes(of: probability, toByteOffset: vector * 64, as: Vector.self)
+          let running = sumsRaw.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self)
+          sumsRaw.storeBytes(of: running + probability, toByteOffset: vector * 64, as: Vector.self)
+        }
       }
-      let rowTotal = total.sum()
-      let logSumExp = Double(maxima[token]) + log(Double(rowTotal))
-      sums.squaredLogSumExp += logSumExp * logSumExp
-      // Entropy of a softmax: H = logsumexp − Σ p_i · logit_i.
-      sums.entropy += logSumExp - Double(weighted.sum() / rowTotal)
-      let inverse = Vector(repeating: 1 / rowTotal)
-      for vector in 0..<vectors {
-        let probability = row.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self) * inverse
-        row.storeBytes(of: probability, toByteOffset: vector * 64, as: Vector.self)
-        let running = sumsRaw.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self)
-        sumsRaw.storeBytes(of: running + probability, toByteOffset: vector * 64, as: Vector.self)
+      let logTotals = VectorLog.log(totals)
+      for offset in 0..<rows {
+        let logSumExp = Double(maxima[first + offset]) + Double(logTotals[offset])
+        sums.squaredLogSumExp += logSumExp * logSumExp
+        // Entropy of a softmax: H = logsumexp − Σ p_i · logit_i.
+        sums.entropy += logSumExp - Double(meanLogits[offset])
       }
+      first += rows
     }
   }
 }

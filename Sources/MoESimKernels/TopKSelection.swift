@@ -3,12 +3,13 @@
 ///
 /// Rows of at least two 16-value chunks with `k ≤ 16` take a two-pass path. Pass one takes the
 /// lane-wise maximum over the whole chunks: 16 values at 16 distinct positions, so their k-th
-/// largest, `t`, is a lower bound on the row's k-th largest. Pass two marks the values `≥ t`
-/// (16 at a time, in vector arithmetic, gathered 64 to a word so that the loop over them rarely
-/// mispredicts), typically a little over k of them, and inserts each into a small sorted list, in
-/// index order. Any other row takes one scalar pass through the same insertion. Both paths insert
-/// the values that can be kept in the same order (every value the scalar pass would keep is
-/// `≥ t`), so they give identical results. Compiled into each kernel variant.
+/// largest, `t`, is a lower bound on the row's k-th largest. Pass two marks the values `≥ t` in
+/// vertical vector arithmetic only (one bit per chunk in each lane, then 64 bits to a word so
+/// that the loop over them rarely mispredicts), typically a little over k of them, and inserts
+/// each into a small sorted list. Shorter rows take one scalar pass through the same insertion,
+/// or for `k ≤ 2` a branch-free pass that keeps the best two in registers. The list ranks by
+/// value, then by index, so the order in which values are offered does not matter and every path
+/// gives the same result. Compiled into each kernel variant.
 public enum TopKSelection {
   public typealias Chunk = SIMD16<Float>
 
@@ -19,9 +20,42 @@ public enum TopKSelection {
     _ values: UnsafePointer<Float>, count: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
   ) {
-    var list = SortedList(indices: indices, best: best, k: k)
+    withUnsafeTemporaryAllocation(byteCount: Scratch.bytes, alignment: 64) { scratch in
+      select(
+        values, count: count, k: k, indices: indices, best: best,
+        scratch: Scratch(scratch.baseAddress!))
+    }
+  }
+
+  /// Working memory of one selection, reused from row to row.
+  @usableFromInline
+  struct Scratch {
+    /// Candidate values (64 floats), their indices (64), rank rotations (5 vectors).
+    @usableFromInline static var bytes: Int { 64 * 4 + 64 * 4 + 5 * 64 }
+    @usableFromInline let found: UnsafeMutablePointer<Float>
+    @usableFromInline let foundAt: UnsafeMutablePointer<Int32>
+    @usableFromInline let vectors: UnsafeMutableRawPointer
+
+    @inlinable @inline(__always)
+    init(_ base: UnsafeMutableRawPointer) {
+      found = base.bindMemory(to: Float.self, capacity: 64)
+      foundAt = (base + 256).bindMemory(to: Int32.self, capacity: 64)
+      vectors = base + 512
+    }
+  }
+
+  @inlinable @inline(__always)
+  static func select(
+    _ values: UnsafePointer<Float>, count: Int, k: Int,
+    indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>, scratch: Scratch
+  ) {
     let chunks = count / 16
+    if k <= 2 && chunks < 2 {
+      selectAtMostTwo(values, count: count, k: k, indices: indices, best: best)
+      return
+    }
     guard k <= 16 && chunks >= 2 else {
+      var list = SortedList(indices: indices, best: best, k: k)
       for index in 0..<count { list.offer(values[index], at: index) }
       return
     }
@@ -33,28 +67,118 @@ public enum TopKSelection {
     }
     guard !LaneMath.anyNonFinite(laneMaxima) else {
       // Infinite values (masked experts): the vector arithmetic below needs finite maxima.
+      var list = SortedList(indices: indices, best: best, k: k)
       for index in 0..<count { list.offer(values[index], at: index) }
       return
     }
-    let bound = kthLargest(of: laneMaxima, k: k)
-    var chunk = 0
-    while chunk < chunks {
-      // Up to four chunks' lane masks in one 64-bit word.
-      var word: UInt64 = 0
-      let wordChunks = min(4, chunks - chunk)
-      for part in 0..<wordChunks {
-        let lanes = LaneMath.lanesAtLeast(
-          raw.loadUnaligned(fromByteOffset: (chunk + part) * 64, as: Chunk.self), bound)
-        word |= UInt64(lanes) << (16 * part)
+    let bound = kthLargest(of: laneMaxima, k: k, scratch: scratch.vectors)
+    let found = scratch.found
+    let foundAt = scratch.foundAt
+    var candidates = 0
+    var group = 0
+    while group < chunks {
+      // Up to 16 chunks at once, in vertical arithmetic only: bit c of lane i is set when value
+      // (group + c)·16 + i is below the bound.
+      let groupChunks = min(16, chunks - group)
+      var below = SIMD16<UInt32>()
+      for chunk in 0..<groupChunks {
+        let chunkValues = raw.loadUnaligned(fromByteOffset: (group + chunk) * 64, as: Chunk.self)
+        below |= LaneMath.lanesBelow(chunkValues, bound) &<< UInt32(truncatingIfNeeded: chunk)
       }
-      while word != 0 {
-        let index = chunk * 16 + word.trailingZeroBitCount
-        word &= word - 1
-        list.offer(values[index], at: index)
+      let groupBits = SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: (1 << groupChunks) - 1))
+      // Four lanes' 16 bits per 64-bit word: bit b of word q is lane 4q + b / 16, chunk b % 16.
+      scratch.vectors.storeBytes(
+        of: SIMD16<UInt16>(truncatingIfNeeded: ~below & groupBits), as: SIMD16<UInt16>.self)
+      for quarter in 0..<4 {
+        var word = scratch.vectors.load(fromByteOffset: quarter * 8, as: UInt64.self)
+        while word != 0 {
+          let bit = word.trailingZeroBitCount
+          word &= word - 1
+          let index = (group + bit & 15) * 16 + quarter * 4 + bit >> 4
+          if candidates < candidateCapacity {
+            found[candidates] = values[index]
+            foundAt[candidates] = Int32(truncatingIfNeeded: index)
+          }
+          candidates += 1
+        }
       }
-      chunk += wordChunks
+      group += groupChunks
     }
-    for index in chunks * 16..<count { list.offer(values[index], at: index) }
+    for index in chunks * 16..<count where values[index] >= bound {
+      if candidates < candidateCapacity {
+        found[candidates] = values[index]
+        foundAt[candidates] = Int32(truncatingIfNeeded: index)
+      }
+      candidates += 1
+    }
+    if candidates <= 16 {
+      selectByRank(
+        found, foundAt, count: candidates, k: k, indices: indices, best: best,
+        scratch: scratch.vectors)
+      return
+    }
+    var list = SortedList(indices: indices, best: best, k: k)
+    if candidates <= candidateCapacity {
+      for slot in 0..<candidates { list.offer(found[slot], at: Int(foundAt[slot])) }
+    } else {
+      for index in 0..<count { list.offer(values[index], at: index) }
+    }
+  }
+
+  /// Values at least the bound that the two-pass path gathers before selecting among them;
+  /// beyond this many it takes the scalar pass.
+  @inlinable static var candidateCapacity: Int { 64 }
+
+  /// The top `k` of `count ≤ 16` candidates (`values` and their `at` indices, room for 16 of
+  /// each), largest first, without branches: each candidate's rank — how many candidates
+  /// precede it (larger, or equal and at a lower index) — comes from 15 rotations of the
+  /// 16-lane vectors, and each candidate is stored at its rank.
+  @inlinable @inline(__always)
+  static func selectByRank(
+    _ values: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>, count: Int, k: Int,
+    indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>,
+    scratch rotations: UnsafeMutableRawPointer
+  ) {
+    // Empty lanes rank after every candidate (candidates are finite).
+    for lane in count..<16 {
+      values[lane] = -.greatestFiniteMagnitude
+      at[lane] = .max
+    }
+    do {
+      // + 0 turns −0 into +0, so that a difference of zero means equal values.
+      let value = UnsafeRawPointer(values).loadUnaligned(as: Chunk.self) + Chunk(repeating: 0)
+      let index = UnsafeRawPointer(at).loadUnaligned(as: SIMD16<Int32>.self)
+      // Each vector twice in a row: rotation r is an unaligned load at lane r.
+      rotations.storeBytes(of: value, as: Chunk.self)
+      rotations.storeBytes(of: value, toByteOffset: 64, as: Chunk.self)
+      rotations.storeBytes(of: index, toByteOffset: 128, as: SIMD16<Int32>.self)
+      rotations.storeBytes(of: index, toByteOffset: 192, as: SIMD16<Int32>.self)
+      var rank = SIMD16<Int32>()
+      for rotation in 1..<16 {
+        let other = rotations.loadUnaligned(fromByteOffset: rotation * 4, as: Chunk.self)
+        let otherIndex = rotations.loadUnaligned(
+          fromByteOffset: 128 + rotation * 4, as: SIMD16<Int32>.self)
+        let difference = unsafeBitCast(value - other, to: SIMD16<Int32>.self)
+        // −1 where the other is larger: the sign of value − other.
+        let larger = difference &>> 31
+        // −1 where the difference is exactly +0 (equal values) and the other's index is lower.
+        let equal = ~((difference | (0 &- difference)) &>> 31)
+        let earlier = (otherIndex &- index) &>> 31
+        rank &+= larger | (equal & earlier)
+      }
+      // rank holds −(candidates preceding each lane). Store each lane at its rank in 17 slots
+      // of values (bytes 0 ..< 68) and indices (68 ..< 136), empty lanes in slot 16.
+      rotations.storeBytes(of: 0 &- rank, toByteOffset: 256, as: SIMD16<Int32>.self)
+      for lane in 0..<16 {
+        let slot = min(Int(rotations.load(fromByteOffset: 256 + lane * 4, as: Int32.self)), 16)
+        rotations.storeBytes(of: values[lane], toByteOffset: slot * 4, as: Float.self)
+        rotations.storeBytes(of: at[lane], toByteOffset: 68 + slot * 4, as: Int32.self)
+      }
+      for slot in 0..<k {
+        best[slot] = rotations.load(fromByteOffset: slot * 4, as: Float.self)
+        indices[slot] = rotations.load(fromByteOffset: 68 + slot * 4, as: Int32.self)
+      }
+    }
   }
 
   /// Selects the top `k` of each of `tokens` rows (`experts` values each, row stride `stride`)
@@ -64,10 +188,13 @@ public enum TopKSelection {
     _ rows: UnsafePointer<Float>, stride: Int, tokens: Int, experts: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
   ) {
-    for token in 0..<tokens {
-      select(
-        rows + token * stride, count: experts, k: k, indices: indices + token * k,
-        best: best + token * k)
+    withUnsafeTemporaryAllocation(byteCount: Scratch.bytes, alignment: 64) { memory in
+      let scratch = Scratch(memory.baseAddress!)
+      for token in 0..<tokens {
+        select(
+          rows + token * stride, count: experts, k: k, indices: indices + token * k,
+          best: best + token * k, scratch: scratch)
+      }
     }
   }
 
@@ -80,6 +207,7 @@ public enum TopKSelection {
     @usableFromInline let k: Int
     @usableFromInline var filled = 0
     @usableFromInline var threshold = -Float.infinity
+    @usableFromInline var thresholdIndex = Int.max
 
     @inlinable @inline(__always)
     init(indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>, k: Int) {
@@ -94,10 +222,9 @@ public enum TopKSelection {
 
     @inlinable @inline(__always)
     mutating func offer(_ value: Float, at index: Int) {
-      // Strictly greater: an equal value with a higher index never displaces a kept one.
-      guard value > threshold || filled < k else { return }
+      guard filled < k || precedes(value, index, threshold, thresholdIndex) else { return }
       var slot = min(filled, k - 1)
-      while slot > 0 && !(best[slot - 1] >= value) {
+      while slot > 0 && precedes(value, index, best[slot - 1], Int(indices[slot - 1])) {
         best[slot] = best[slot - 1]
         indices[slot] = indices[slot - 1]
         slot -= 1
@@ -106,6 +233,42 @@ public enum TopKSelection {
       indices[slot] = Int32(truncatingIfNeeded: index)
       if filled < k { filled += 1 }
       threshold = best[k - 1]
+      thresholdIndex = Int(indices[k - 1])
+    }
+  }
+
+  /// Whether `value` at `index` ranks before `other` at `otherIndex`: larger, or equal and
+  /// earlier.
+  @inlinable @inline(__always)
+  static func precedes(_ value: Float, _ index: Int, _ other: Float, _ otherIndex: Int) -> Bool {
+    value > other || (value == other && index < otherIndex)
+  }
+
+  /// The top one or two of a short row (`k ≤ 2`), held in registers and updated without
+  /// branches: the same result as offering each value to a `SortedList`.
+  @inlinable @inline(__always)
+  static func selectAtMostTwo(
+    _ values: UnsafePointer<Float>, count: Int, k: Int,
+    indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
+  ) {
+    var first = -Float.infinity
+    var firstIndex = Int.max
+    var second = -Float.infinity
+    var secondIndex = Int.max
+    for index in 0..<count {
+      let value = values[index]
+      let beatsFirst = precedes(value, index, first, firstIndex)
+      let beatsSecond = precedes(value, index, second, secondIndex)
+      second = beatsFirst ? first : (beatsSecond ? value : second)
+      secondIndex = beatsFirst ? firstIndex : (beatsSecond ? index : secondIndex)
+      first = beatsFirst ? value : first
+      firstIndex = beatsFirst ? index : firstIndex
+    }
+    best[0] = first
+    indices[0] = firstIndex == Int.max ? -1 : Int32(truncatingIfNeeded: firstIndex)
+    if k == 2 {
+      best[1] = second
+      indices[1] = secondIndex == Int.max ? -1 : Int32(truncatingIfNeeded: secondIndex)
     }
   }
 
@@ -118,26 +281,33 @@ public enum TopKSelection {
   /// the same number.
   @inlinable @inline(__always)
   public static func kthLargest(of chunk: Chunk, k: Int) -> Float {
-    withUnsafeTemporaryAllocation(of: Chunk.self, capacity: 2) { scratch in
-      let raw = UnsafeMutableRawPointer(scratch.baseAddress!)
-      raw.storeBytes(of: chunk, as: Chunk.self)
-      raw.storeBytes(of: chunk, toByteOffset: 64, as: Chunk.self)
-      var greater = SIMD16<Int32>()
-      for rotation in 1..<16 {
-        let rotated = raw.loadUnaligned(fromByteOffset: rotation * 4, as: Chunk.self)
-        // The sign bit of lane − rotated is set exactly when rotated > lane.
-        greater &+= unsafeBitCast(
-          unsafeBitCast(chunk - rotated, to: SIMD16<UInt32>.self) &>> 31, to: SIMD16<Int32>.self)
-      }
-      let keep = (greater &- Int32(k)) &>> 31
-      var minimum = LaneMath.select(chunk, where: keep, else: Chunk(repeating: .infinity))
-      for shift in [8, 4, 2, 1] {
-        raw.storeBytes(of: minimum, as: Chunk.self)
-        raw.storeBytes(of: minimum, toByteOffset: 64, as: Chunk.self)
-        minimum = LaneMath.minimum(
-          minimum, raw.loadUnaligned(fromByteOffset: shift * 4, as: Chunk.self))
-      }
-      return minimum[0]
+    withUnsafeTemporaryAllocation(byteCount: 128, alignment: 64) { scratch in
+      kthLargest(of: chunk, k: k, scratch: scratch.baseAddress!)
     }
+  }
+
+  /// `kthLargest(of:k:)` with 128 bytes of working memory from the caller.
+  @inlinable @inline(__always)
+  static func kthLargest(of chunk: Chunk, k: Int, scratch raw: UnsafeMutableRawPointer) -> Float {
+    raw.storeBytes(of: chunk, as: Chunk.self)
+    raw.storeBytes(of: chunk, toByteOffset: 64, as: Chunk.self)
+    var greater = SIMD16<Int32>()
+    for rotation in 1..<16 {
+      let rotated = raw.loadUnaligned(fromByteOffset: rotation * 4, as: Chunk.self)
+      // The sign bit of lane − rotated is set exactly when rotated > lane.
+      greater &+= unsafeBitCast(
+        unsafeBitCast(chunk - rotated, to: SIMD16<UInt32>.self) &>> 31, to: SIMD16<Int32>.self)
+    }
+    let keep = (greater &- Int32(k)) &>> 31
+    var minimum = LaneMath.select(chunk, where: keep, else: Chunk(repeating: .infinity))
+    var shift = 8
+    while shift > 0 {
+      raw.storeBytes(of: minimum, as: Chunk.self)
+      raw.storeBytes(of: minimum, toByteOffset: 64, as: Chunk.self)
+      minimum = LaneMath.minimum(
+        minimum, raw.loadUnaligned(fromByteOffset: shift * 4, as: Chunk.self))
+      shift >>= 1
+    }
+    return minimum[0]
   }
 }

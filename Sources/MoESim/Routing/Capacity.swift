@@ -67,12 +67,12 @@ public enum Capacity {
           emptySlots = true
           continue
         }
-        routed[expert] += 1
+        routed[expert] &+= 1
         routedHere += 1
       }
       if routedHere == 0 { outcome.tokensWithoutExpert += 1 }
     }
-    for index in 0..<assignments { outcome.totalGateMass += Double(gates[index]) }
+    outcome.totalGateMass = sum(gates, count: assignments)
     guard let capacity, (0..<experts).contains(where: { Int(routed[$0]) > capacity }) else {
       kept.update(from: routed, count: experts)
       return outcome
@@ -127,70 +127,98 @@ public enum Capacity {
     _ experts: Int, _ capacity: Int, _ routed: UnsafePointer<Int32>, _ scratch: inout Scratch,
     _ dropped: UnsafeMutableBufferPointer<UInt8>
   ) {
-    // Counting sort of assignment indices by expert, keeping token order inside each expert.
-    scratch.offsets[0] = 0
-    for expert in 0..<experts {
-      scratch.offsets[expert + 1] = scratch.offsets[expert] + Int(routed[expert])
-      scratch.running[expert] = 0
-    }
-    for index in 0..<assignments {
-      let expert = Int(selected[index])
-      guard expert >= 0 else { continue }
-      scratch.order[scratch.offsets[expert] + Int(scratch.running[expert])] = Int32(index)
-      scratch.running[expert] += 1
-    }
-    let offsets = scratch.offsets
-    var keys: [UInt64] = []
-    swap(&keys, &scratch.keys)
-    defer { swap(&keys, &scratch.keys) }
-    scratch.order.withUnsafeBufferPointer { order in
-      keys.withUnsafeMutableBufferPointer { keys in
-        for expert in 0..<experts where Int(routed[expert]) > capacity {
-          // One integer key per assignment sorts by gate, higher first, then by earlier
-          // index: gates are ≥ 0, whose bit patterns order as the values do (+0 for −0).
-          let bucket = UnsafeMutableBufferPointer(
-            rebasing: keys[0..<(offsets[expert + 1] - offsets[expert])])
-          for (slot, index) in order[offsets[expert]..<offsets[expert + 1]].enumerated() {
-            let gate = gates[Int(index)] == 0 ? 0 : gates[Int(index)]
-            bucket[slot] = UInt64(gate.bitPattern) << 32 | UInt64(UInt32.max - UInt32(index))
-          }
-          moveLargestFirst(bucket, count: capacity)
-          for key in bucket[capacity...] {
-            dropped[Int(UInt32.max - UInt32(truncatingIfNeeded: key))] = 1
+    scratch.offsets.withUnsafeMutableBufferPointer { offsets in
+      scratch.running.withUnsafeMutableBufferPointer { running in
+        scratch.order.withUnsafeMutableBufferPointer { order in
+          scratch.keys.withUnsafeMutableBufferPointer { keys in
+            // Counting sort of assignment indices by expert, keeping token order inside each.
+            offsets[0] = 0
+            for expert in 0..<experts {
+              offsets[expert + 1] = offsets[expert] + Int(routed[expert])
+              running[expert] = 0
+            }
+            for index in 0..<assignments {
+              let expert = Int(selected[index])
+              guard expert >= 0 else { continue }
+              order[offsets[expert] + Int(running[expert])] = Int32(truncatingIfNeeded: index)
+              running[expert] &+= 1
+            }
+            for expert in 0..<experts where Int(routed[expert]) > capacity {
+              // One integer key per assignment sorts by gate, higher first, then by earlier
+              // index: gates are ≥ 0, whose bit patterns order as the values do (+0 for −0).
+              let first = offsets[expert]
+              let bucket = UnsafeMutableBufferPointer(
+                rebasing: keys[0..<(offsets[expert + 1] - first)])
+              for slot in bucket.indices {
+                let index = Int(order[first + slot])
+                let gate = gates[index] == 0 ? 0 : gates[index]
+                bucket[slot] = UInt64(gate.bitPattern) << 32 | UInt64(UInt32.max - UInt32(index))
+              }
+              moveLargestFirst(bucket, count: capacity)
+              for key in bucket[capacity...] {
+                dropped[Int(UInt32.max - UInt32(truncatingIfNeeded: key))] = 1
+              }
+            }
           }
         }
       }
     }
   }
 
+  /// The sum of `count` gates in double precision, in four interleaved partial sums (so that
+  /// the additions do not wait on one another) added in a fixed order.
+  static func sum(_ gates: UnsafePointer<Float>, count: Int) -> Double {
+    var partial = (0.0, 0.0, 0.0, 0.0)
+    var index = 0
+    while index + 4 <= count {
+      partial.0 += Double(gates[index])
+      partial.1 += Double(gates[index + 1])
+      partial.2 += Double(gates[index + 2])
+      partial.3 += Double(gates[index + 3])
+      index += 4
+    }
+    while index < count {
+      partial.0 += Double(gates[index])
+      index += 1
+    }
+    return (partial.0 + partial.1) + (partial.2 + partial.3)
+  }
+
   /// Reorders `keys` (distinct) so that its `count` largest come first, in no particular order:
   /// Hoare's selection (FIND, Hoare 1961) with a median-of-three pivot, O(n) on average — the
-  /// drop policy needs which assignments stay, not their order.
+  /// drop policy needs which assignments stay, not their order. Each pass is a Lomuto partition
+  /// written without branches (every key is swapped into place and the boundary advances by the
+  /// comparison's 0 or 1), since which side a key falls on is a coin flip a branch predictor
+  /// cannot learn.
   static func moveLargestFirst(_ keys: UnsafeMutableBufferPointer<UInt64>, count: Int) {
-    guard count > 0 && count < keys.count else { return }
+    guard count > 0 && count < keys.count, let base = keys.baseAddress else { return }
     var low = 0
     var high = keys.count - 1
     while low < high {
-      let first = keys[low], middle = keys[(low + high) / 2], last = keys[high]
-      let pivot = max(min(first, middle), min(max(first, middle), last))
-      var left = low
-      var right = high
-      while left <= right {
-        while keys[left] > pivot { left += 1 }
-        while keys[right] < pivot { right -= 1 }
-        if left <= right {
-          keys.swapAt(left, right)
-          left += 1
-          right -= 1
-        }
+      // The median of three, moved to `high`.
+      let middle = (low + high) / 2
+      let first = base[low], centre = base[middle], last = base[high]
+      let pivot = max(min(first, centre), min(max(first, centre), last))
+      let pivotAt = pivot == first ? low : (pivot == centre ? middle : high)
+      base[pivotAt] = last
+      base[high] = pivot
+      // Keys above the pivot to [low, boundary), the others after them.
+      var boundary = low
+      for index in low..<high {
+        let key = base[index]
+        base[index] = base[boundary]
+        base[boundary] = key
+        boundary &+= Int(unsafeBitCast(key > pivot, to: UInt8.self))
       }
-      // Now keys[low...right] ≥ pivot ≥ keys[left...high]; position `count` decides the side.
-      if count <= right {
-        high = right
-      } else if count >= left {
-        low = left
+      base[high] = base[boundary]
+      base[boundary] = pivot
+      // Now [0, boundary) > pivot at `boundary` > (boundary, end): done if `count` falls on the
+      // pivot's either side, else continue in the part that holds position `count`.
+      if count == boundary || count == boundary + 1 { return }
+      if count < boundary {
+        high = boundary - 1
       } else {
-        return
+        low = boundary + 1
       }
     }
   }

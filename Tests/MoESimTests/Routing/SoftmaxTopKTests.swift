@@ -59,6 +59,30 @@ import Testing
     #expect(VectorExp.exp(SIMD16(repeating: -200))[0] < 1.3e-38)
   }
 
+  @Test func vectorLogIsAccurateToAFewUlps() {
+    // The softmax takes the log of row totals in [1, E]; check far beyond, both sides of 1.
+    var worst: Double = 0
+    var x: Float = 1e-6
+    while x < 1e6 {
+      let inputs = SIMD16<Float>((0..<16).map { x * (1 + Float($0) * 0.013) })
+      let vector = VectorLog.log(inputs)
+      for lane in 0..<16 {
+        let exact = Foundation.log(Double(inputs[lane]))
+        // Absolute error near log = 0 (x ≈ 1), relative elsewhere.
+        worst = max(worst, abs(Double(vector[lane]) - exact) / max(1, abs(exact)))
+      }
+      x *= 1.37
+    }
+    #expect(worst < 4.8e-7, "worst error \(worst)")
+    #expect(VectorLog.log(SIMD16(repeating: 1))[0] == 0)
+    #expect(abs(VectorLog.log(SIMD16(repeating: 256))[5] - 8 * Float(M_LN2)) < 1e-6)
+  }
+
+  @Test func laneSumAddsEveryLane() {
+    let vector = SIMD16<Float>((0..<16).map { Float($0) + 0.5 })
+    #expect(LaneMath.sum(vector) == 128)
+  }
+
   @Test func auxLossIsOneAtPerfectBalance() {
     // Switch aux loss E·Σ f_i·P_i with f_i = P_i = 1/E.
     let loss = BalancingLoss.switchAuxiliary(

@@ -106,11 +106,16 @@ import Testing
     #expect(LaneMath.anyNonFinite(withInfinity))
   }
 
-  @Test func laneMaskMarksValuesAtLeastTheBound() {
+  @Test func laneMaskMarksValuesBelowTheBound() {
     let chunk = SIMD16<Float>(0, -0.0, 1, -1, 2, 0.5, 3, -2, 0, 0, 0, 0, 0, 0, 0, 0.25)
-    // Lanes ≥ 0: every lane but 3 and 7 (−0 counts as equal to 0).
-    #expect(LaneMath.lanesAtLeast(chunk, 0) == 0xFFFF & ~(1 << 3) & ~(1 << 7))
-    #expect(LaneMath.lanesAtLeast(chunk, 1) == (1 << 2) | (1 << 4) | (1 << 6))
+    // Lanes below 0: only 3 and 7 (−0 counts as equal to 0); below 1: all but 2, 4 and 6.
+    var belowZero = SIMD16<UInt32>()
+    belowZero[3] = 1
+    belowZero[7] = 1
+    #expect(LaneMath.lanesBelow(chunk, 0) == belowZero)
+    var belowOne = SIMD16<UInt32>(repeating: 1)
+    for lane in [2, 4, 6] { belowOne[lane] = 0 }
+    #expect(LaneMath.lanesBelow(chunk, 1) == belowOne)
     #expect(TopKSelection.kthLargest(of: chunk, k: 2) == 2)
   }
 

@@ -1,0 +1,27 @@
+import MoESimKernels
+
+/// The kernels of `MoESimKernels` compiled for AVX2 and FMA (this module is built with
+/// `-target-cpu haswell`): the inlinable kernels are specialised here, with the narrow tiles
+/// that fit 16 vector registers. Only call them on a CPU with AVX2, FMA, BMI1/2, F16C, LZCNT and MOVBE.
+///
+/// The closures repeat `KernelSet.baseline`'s on purpose: each must be written in the module
+/// whose instruction set it is compiled for. A shared `@inlinable` factory was called, not
+/// inlined (3× slower), and `@_alwaysEmitIntoClient` gives both modules one linker-merged symbol.
+public enum AVX2Kernels {
+  public static let set = KernelSet(
+    name: "avx2",
+    logits: {
+      LogitsKernel.compute(
+        hidden: $0, tokens: $1, dim: $2, weights: $3, bias: $4, paddedExperts: $5, logits: $6,
+        wideTiles: false)
+    },
+    topK: {
+      TopKSelection.selectRows(
+        $0, stride: $1, tokens: $2, experts: $3, k: $4, indices: $5, best: $6)
+    },
+    softmax: {
+      SoftmaxKernel.apply(
+        logits: $0, stride: $1, tokens: $2, experts: $3, maxima: $4, probabilitySums: $5,
+        sums: &$6)
+    })
+}
