@@ -181,20 +181,36 @@ public enum TopKSelection {
     }
   }
 
+  /// Bytes of working memory `selectRows` needs (64-byte aligned).
+  public static var scratchBytes: Int { Scratch.bytes }
+
   /// Selects the top `k` of each of `tokens` rows (`experts` values each, row stride `stride`)
-  /// into `tokens × k` indices and values.
+  /// into `tokens × k` indices and values, with `scratchBytes` of working memory.
+  ///
+  /// It contains no closure: each kernel variant's module inlines all of it, whereas a closure
+  /// of an inlinable function gets one linker-merged symbol for every module, which may be
+  /// the baseline's code. The caller allocates the scratch, in its own module.
   @inlinable @inline(__always)
   public static func selectRows(
     _ rows: UnsafePointer<Float>, stride: Int, tokens: Int, experts: Int, k: Int,
-    indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
+    indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>,
+    scratch memory: UnsafeMutableRawPointer
   ) {
-    withUnsafeTemporaryAllocation(byteCount: Scratch.bytes, alignment: 64) { memory in
-      let scratch = Scratch(memory.baseAddress!)
-      for token in 0..<tokens {
-        select(
-          rows + token * stride, count: experts, k: k, indices: indices + token * k,
-          best: best + token * k, scratch: scratch)
+    var first = 0
+    if k <= 2 && experts <= 16 && stride >= 16 {
+      // Short rows, top-1 or top-2: sixteen rows at a time, one per lane.
+      while first + 16 <= tokens {
+        selectAtMostTwo(
+          sixteenRows: rows + first * stride, stride: stride, experts: experts, k: k,
+          indices: indices + first * k, best: best + first * k)
+        first += 16
       }
+    }
+    let scratch = Scratch(memory)
+    for token in first..<tokens {
+      select(
+        rows + token * stride, count: experts, k: k, indices: indices + token * k,
+        best: best + token * k, scratch: scratch)
     }
   }
 
@@ -269,6 +285,72 @@ public enum TopKSelection {
     if k == 2 {
       best[1] = second
       indices[1] = secondIndex == Int.max ? -1 : Int32(truncatingIfNeeded: secondIndex)
+    }
+  }
+
+  /// The top one or two of each of 16 short rows (`experts ≤ 16`, at least 16 readable values
+  /// each), one row per vector lane: the experts are visited in index order and each lane keeps
+  /// its best two with vector selects, so no branch depends on the values. A larger value
+  /// displaces a kept one, an equal one does not, as in `SortedList`. Rows with a non-finite
+  /// value go through `selectAtMostTwo` (the lane arithmetic needs finite values).
+  @inlinable @inline(__always)
+  static func selectAtMostTwo(
+    sixteenRows rows: UnsafePointer<Float>, stride: Int, experts: Int, k: Int,
+    indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
+  ) {
+    typealias Lanes = SIMD16<Int32>
+    @inline(__always) func column(_ expert: Int) -> Chunk {
+      var values = Chunk()
+      for row in 0..<16 { values[row] = rows[row * stride + expert] }
+      // + 0 turns −0 into +0, so that a zero difference means equal values.
+      return values + Chunk(repeating: 0)
+    }
+    @inline(__always) func select(_ a: Lanes, where mask: Lanes, else b: Lanes) -> Lanes {
+      (a & mask) | (b & ~mask)
+    }
+    var first = column(0)
+    var firstIndex = Lanes()
+    var second = Chunk(repeating: -.infinity)
+    var secondIndex = Lanes(repeating: -1)
+    var nonFinite = LaneMath.anyNonFinite(first)
+    if experts >= 2 {
+      let next = column(1)
+      nonFinite = nonFinite || LaneMath.anyNonFinite(next)
+      // −1 where the next value is larger: the sign of first − next.
+      let larger = unsafeBitCast(first - next, to: Lanes.self) &>> 31
+      second = LaneMath.select(first, where: larger, else: next)
+      secondIndex = select(Lanes(), where: larger, else: Lanes(repeating: 1))
+      first = LaneMath.select(next, where: larger, else: first)
+      firstIndex = select(Lanes(repeating: 1), where: larger, else: Lanes())
+    }
+    for expert in 2..<max(2, experts) {
+      let value = column(expert)
+      nonFinite = nonFinite || LaneMath.anyNonFinite(value)
+      let index = Lanes(repeating: Int32(truncatingIfNeeded: expert))
+      let beatsFirst = unsafeBitCast(first - value, to: Lanes.self) &>> 31
+      let beatsSecond = unsafeBitCast(second - value, to: Lanes.self) &>> 31
+      second = LaneMath.select(
+        first, where: beatsFirst, else: LaneMath.select(value, where: beatsSecond, else: second))
+      secondIndex = select(
+        firstIndex, where: beatsFirst, else: select(index, where: beatsSecond, else: secondIndex))
+      first = LaneMath.select(value, where: beatsFirst, else: first)
+      firstIndex = select(index, where: beatsFirst, else: firstIndex)
+    }
+    guard !nonFinite else {
+      for row in 0..<16 {
+        selectAtMostTwo(
+          rows + row * stride, count: experts, k: k, indices: indices + row * k,
+          best: best + row * k)
+      }
+      return
+    }
+    for row in 0..<16 {
+      best[row * k] = first[row]
+      indices[row * k] = firstIndex[row]
+      if k == 2 {
+        best[row * k + 1] = second[row]
+        indices[row * k + 1] = secondIndex[row]
+      }
     }
   }
 

@@ -15,9 +15,12 @@ public enum AVX2Kernels {
         hidden: $0, tokens: $1, dim: $2, weights: $3, bias: $4, paddedExperts: $5, logits: $6,
         wideTiles: false)
     },
-    topK: {
-      TopKSelection.selectRows(
-        $0, stride: $1, tokens: $2, experts: $3, k: $4, indices: $5, best: $6)
+    topK: { rows, stride, tokens, experts, k, indices, best in
+      withUnsafeTemporaryAllocation(byteCount: TopKSelection.scratchBytes, alignment: 64) {
+        TopKSelection.selectRows(
+          rows, stride: stride, tokens: tokens, experts: experts, k: k, indices: indices,
+          best: best, scratch: $0.baseAddress!)
+      }
     },
     softmax: {
       SoftmaxKernel.apply(

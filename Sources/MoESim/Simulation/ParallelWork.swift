@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// A pointer into a buffer that several workers write at disjoint positions.
 ///
@@ -40,9 +41,11 @@ struct SharedPointer<Element>: @unchecked Sendable {
   }
 }
 
-/// Runs `count` independent work items on `threads` workers. Item `i` goes to worker
-/// `i % threads`; what an item computes must depend on `i` alone, never on the worker, so the
-/// results are the same for any thread count.
+/// Runs `count` independent work items on `threads` workers. Each worker takes the next item
+/// not yet taken (so a worker slowed by the machine does not hold the others up); what an item
+/// computes must depend on `i` alone, never on the worker or on which items came before, so the
+/// results are the same for any thread count and any schedule. (Per-worker buffers are only
+/// scratch, or sums in exact integer arithmetic, whose order does not matter.)
 enum ParallelWork {
   static func run(
     count: Int, threads: Int, _ body: @Sendable (_ worker: Int, _ item: Int) -> Void
@@ -52,8 +55,13 @@ enum ParallelWork {
       for item in 0..<count { body(0, item) }
       return
     }
+    let next = Atomic<Int>(0)
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      for item in stride(from: worker, to: count, by: workers) { body(worker, item) }
+      while true {
+        let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        guard item < count else { return }
+        body(worker, item)
+      }
     }
   }
 }
