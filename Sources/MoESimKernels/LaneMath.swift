@@ -28,6 +28,14 @@ public enum LaneMath {
     return unsafeBitCast((bitsA & mask) | (bitsB & ~mask), to: Vector.self)
   }
 
+  /// `a` in the lanes where `mask` is all ones, `b` where it is zero.
+  @inlinable @inline(__always)
+  public static func select(
+    _ a: SIMD16<Int32>, where mask: SIMD16<Int32>, else b: SIMD16<Int32>
+  ) -> SIMD16<Int32> {
+    (a & mask) | (b & ~mask)
+  }
+
   /// Whether any lane is ±infinity or NaN: its exponent bits are all ones, so adding one unit of
   /// the exponent's lowest bit carries into the sign bit.
   @inlinable @inline(__always)

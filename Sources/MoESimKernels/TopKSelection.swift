@@ -9,7 +9,9 @@
 /// each into a small sorted list. Shorter rows take one scalar pass through the same insertion,
 /// or for `k ≤ 2` a branch-free pass that keeps the best two in registers. The list ranks by
 /// value, then by index, so the order in which values are offered does not matter and every path
-/// gives the same result. Compiled into each kernel variant.
+/// gives the same result. Compiled into each kernel variant: the parts of `selectRows` are
+/// `@_transparent` (always inlined), because an inlinable function the optimiser leaves out of
+/// line gets one linker-merged copy for all modules — the baseline's, without AVX.
 public enum TopKSelection {
   public typealias Chunk = SIMD16<Float>
 
@@ -44,7 +46,7 @@ public enum TopKSelection {
     }
   }
 
-  @inlinable @inline(__always)
+  @_transparent @usableFromInline
   static func select(
     _ values: UnsafePointer<Float>, count: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>, scratch: Scratch
@@ -133,7 +135,7 @@ public enum TopKSelection {
   /// each), largest first, without branches: each candidate's rank — how many candidates
   /// precede it (larger, or equal and at a lower index) — comes from 15 rotations of the
   /// 16-lane vectors, and each candidate is stored at its rank.
-  @inlinable @inline(__always)
+  @_transparent @usableFromInline
   static func selectByRank(
     _ values: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>, count: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>,
@@ -255,14 +257,14 @@ public enum TopKSelection {
 
   /// Whether `value` at `index` ranks before `other` at `otherIndex`: larger, or equal and
   /// earlier.
-  @inlinable @inline(__always)
+  @_transparent @usableFromInline
   static func precedes(_ value: Float, _ index: Int, _ other: Float, _ otherIndex: Int) -> Bool {
     value > other || (value == other && index < otherIndex)
   }
 
   /// The top one or two of a short row (`k ≤ 2`), held in registers and updated without
   /// branches: the same result as offering each value to a `SortedList`.
-  @inlinable @inline(__always)
+  @_transparent @usableFromInline
   static func selectAtMostTwo(
     _ values: UnsafePointer<Float>, count: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
@@ -293,48 +295,40 @@ public enum TopKSelection {
   /// its best two with vector selects, so no branch depends on the values. A larger value
   /// displaces a kept one, an equal one does not, as in `SortedList`. Rows with a non-finite
   /// value go through `selectAtMostTwo` (the lane arithmetic needs finite values).
-  @inlinable @inline(__always)
+  @_transparent @usableFromInline
   static func selectAtMostTwo(
     sixteenRows rows: UnsafePointer<Float>, stride: Int, experts: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>
   ) {
     typealias Lanes = SIMD16<Int32>
-    @inline(__always) func column(_ expert: Int) -> Chunk {
-      var values = Chunk()
-      for row in 0..<16 { values[row] = rows[row * stride + expert] }
-      // + 0 turns −0 into +0, so that a zero difference means equal values.
-      return values + Chunk(repeating: 0)
-    }
-    @inline(__always) func select(_ a: Lanes, where mask: Lanes, else b: Lanes) -> Lanes {
-      (a & mask) | (b & ~mask)
-    }
-    var first = column(0)
+    var first = column(rows, stride: stride, expert: 0)
     var firstIndex = Lanes()
     var second = Chunk(repeating: -.infinity)
     var secondIndex = Lanes(repeating: -1)
     var nonFinite = LaneMath.anyNonFinite(first)
     if experts >= 2 {
-      let next = column(1)
+      let next = column(rows, stride: stride, expert: 1)
       nonFinite = nonFinite || LaneMath.anyNonFinite(next)
       // −1 where the next value is larger: the sign of first − next.
       let larger = unsafeBitCast(first - next, to: Lanes.self) &>> 31
       second = LaneMath.select(first, where: larger, else: next)
-      secondIndex = select(Lanes(), where: larger, else: Lanes(repeating: 1))
+      secondIndex = LaneMath.select(Lanes(), where: larger, else: Lanes(repeating: 1))
       first = LaneMath.select(next, where: larger, else: first)
-      firstIndex = select(Lanes(repeating: 1), where: larger, else: Lanes())
+      firstIndex = LaneMath.select(Lanes(repeating: 1), where: larger, else: Lanes())
     }
     for expert in 2..<max(2, experts) {
-      let value = column(expert)
+      let value = column(rows, stride: stride, expert: expert)
       nonFinite = nonFinite || LaneMath.anyNonFinite(value)
       let index = Lanes(repeating: Int32(truncatingIfNeeded: expert))
       let beatsFirst = unsafeBitCast(first - value, to: Lanes.self) &>> 31
       let beatsSecond = unsafeBitCast(second - value, to: Lanes.self) &>> 31
       second = LaneMath.select(
         first, where: beatsFirst, else: LaneMath.select(value, where: beatsSecond, else: second))
-      secondIndex = select(
-        firstIndex, where: beatsFirst, else: select(index, where: beatsSecond, else: secondIndex))
+      secondIndex = LaneMath.select(
+        firstIndex, where: beatsFirst,
+        else: LaneMath.select(index, where: beatsSecond, else: secondIndex))
       first = LaneMath.select(value, where: beatsFirst, else: first)
-      firstIndex = select(index, where: beatsFirst, else: firstIndex)
+      firstIndex = LaneMath.select(index, where: beatsFirst, else: firstIndex)
     }
     guard !nonFinite else {
       for row in 0..<16 {
@@ -354,6 +348,15 @@ public enum TopKSelection {
     }
   }
 
+  /// Value `expert` of 16 rows, one per lane, with −0 turned into +0 (so that a zero
+  /// difference means equal values).
+  @_transparent @usableFromInline
+  static func column(_ rows: UnsafePointer<Float>, stride: Int, expert: Int) -> Chunk {
+    var values = Chunk()
+    for row in 0..<16 { values[row] = rows[row * stride + expert] }
+    return values + Chunk(repeating: 0)
+  }
+
   /// The k-th largest of the 16 finite lanes of `chunk` (1 ≤ k ≤ 16), without branches.
   ///
   /// With `g_i` the number of lanes strictly greater than lane i, the lanes with `g_i < k` are
@@ -369,7 +372,7 @@ public enum TopKSelection {
   }
 
   /// `kthLargest(of:k:)` with 128 bytes of working memory from the caller.
-  @inlinable @inline(__always)
+  @_transparent @usableFromInline
   static func kthLargest(of chunk: Chunk, k: Int, scratch raw: UnsafeMutableRawPointer) -> Float {
     raw.storeBytes(of: chunk, as: Chunk.self)
     raw.storeBytes(of: chunk, toByteOffset: 64, as: Chunk.self)
