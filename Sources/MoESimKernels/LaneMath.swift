@@ -20,6 +20,15 @@ public enum LaneMath {
     select(a, where: unsafeBitCast(a - b, to: SIMD16<Int32>.self) &>> 31, else: b)
   }
 
+  /// The lane-wise minimum of 8, 4 or 2 finite floats, as `minimum` for 16.
+  @inlinable @inline(__always)
+  public static func minimum<Half: SIMD>(_ a: Half, _ b: Half) -> Half
+  where Half.Scalar == Float {
+    var result = b
+    for lane in a.indices where a[lane] < b[lane] { result[lane] = a[lane] }
+    return result
+  }
+
   /// `a` in the lanes where `mask` is all ones, `b` where it is zero.
   @inlinable @inline(__always)
   public static func select(_ a: Vector, where mask: SIMD16<Int32>, else b: Vector) -> Vector {

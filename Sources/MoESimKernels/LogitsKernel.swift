@@ -16,7 +16,7 @@ public enum LogitsKernel {
   ///   - hidden: `tokens × dim`, row-major.
   ///   - weights: `dim × paddedExperts`, row-major; `bias`: `paddedExperts`.
   ///   - logits: `tokens × paddedExperts` output, row-major.
-  ///   - wideTiles: 4 tokens × 4 vectors per tile, for instruction sets with 32 vector
+  ///   - wideTiles: 6 (then 4) tokens × 4 vectors per tile, for instruction sets with 32 vector
   ///     registers (AVX-512); otherwise 2 tokens × 1 vector, which fits 16 registers.
   @inlinable @inline(__always)
   public static func compute(
@@ -30,6 +30,113 @@ public enum LogitsKernel {
     let b = UnsafeRawPointer(bias)
     let out = UnsafeMutableRawPointer(logits)
     var token = 0
+    if wideTiles && vectors % 4 == 0 {
+      // 6 tokens × 4 vectors: 24 accumulators and 4 weight vectors of the 32 registers.
+      while token + 6 <= tokens {
+        let h0 = hidden + token * dim
+        let h1 = h0 + dim
+        let h2 = h1 + dim
+        let h3 = h2 + dim
+        let h4 = h3 + dim
+        let h5 = h4 + dim
+        let outRow = out + token * rowBytes
+        for vector in stride(from: 0, to: vectors, by: 4) {
+          let column = vector * lanes * 4
+          let b0 = b.loadUnaligned(fromByteOffset: column + 0, as: Vector.self)
+          let b1 = b.loadUnaligned(fromByteOffset: column + 64, as: Vector.self)
+          let b2 = b.loadUnaligned(fromByteOffset: column + 128, as: Vector.self)
+          let b3 = b.loadUnaligned(fromByteOffset: column + 192, as: Vector.self)
+          var a00 = b0
+          var a01 = b1
+          var a02 = b2
+          var a03 = b3
+          var a10 = b0
+          var a11 = b1
+          var a12 = b2
+          var a13 = b3
+          var a20 = b0
+          var a21 = b1
+          var a22 = b2
+          var a23 = b3
+          var a30 = b0
+          var a31 = b1
+          var a32 = b2
+          var a33 = b3
+          var a40 = b0
+          var a41 = b1
+          var a42 = b2
+          var a43 = b3
+          var a50 = b0
+          var a51 = b1
+          var a52 = b2
+          var a53 = b3
+          var offset = column
+          for j in 0..<dim {
+            let w0 = w.loadUnaligned(fromByteOffset: offset + 0, as: Vector.self)
+            let w1 = w.loadUnaligned(fromByteOffset: offset + 64, as: Vector.self)
+            let w2 = w.loadUnaligned(fromByteOffset: offset + 128, as: Vector.self)
+            let w3 = w.loadUnaligned(fromByteOffset: offset + 192, as: Vector.self)
+            let x0 = h0[j]
+            a00 = a00.addingProduct(x0, w0)
+            a01 = a01.addingProduct(x0, w1)
+            a02 = a02.addingProduct(x0, w2)
+            a03 = a03.addingProduct(x0, w3)
+            let x1 = h1[j]
+            a10 = a10.addingProduct(x1, w0)
+            a11 = a11.addingProduct(x1, w1)
+            a12 = a12.addingProduct(x1, w2)
+            a13 = a13.addingProduct(x1, w3)
+            let x2 = h2[j]
+            a20 = a20.addingProduct(x2, w0)
+            a21 = a21.addingProduct(x2, w1)
+            a22 = a22.addingProduct(x2, w2)
+            a23 = a23.addingProduct(x2, w3)
+            let x3 = h3[j]
+            a30 = a30.addingProduct(x3, w0)
+            a31 = a31.addingProduct(x3, w1)
+            a32 = a32.addingProduct(x3, w2)
+            a33 = a33.addingProduct(x3, w3)
+            let x4 = h4[j]
+            a40 = a40.addingProduct(x4, w0)
+            a41 = a41.addingProduct(x4, w1)
+            a42 = a42.addingProduct(x4, w2)
+            a43 = a43.addingProduct(x4, w3)
+            let x5 = h5[j]
+            a50 = a50.addingProduct(x5, w0)
+            a51 = a51.addingProduct(x5, w1)
+            a52 = a52.addingProduct(x5, w2)
+            a53 = a53.addingProduct(x5, w3)
+            offset += rowBytes
+          }
+          let o = outRow + column
+          o.storeBytes(of: a00, toByteOffset: 0, as: Vector.self)
+          o.storeBytes(of: a01, toByteOffset: 64, as: Vector.self)
+          o.storeBytes(of: a02, toByteOffset: 128, as: Vector.self)
+          o.storeBytes(of: a03, toByteOffset: 192, as: Vector.self)
+          o.storeBytes(of: a10, toByteOffset: 1 * rowBytes + 0, as: Vector.self)
+          o.storeBytes(of: a11, toByteOffset: 1 * rowBytes + 64, as: Vector.self)
+          o.storeBytes(of: a12, toByteOffset: 1 * rowBytes + 128, as: Vector.self)
+          o.storeBytes(of: a13, toByteOffset: 1 * rowBytes + 192, as: Vector.self)
+          o.storeBytes(of: a20, toByteOffset: 2 * rowBytes + 0, as: Vector.self)
+          o.storeBytes(of: a21, toByteOffset: 2 * rowBytes + 64, as: Vector.self)
+          o.storeBytes(of: a22, toByteOffset: 2 * rowBytes + 128, as: Vector.self)
+          o.storeBytes(of: a23, toByteOffset: 2 * rowBytes + 192, as: Vector.self)
+          o.storeBytes(of: a30, toByteOffset: 3 * rowBytes + 0, as: Vector.self)
+          o.storeBytes(of: a31, toByteOffset: 3 * rowBytes + 64, as: Vector.self)
+          o.storeBytes(of: a32, toByteOffset: 3 * rowBytes + 128, as: Vector.self)
+          o.storeBytes(of: a33, toByteOffset: 3 * rowBytes + 192, as: Vector.self)
+          o.storeBytes(of: a40, toByteOffset: 4 * rowBytes + 0, as: Vector.self)
+          o.storeBytes(of: a41, toByteOffset: 4 * rowBytes + 64, as: Vector.self)
+          o.storeBytes(of: a42, toByteOffset: 4 * rowBytes + 128, as: Vector.self)
+          o.storeBytes(of: a43, toByteOffset: 4 * rowBytes + 192, as: Vector.self)
+          o.storeBytes(of: a50, toByteOffset: 5 * rowBytes + 0, as: Vector.self)
+          o.storeBytes(of: a51, toByteOffset: 5 * rowBytes + 64, as: Vector.self)
+          o.storeBytes(of: a52, toByteOffset: 5 * rowBytes + 128, as: Vector.self)
+          o.storeBytes(of: a53, toByteOffset: 5 * rowBytes + 192, as: Vector.self)
+        }
+        token += 6
+      }
+    }
     if wideTiles {
       while token + 4 <= tokens {
         let h0 = hidden + token * dim

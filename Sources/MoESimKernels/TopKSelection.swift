@@ -88,15 +88,18 @@ public enum TopKSelection {
         below |= LaneMath.lanesBelow(chunkValues, bound) &<< UInt32(truncatingIfNeeded: chunk)
       }
       let groupBits = SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: (1 << groupChunks) - 1))
-      // Four lanes' 16 bits per 64-bit word: bit b of word q is lane 4q + b / 16, chunk b % 16.
+      // Lanes i and i + 8 share a 32-bit word (16 bits each), two words to a 64-bit one: bit b of
+      // word q is chunk b % 16 of lane 2q + b / 32 (+ 8 when bit 4 of b is set).
+      let atLeast = ~below & groupBits
       scratch.vectors.storeBytes(
-        of: SIMD16<UInt16>(truncatingIfNeeded: ~below & groupBits), as: SIMD16<UInt16>.self)
+        of: atLeast.lowHalf | (atLeast.highHalf &<< 16), as: SIMD8<UInt32>.self)
       for quarter in 0..<4 {
         var word = scratch.vectors.load(fromByteOffset: quarter * 8, as: UInt64.self)
         while word != 0 {
           let bit = word.trailingZeroBitCount
           word &= word - 1
-          let index = (group + bit & 15) * 16 + quarter * 4 + bit >> 4
+          let lane = 2 * quarter + bit >> 5 + (bit & 16) >> 1
+          let index = (group + bit & 15) * 16 + lane
           if candidates < candidateCapacity {
             found[candidates] = values[index]
             foundAt[candidates] = Int32(truncatingIfNeeded: index)
@@ -362,7 +365,7 @@ public enum TopKSelection {
   /// With `g_i` the number of lanes strictly greater than lane i, the lanes with `g_i < k` are
   /// exactly those `≥` the k-th largest value, which is therefore their minimum. The counts come
   /// from 15 rotations of the chunk (unaligned loads from the chunk stored twice in a row), the
-  /// minimum from four more. A −0 lane may count a +0 lane as greater; the minimum is then +0,
+  /// minimum from a tree over halves. A −0 lane may count a +0 lane as greater; the minimum is then +0,
   /// the same number.
   @inlinable @inline(__always)
   public static func kthLargest(of chunk: Chunk, k: Int) -> Float {
@@ -384,15 +387,11 @@ public enum TopKSelection {
         unsafeBitCast(chunk - rotated, to: SIMD16<UInt32>.self) &>> 31, to: SIMD16<Int32>.self)
     }
     let keep = (greater &- Int32(k)) &>> 31
-    var minimum = LaneMath.select(chunk, where: keep, else: Chunk(repeating: .infinity))
-    var shift = 8
-    while shift > 0 {
-      raw.storeBytes(of: minimum, as: Chunk.self)
-      raw.storeBytes(of: minimum, toByteOffset: 64, as: Chunk.self)
-      minimum = LaneMath.minimum(
-        minimum, raw.loadUnaligned(fromByteOffset: shift * 4, as: Chunk.self))
-      shift >>= 1
-    }
-    return minimum[0]
+    let minimum = LaneMath.select(chunk, where: keep, else: Chunk(repeating: .infinity))
+    // The minimum of the 16 lanes as a tree over halves (register shuffles, no memory).
+    let eight = LaneMath.minimum(minimum.lowHalf, minimum.highHalf)
+    let four = LaneMath.minimum(eight.lowHalf, eight.highHalf)
+    let two = LaneMath.minimum(four.lowHalf, four.highHalf)
+    return min(two[0], two[1])
   }
 }

@@ -18,7 +18,8 @@ public enum VectorLog {
       &>> 31
     mantissa = LaneMath.select(mantissa * 0.5, where: large, else: mantissa)
     exponent &-= large
-    let e = Vector(exponent)
+    // The exponent as a float: small integers added to 1.5·2²³ land in its low mantissa bits.
+    let e = unsafeBitCast(exponent &+ 0x4B40_0000, to: Vector.self) - Vector(repeating: 12_582_912)
     let f = mantissa - 1
     let f2 = f * f
     var p = Vector(repeating: 7.037_683_629_2e-2)
