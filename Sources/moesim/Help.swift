@@ -135,6 +135,11 @@ enum Help {
         moesim bench --workload R-coarse --repeat 3
         moesim bench --workload R-fine --peer ../shared/bench/peer_numpy.py
         moesim bench --workload R-fine --set workload.steps=320 --csv   # memory vs steps
+        MOESIM_KERNELS=avx2 moesim bench --workload R-coarse    # one kernel variant
+
+      ENVIRONMENT:
+        MOESIM_KERNELS        baseline, avx2 or avx512: run that kernel variant (if the CPU has
+                              it) instead of the fastest; every variant gives the same bits
       """,
     "memory": """
       USAGE: moesim memory [SCENARIO] [options]
