@@ -16,8 +16,9 @@ public enum LogitsKernel {
   ///   - hidden: `tokens × dim`, row-major.
   ///   - weights: `dim × paddedExperts`, row-major; `bias`: `paddedExperts`.
   ///   - logits: `tokens × paddedExperts` output, row-major.
-  ///   - wideTiles: 6 (then 4) tokens × 4 vectors per tile, for instruction sets with 32 vector
-  ///     registers (AVX-512); otherwise 2 tokens × 1 vector, which fits 16 registers.
+  ///   - wideTiles: 6 tokens × 4 vectors per tile, for instruction sets with 32 vector
+  ///     registers (AVX-512); otherwise, and for the last tokens, 2 tokens × 1 vector, which
+  ///     fits 16 registers.
   @inlinable @inline(__always)
   public static func compute(
     hidden: UnsafePointer<Float>, tokens: Int, dim: Int,
@@ -30,7 +31,7 @@ public enum LogitsKernel {
     let b = UnsafeRawPointer(bias)
     let out = UnsafeMutableRawPointer(logits)
     var token = 0
-    if wideTiles && vectors % 4 == 0 {
+    if wideTiles {
       // 6 tokens × 4 vectors: 24 accumulators and 4 weight vectors of the 32 registers.
       while token + 6 <= tokens {
         let h0 = hidden + token * dim
@@ -40,7 +41,8 @@ public enum LogitsKernel {
         let h4 = h3 + dim
         let h5 = h4 + dim
         let outRow = out + token * rowBytes
-        for vector in stride(from: 0, to: vectors, by: 4) {
+        var vector = 0
+        while vector + 4 <= vectors {
           let column = vector * lanes * 4
           let b0 = b.loadUnaligned(fromByteOffset: column + 0, as: Vector.self)
           let b1 = b.loadUnaligned(fromByteOffset: column + 64, as: Vector.self)
@@ -133,94 +135,13 @@ public enum LogitsKernel {
           o.storeBytes(of: a51, toByteOffset: 5 * rowBytes + 64, as: Vector.self)
           o.storeBytes(of: a52, toByteOffset: 5 * rowBytes + 128, as: Vector.self)
           o.storeBytes(of: a53, toByteOffset: 5 * rowBytes + 192, as: Vector.self)
-        }
-        token += 6
-      }
-    }
-    if wideTiles {
-      while token + 4 <= tokens {
-        let h0 = hidden + token * dim
-        let h1 = h0 + dim
-        let h2 = h1 + dim
-        let h3 = h2 + dim
-        let outRow = out + token * rowBytes
-        var vector = 0
-        while vector + 4 <= vectors {
-          let column = vector * lanes * 4
-          let b0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
-          let b1 = b.loadUnaligned(fromByteOffset: column + 64, as: Vector.self)
-          let b2 = b.loadUnaligned(fromByteOffset: column + 128, as: Vector.self)
-          let b3 = b.loadUnaligned(fromByteOffset: column + 192, as: Vector.self)
-          var a00 = b0
-          var a01 = b1
-          var a02 = b2
-          var a03 = b3
-          var a10 = b0
-          var a11 = b1
-          var a12 = b2
-          var a13 = b3
-          var a20 = b0
-          var a21 = b1
-          var a22 = b2
-          var a23 = b3
-          var a30 = b0
-          var a31 = b1
-          var a32 = b2
-          var a33 = b3
-          var offset = column
-          for j in 0..<dim {
-            let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
-            let w1 = w.loadUnaligned(fromByteOffset: offset + 64, as: Vector.self)
-            let w2 = w.loadUnaligned(fromByteOffset: offset + 128, as: Vector.self)
-            let w3 = w.loadUnaligned(fromByteOffset: offset + 192, as: Vector.self)
-            let x0 = h0[j]
-            let x1 = h1[j]
-            let x2 = h2[j]
-            let x3 = h3[j]
-            a00 = a00.addingProduct(x0, w0)
-            a01 = a01.addingProduct(x0, w1)
-            a02 = a02.addingProduct(x0, w2)
-            a03 = a03.addingProduct(x0, w3)
-            a10 = a10.addingProduct(x1, w0)
-            a11 = a11.addingProduct(x1, w1)
-            a12 = a12.addingProduct(x1, w2)
-            a13 = a13.addingProduct(x1, w3)
-            a20 = a20.addingProduct(x2, w0)
-            a21 = a21.addingProduct(x2, w1)
-            a22 = a22.addingProduct(x2, w2)
-            a23 = a23.addingProduct(x2, w3)
-            a30 = a30.addingProduct(x3, w0)
-            a31 = a31.addingProduct(x3, w1)
-            a32 = a32.addingProduct(x3, w2)
-            a33 = a33.addingProduct(x3, w3)
-            offset += rowBytes
-          }
-          let o = outRow + column
-          o.storeBytes(of: a00, as: Vector.self)
-          o.storeBytes(of: a01, toByteOffset: 64, as: Vector.self)
-          o.storeBytes(of: a02, toByteOffset: 128, as: Vector.self)
-          o.storeBytes(of: a03, toByteOffset: 192, as: Vector.self)
-          o.storeBytes(of: a10, toByteOffset: rowBytes, as: Vector.self)
-          o.storeBytes(of: a11, toByteOffset: rowBytes + 64, as: Vector.self)
-          o.storeBytes(of: a12, toByteOffset: rowBytes + 128, as: Vector.self)
-          o.storeBytes(of: a13, toByteOffset: rowBytes + 192, as: Vector.self)
-          o.storeBytes(of: a20, toByteOffset: 2 * rowBytes, as: Vector.self)
-          o.storeBytes(of: a21, toByteOffset: 2 * rowBytes + 64, as: Vector.self)
-          o.storeBytes(of: a22, toByteOffset: 2 * rowBytes + 128, as: Vector.self)
-          o.storeBytes(of: a23, toByteOffset: 2 * rowBytes + 192, as: Vector.self)
-          o.storeBytes(of: a30, toByteOffset: 3 * rowBytes, as: Vector.self)
-          o.storeBytes(of: a31, toByteOffset: 3 * rowBytes + 64, as: Vector.self)
-          o.storeBytes(of: a32, toByteOffset: 3 * rowBytes + 128, as: Vector.self)
-          o.storeBytes(of: a33, toByteOffset: 3 * rowBytes + 192, as: Vector.self)
           vector += 4
         }
+        // Vectors left over: 6 tokens × 1 vector.
         while vector < vectors {
           let column = vector * lanes * 4
           let b0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
-          var a0 = b0
-          var a1 = b0
-          var a2 = b0
-          var a3 = b0
+          var (a0, a1, a2, a3, a4, a5) = (b0, b0, b0, b0, b0, b0)
           var offset = column
           for j in 0..<dim {
             let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
@@ -228,6 +149,8 @@ public enum LogitsKernel {
             a1 = a1.addingProduct(h1[j], w0)
             a2 = a2.addingProduct(h2[j], w0)
             a3 = a3.addingProduct(h3[j], w0)
+            a4 = a4.addingProduct(h4[j], w0)
+            a5 = a5.addingProduct(h5[j], w0)
             offset += rowBytes
           }
           let o = outRow + column
@@ -235,32 +158,33 @@ public enum LogitsKernel {
           o.storeBytes(of: a1, toByteOffset: rowBytes, as: Vector.self)
           o.storeBytes(of: a2, toByteOffset: 2 * rowBytes, as: Vector.self)
           o.storeBytes(of: a3, toByteOffset: 3 * rowBytes, as: Vector.self)
+          o.storeBytes(of: a4, toByteOffset: 4 * rowBytes, as: Vector.self)
+          o.storeBytes(of: a5, toByteOffset: 5 * rowBytes, as: Vector.self)
           vector += 1
         }
-        token += 4
+        token += 6
       }
-    } else {
-      while token + 2 <= tokens {
-        let h0 = hidden + token * dim
-        let h1 = h0 + dim
-        let outRow = out + token * rowBytes
-        for vector in 0..<vectors {
-          let column = vector * lanes * 4
-          let b0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
-          var a0 = b0
-          var a1 = b0
-          var offset = column
-          for j in 0..<dim {
-            let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
-            a0 = a0.addingProduct(h0[j], w0)
-            a1 = a1.addingProduct(h1[j], w0)
-            offset += rowBytes
-          }
-          (outRow + column).storeBytes(of: a0, as: Vector.self)
-          (outRow + column).storeBytes(of: a1, toByteOffset: rowBytes, as: Vector.self)
+    }
+    while token + 2 <= tokens {
+      let h0 = hidden + token * dim
+      let h1 = h0 + dim
+      let outRow = out + token * rowBytes
+      for vector in 0..<vectors {
+        let column = vector * lanes * 4
+        let b0 = b.loadUnaligned(fromByteOffset: column, as: Vector.self)
+        var a0 = b0
+        var a1 = b0
+        var offset = column
+        for j in 0..<dim {
+          let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+          a0 = a0.addingProduct(h0[j], w0)
+          a1 = a1.addingProduct(h1[j], w0)
+          offset += rowBytes
         }
-        token += 2
+        (outRow + column).storeBytes(of: a0, as: Vector.self)
+        (outRow + column).storeBytes(of: a1, toByteOffset: rowBytes, as: Vector.self)
       }
+      token += 2
     }
     while token < tokens {
       let h0 = hidden + token * dim
