@@ -79,14 +79,21 @@ import Testing
     let tokens = 37
     let k = 6
     let rows = (0..<tokens * stride).map { _ in Float(generator.next() % 50) / 3 }
+    expectEveryVariantSorts(rows, stride: stride, tokens: tokens, experts: experts, k: k)
+  }
+
+  /// Runs every kernel variant's block top-k on `rows` and checks each row's indices and values
+  /// against a full sort.
+  func expectEveryVariantSorts(_ rows: [Float], stride: Int, tokens: Int, experts: Int, k: Int) {
     for kernels in KernelSet.available {
       var indices = [Int32](repeating: 0, count: tokens * k)
       var best = [Float](repeating: 0, count: tokens * k)
       kernels.topK(rows, stride, tokens, experts, k, &indices, &best)
       for token in 0..<tokens {
         let row = Array(rows[token * stride..<token * stride + experts])
-        #expect(
-          Array(indices[token * k..<(token + 1) * k]) == sortedPrefix(row, k: k), "\(kernels.name)")
+        let chosen = Array(indices[token * k..<(token + 1) * k])
+        #expect(chosen == sortedPrefix(row, k: k), "\(kernels.name) E \(experts) k \(k)")
+        #expect(Array(best[token * k..<(token + 1) * k]) == chosen.map { row[Int($0)] })
       }
     }
   }
@@ -109,17 +116,7 @@ import Testing
           default: return draw % 41 == 0 ? -.infinity : Float(draw % 5)
           }
         }
-        for kernels in KernelSet.available {
-          var indices = [Int32](repeating: 0, count: tokens * k)
-          var best = [Float](repeating: 0, count: tokens * k)
-          kernels.topK(rows, stride, tokens, experts, k, &indices, &best)
-          for token in 0..<tokens {
-            let row = Array(rows[token * stride..<token * stride + experts])
-            let chosen = Array(indices[token * k..<(token + 1) * k])
-            #expect(chosen == sortedPrefix(row, k: k), "\(kernels.name) E \(experts) k \(k)")
-            #expect(Array(best[token * k..<(token + 1) * k]) == chosen.map { row[Int($0)] })
-          }
-        }
+        expectEveryVariantSorts(rows, stride: stride, tokens: tokens, experts: experts, k: k)
       }
     }
   }
