@@ -68,7 +68,10 @@ public enum NormalSampler {
       let strip = Int(bits & 0xFF)
       let negative = bits & 0x100 != 0
       let position = Double(bits >> 11) * 0x1.0p-53 * x[strip]
-      if position < x[strip + 1] { return negative ? -position : position }
+      if position < x[strip + 1] {
+        // The sign from bit 8 straight into the sign bit: a coin flip is no branch to predict.
+        return Double(bitPattern: position.bitPattern | (bits & 0x100) << 55)
+      }
       if strip == 0 {
         // The tail beyond r: Marsaglia (1964), accept r + a when 2b ≥ a² (a, b exponential).
         var a = 0.0

@@ -26,17 +26,23 @@ public struct ZipfSampler: Sendable {
   }
 
   /// The smallest rank whose cumulative probability exceeds a uniform draw.
+  ///
+  /// A binary search without branches on the data (Khuong & Morin 2017, "Array Layouts for
+  /// Comparison-Based Searching", the branch-free search of a sorted array): each halving moves
+  /// the base by the comparison's 0 or 1 times half, so the ~log₂ n steps never mispredict.
   @inline(__always)
   public func sample(using generator: inout Xoshiro256StarStar) -> Int {
     let uniform = generator.nextUnitDouble()
     return cumulative.withUnsafeBufferPointer { table in
-      var low = 0
-      var high = table.count - 1
-      while low < high {
-        let middle = (low + high) >> 1
-        if table[middle] > uniform { high = middle } else { low = middle + 1 }
+      var base = 0
+      var length = table.count
+      while length > 1 {
+        let half = length >> 1
+        base += half * Int(unsafeBitCast(table[base + half - 1] <= uniform, to: UInt8.self))
+        length -= half
       }
-      return low
+      // `base` is the answer unless table[base] ≤ uniform too; the last entry is 1 > uniform.
+      return base + Int(unsafeBitCast(table[base] <= uniform, to: UInt8.self))
     }
   }
 }

@@ -103,6 +103,21 @@ import Testing
     }
   }
 
+  /// The branch-free search returns exactly the smallest rank whose cumulative probability
+  /// exceeds the draw, found here by a linear scan, for every table size from 1 to 40.
+  @Test func zipfSampleInvertsTheCumulativeExactly() {
+    var generator = RandomStream.make(seed: 4, .tokens, 0)
+    for count in 1...40 {
+      let sampler = ZipfSampler(count: count, exponent: Double(count % 3))
+      for _ in 0..<200 {
+        var copy = generator
+        let uniform = copy.nextUnitDouble()
+        let expected = sampler.cumulative.firstIndex { $0 > uniform }
+        #expect(sampler.sample(using: &generator) == expected, "count \(count)")
+      }
+    }
+  }
+
   @Test func zipfWithExponentZeroIsUniform() {
     let sampler = ZipfSampler(count: 4, exponent: 0)
     for rank in 0..<4 { #expect(abs(sampler.probability(of: rank) - 0.25) < 1e-15) }
