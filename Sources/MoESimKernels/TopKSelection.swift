@@ -5,13 +5,15 @@
 /// lane-wise maximum over the whole chunks: 16 values at 16 distinct positions, so their k-th
 /// largest, `t`, is a lower bound on the row's k-th largest. Pass two marks the values `≥ t` in
 /// vertical vector arithmetic only (one bit per chunk in each lane, then 64 bits to a word so
-/// that the loop over them rarely mispredicts), typically a little over k of them, and inserts
-/// each into a small sorted list. Shorter rows take one scalar pass through the same insertion,
-/// or for `k ≤ 2` a branch-free pass that keeps the best two in registers. The list ranks by
-/// value, then by index, so the order in which values are offered does not matter and every path
-/// gives the same result. Compiled into each kernel variant: the parts of `selectRows` are
-/// `@_transparent` (always inlined), because an inlinable function the optimiser leaves out of
-/// line gets one linker-merged copy for all modules — the baseline's, without AVX.
+/// that the loop over them rarely mispredicts) and gathers them, typically a little over k; up
+/// to 16 are ranked against each other in vector lanes without branches, more go through a small
+/// sorted list. Blocks of short rows (`E ≤ 16`) with `k ≤ 2` go sixteen rows at a time, one per
+/// lane; other short rows take one scalar pass. Every path ranks by value, then by index, so the
+/// order in which values are visited does not matter and all give the same result.
+///
+/// Compiled into each kernel variant: the parts of `selectRows` are `@_transparent` (always
+/// inlined), because an inlinable function the optimiser leaves out of line gets one
+/// linker-merged copy for all modules — possibly the baseline's, without AVX.
 public enum TopKSelection {
   public typealias Chunk = SIMD16<Float>
 
@@ -32,17 +34,19 @@ public enum TopKSelection {
   /// Working memory of one selection, reused from row to row.
   @usableFromInline
   struct Scratch {
-    /// Candidate values (64 floats), their indices (64), rank rotations (5 vectors).
-    @usableFromInline static var bytes: Int { 64 * 4 + 64 * 4 + 5 * 64 }
+    /// Candidate values and their indices (`candidateCapacity` of each), then 5 vectors for the
+    /// k-th largest, the candidate bit words and the rank rotations.
+    @usableFromInline static var bytes: Int { candidateCapacity * 8 + 5 * 64 }
     @usableFromInline let found: UnsafeMutablePointer<Float>
     @usableFromInline let foundAt: UnsafeMutablePointer<Int32>
     @usableFromInline let vectors: UnsafeMutableRawPointer
 
     @inlinable @inline(__always)
     init(_ base: UnsafeMutableRawPointer) {
-      found = base.bindMemory(to: Float.self, capacity: 64)
-      foundAt = (base + 256).bindMemory(to: Int32.self, capacity: 64)
-      vectors = base + 512
+      found = base.bindMemory(to: Float.self, capacity: candidateCapacity)
+      foundAt = (base + candidateCapacity * 4).bindMemory(
+        to: Int32.self, capacity: candidateCapacity)
+      vectors = base + candidateCapacity * 8
     }
   }
 
@@ -265,8 +269,8 @@ public enum TopKSelection {
     value > other || (value == other && index < otherIndex)
   }
 
-  /// The top one or two of a short row (`k ≤ 2`), held in registers and updated without
-  /// branches: the same result as offering each value to a `SortedList`.
+  /// The top one or two of a short row (`k ≤ 2`), held in registers: the same result as
+  /// offering each value to a `SortedList`.
   @_transparent @usableFromInline
   static func selectAtMostTwo(
     _ values: UnsafePointer<Float>, count: Int, k: Int,

@@ -28,20 +28,19 @@ enum BenchCommand {
     let repeats = try parsed.positiveInt("--repeat", command: "bench") ?? 1
     let label = BenchmarkWorkload(named: name)?.rawValue ?? scenario.name
 
-    var peer: PeerBenchmark.Outcome?
+    var peerRun: (() throws -> PeerBenchmark.Outcome)?
     var peerNotes: [String] = []
     if let script = parsed.value("--peer") {
       guard let mapping = PeerBenchmark(scenario: scenario) else {
         throw UsageError(message: "the peer cannot run workload '\(name)'", command: "bench")
       }
       peerNotes = mapping.ignoredSettings
-      peer = try mapping.run(script: script, python: parsed.value("--python") ?? "python3")
+      let python = parsed.value("--python") ?? "python3"
+      peerRun = { try mapping.run(script: script, python: python) }
     }
-    var runs: [BenchmarkMeasurement] = []
-    for count in threads == 1 ? [1] : [1, threads] {
-      runs.append(
-        try Benchmark.measure(scenario, workload: label, threads: count, repeats: repeats))
-    }
+    let (runs, peer) = try Benchmark.measureRounds(
+      scenario, workload: label, threadCounts: threads == 1 ? [1] : [1, threads],
+      repeats: repeats, peer: peerRun)
     if parsed.flags.contains("--csv") {
       print(Benchmark.csvColumns.joined(separator: ","))
       for run in runs { print(Benchmark.csvRow(run).map(\.text).joined(separator: ",")) }

@@ -119,12 +119,14 @@ enum Help {
       and for --threads N, so the parallel speed-up shows. R-fine (256 experts, top-8, 58 MoE
       layers, 32 steps) and R-coarse (8 experts, top-2, 32 MoE layers, 64 steps) are built in,
       identical to Scenarios/bench/; any scenario file works too. --peer runs the NumPy peer
-      script on the same workload first, so the ratio comes from one invocation.
+      script on the same workload, so the ratio comes from one invocation; with --repeat the
+      peer and each thread count take turns, round after round, and the medians are reported.
 
       OPTIONS:
         --workload NAME       R-fine (default), R-coarse, or a scenario file
         --threads N           Threads of the parallel run (default: all cores; 1 = one run)
-        --repeat N            Run each configuration N times and report the median (default 1)
+        --repeat N            Run each configuration (and the peer) N times, interleaved, and
+                              report the medians (default 1)
         --peer SCRIPT         Also run `python3 SCRIPT` (peer_numpy.py) with the workload's knobs
         --python EXE          The Python for --peer (default python3)
         --csv                 Print CSV: workload, threads, decisions, seconds, decisions_per_s,

@@ -16,7 +16,7 @@ extension Report {
         + "\(workload.routerDim)",
       "  \(runs.first.map { $0.decisions } ?? 0) routing decisions (token × MoE layer) per run; "
         + "kernels \(runs.first?.kernels ?? "?"); "
-        + (repeats > 1 ? "median of \(repeats) runs" : "one run each"),
+        + (repeats > 1 ? "median of \(repeats) interleaved rounds" : "one run each"),
       "",
       benchmarkRow(["engine", "threads", "seconds", "decisions/s", "ns/decision", "peak RSS"]),
     ]

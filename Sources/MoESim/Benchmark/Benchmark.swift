@@ -49,7 +49,35 @@ public enum Benchmark {
           seconds: max(seconds, 1e-9), peakResidentMiB: PeakMemory.peakMiB(),
           kernels: kernels.name))
     }
-    return runs.sorted { $0.seconds < $1.seconds }[runs.count / 2]
+    return median(runs, by: \.seconds)
+  }
+}
+
+extension Benchmark {
+  /// Measures each thread count and the peer `repeats` times, interleaved round by round (peer,
+  /// then each thread count, then again), and returns the median run of each. A machine whose
+  /// speed drifts over minutes then slows every configuration alike instead of whichever ran
+  /// last, so the ratios between them hold.
+  public static func measureRounds(
+    _ scenario: Scenario, workload: String, threadCounts: [Int], repeats: Int,
+    kernels: KernelSet = .selected, peer: (() throws -> PeerBenchmark.Outcome)? = nil
+  ) throws -> (runs: [BenchmarkMeasurement], peer: PeerBenchmark.Outcome?) {
+    var runs = [[BenchmarkMeasurement]](repeating: [], count: threadCounts.count)
+    var peerRuns: [PeerBenchmark.Outcome] = []
+    for _ in 0..<max(1, repeats) {
+      if let peer { peerRuns.append(try peer()) }
+      for (slot, threads) in threadCounts.enumerated() {
+        runs[slot].append(
+          try measure(scenario, workload: workload, threads: threads, kernels: kernels))
+      }
+    }
+    let medianPeer = peerRuns.isEmpty ? nil : median(peerRuns, by: \.seconds)
+    return (runs.map { median($0, by: \.seconds) }, medianPeer)
+  }
+
+  /// The middle element by `key` (the upper middle for an even count).
+  static func median<Element>(_ elements: [Element], by key: (Element) -> Double) -> Element {
+    elements.sorted { key($0) < key($1) }[elements.count / 2]
   }
 }
 

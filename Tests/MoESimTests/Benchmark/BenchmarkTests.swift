@@ -35,6 +35,25 @@ import Testing
     if let peak = run.peakResidentMiB { #expect(peak > 1) }
   }
 
+  /// Rounds interleave the peer and the thread counts, and each reports its median run.
+  @Test func roundsTakeTurnsAndReportMedians() throws {
+    let scenario = try TestSupport.quickstart(SimulationTests.small)
+    final class Calls: @unchecked Sendable { var seconds: [Double] = [5, 1, 3] }
+    let calls = Calls()
+    let (runs, peer) = try Benchmark.measureRounds(
+      scenario, workload: "small", threadCounts: [1, 2], repeats: 3,
+      peer: {
+        let seconds = calls.seconds.removeFirst()
+        return PeerBenchmark.Outcome(
+          decisions: 10, seconds: seconds, decisionsPerSecond: 10 / seconds,
+          peakResidentMiB: nil)
+      })
+    #expect(calls.seconds.isEmpty)  // one peer run per round
+    #expect(peer?.seconds == 3)  // the median of 5, 1 and 3
+    #expect(runs.map(\.threads) == [1, 2])
+    #expect(runs.allSatisfy { $0.decisions == 1000 * 3 * scenario.model.moeLayerIndices.count })
+  }
+
   @Test func peerGetsTheReferenceWorkloadsKnobs() throws {
     let fine = try Scenario.parse(
       Data(BenchmarkWorkload.rFine.text.utf8), file: "r-fine", overrides: [])
