@@ -48,6 +48,17 @@ public enum TopKSelection {
         to: Int32.self, capacity: candidateCapacity)
       vectors = base + candidateCapacity * 8
     }
+
+    /// Records `values[index]` as candidate number `count` (beyond `candidateCapacity` it is
+    /// only counted) and counts it.
+    @_transparent @usableFromInline
+    func gather(_ values: UnsafePointer<Float>, at index: Int, count: inout Int) {
+      if count < candidateCapacity {
+        found[count] = values[index]
+        foundAt[count] = Int32(truncatingIfNeeded: index)
+      }
+      count += 1
+    }
   }
 
   @_transparent @usableFromInline
@@ -104,21 +115,13 @@ public enum TopKSelection {
           word &= word - 1
           let lane = 2 * quarter + bit >> 5 + (bit & 16) >> 1
           let index = (group + bit & 15) * 16 + lane
-          if candidates < candidateCapacity {
-            found[candidates] = values[index]
-            foundAt[candidates] = Int32(truncatingIfNeeded: index)
-          }
-          candidates += 1
+          scratch.gather(values, at: index, count: &candidates)
         }
       }
       group += groupChunks
     }
     for index in chunks * 16..<count where values[index] >= bound {
-      if candidates < candidateCapacity {
-        found[candidates] = values[index]
-        foundAt[candidates] = Int32(truncatingIfNeeded: index)
-      }
-      candidates += 1
+      scratch.gather(values, at: index, count: &candidates)
     }
     if candidates <= 16 {
       selectByRank(
@@ -223,8 +226,8 @@ public enum TopKSelection {
     }
   }
 
-  /// The best `k` values offered so far, largest first; an equal value offered later never
-  /// displaces a kept one.
+  /// The best `k` values offered so far, largest first; of equal values the one at the lower
+  /// index ranks first, whatever the order they are offered in.
   @usableFromInline
   struct SortedList {
     @usableFromInline let indices: UnsafeMutablePointer<Int32>
