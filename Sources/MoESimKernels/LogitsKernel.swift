@@ -108,7 +108,7 @@ public enum LogitsKernel {
             a51 = a51.addingProduct(x5, w1)
             a52 = a52.addingProduct(x5, w2)
             a53 = a53.addingProduct(x5, w3)
-            offset += rowBytes
+            offset &+= rowBytes
           }
           let o = outRow + column
           o.storeBytes(of: a00, toByteOffset: 0, as: Vector.self)
@@ -151,7 +151,7 @@ public enum LogitsKernel {
             a3 = a3.addingProduct(h3[j], w0)
             a4 = a4.addingProduct(h4[j], w0)
             a5 = a5.addingProduct(h5[j], w0)
-            offset += rowBytes
+            offset &+= rowBytes
           }
           let o = outRow + column
           o.storeBytes(of: a0, as: Vector.self)
@@ -179,7 +179,7 @@ public enum LogitsKernel {
           let w0 = w.loadUnaligned(fromByteOffset: offset, as: Vector.self)
           a0 = a0.addingProduct(h0[j], w0)
           a1 = a1.addingProduct(h1[j], w0)
-          offset += rowBytes
+          offset &+= rowBytes
         }
         (outRow + column).storeBytes(of: a0, as: Vector.self)
         (outRow + column).storeBytes(of: a1, toByteOffset: rowBytes, as: Vector.self)
@@ -195,7 +195,7 @@ public enum LogitsKernel {
         var offset = column
         for j in 0..<dim {
           a0 = a0.addingProduct(h0[j], w.loadUnaligned(fromByteOffset: offset, as: Vector.self))
-          offset += rowBytes
+          offset &+= rowBytes
         }
         (outRow + column).storeBytes(of: a0, as: Vector.self)
       }

@@ -43,25 +43,36 @@ public enum SoftmaxKernel {
         var total = Vector()
         var weighted = Vector()
         for vector in 0..<vectors {
-          let logit = row.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self)
+          let logit = row.loadUnaligned(fromByteOffset: vector &* 64, as: Vector.self)
           var exponential = VectorExp.exp(logit - maximum)
           if vector == vectors - 1 { exponential *= lastMask }
           total += exponential
           weighted = weighted.addingProduct(exponential, logit)
-          row.storeBytes(of: exponential, toByteOffset: vector * 64, as: Vector.self)
+          row.storeBytes(of: exponential, toByteOffset: vector &* 64, as: Vector.self)
         }
         let rowTotal = LaneMath.sum(total)
         totals[offset] = rowTotal
         // Σ p_i · logit_i.
         meanLogits[offset] = LaneMath.sum(weighted) / rowTotal
-        let inverse = Vector(repeating: 1 / rowTotal)
-        for vector in 0..<vectors {
+      }
+      // Divided once per row (IEEE division rounds as the scalar one would).
+      let inverses = Vector(repeating: 1) / totals
+      // Column by column, so that each expert's running sum stays in a register over the rows
+      // (added in row order, as row by row would).
+      let group = UnsafeMutableRawPointer(logits + first * stride)
+      let rowBytes = stride &* 4
+      for vector in 0..<vectors {
+        var running = sumsRaw.loadUnaligned(fromByteOffset: vector &* 64, as: Vector.self)
+        var at = vector &* 64
+        for offset in 0..<rows {
           let probability =
-            row.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self) * inverse
-          row.storeBytes(of: probability, toByteOffset: vector * 64, as: Vector.self)
-          let running = sumsRaw.loadUnaligned(fromByteOffset: vector * 64, as: Vector.self)
-          sumsRaw.storeBytes(of: running + probability, toByteOffset: vector * 64, as: Vector.self)
+            group.loadUnaligned(fromByteOffset: at, as: Vector.self)
+            * Vector(repeating: inverses[offset])
+          group.storeBytes(of: probability, toByteOffset: at, as: Vector.self)
+          running += probability
+          at &+= rowBytes
         }
+        sumsRaw.storeBytes(of: running, toByteOffset: vector &* 64, as: Vector.self)
       }
       let logTotals = VectorLog.log(totals)
       for offset in 0..<rows {

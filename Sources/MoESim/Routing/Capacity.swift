@@ -16,19 +16,21 @@ public enum Capacity {
 
   /// Reusable buffers for `apply`, sized for one layer's step.
   struct Scratch {
+    /// 1 for each dropped assignment, 0 for the others (and for empty slots).
     var dropped: [UInt8]
-    var order: [Int32]
     var offsets: [Int]
     var running: [Int32]
-    /// Sort keys of one over-capacity expert's assignments.
+    /// Sort keys of the assignments, bucketed by expert.
     var keys: [UInt64]
+    /// Per expert, the smallest sort key it keeps (0 when it keeps every assignment).
+    var smallestKept: [UInt64]
 
     init(assignments: Int, experts: Int) {
       dropped = [UInt8](repeating: 0, count: assignments)
       keys = [UInt64](repeating: 0, count: assignments)
-      order = [Int32](repeating: 0, count: assignments)
       offsets = [Int](repeating: 0, count: experts + 1)
       running = [Int32](repeating: 0, count: experts)
+      smallestKept = [UInt64](repeating: 0, count: experts)
     }
   }
 
@@ -58,15 +60,11 @@ public enum Capacity {
     let assignments = tokens * k
     routed.initialize(repeating: 0, count: experts)
     var outcome = Outcome()
-    var emptySlots = false
     for token in 0..<tokens {
       var routedHere = 0
       for index in token * k..<(token + 1) * k {
         let expert = Int(selected[index])
-        guard expert >= 0 else {
-          emptySlots = true
-          continue
-        }
+        guard expert >= 0 else { continue }
         routed[expert] &+= 1
         routedHere += 1
       }
@@ -77,38 +75,43 @@ public enum Capacity {
       kept.update(from: routed, count: experts)
       return outcome
     }
-    outcome.tokensWithoutExpert = 0
+    // Either policy keeps exactly `capacity` of an over-full expert's assignments.
+    for expert in 0..<experts { kept[expert] = min(routed[expert], Int32(capacity)) }
     // Take the flags out of `scratch` so the policies can use its other buffers meanwhile.
     var droppedFlags: [UInt8] = []
     swap(&droppedFlags, &scratch.dropped)
     defer { swap(&droppedFlags, &scratch.dropped) }
     droppedFlags.withUnsafeMutableBufferPointer { dropped in
-      UnsafeMutableBufferPointer(rebasing: dropped[0..<assignments]).update(repeating: 0)
       switch policy {
       case .position:
         markByPosition(selected, assignments, capacity, &scratch.running, dropped)
       case .probs:
         markByGate(selected, gates, assignments, experts, capacity, routed, &scratch, dropped)
       }
-      kept.update(from: routed, count: experts)
+      // Without branches on the flags (which assignments drop is data, not a pattern), and in
+      // locals: the closure's captures live in memory, where each addition would wait for the
+      // previous store. The dropped mass is summed per token, then over tokens.
+      var droppedMass = 0.0
+      var withoutExpert = 0
       for token in 0..<tokens {
         var keptHere = 0
-        for slot in 0..<k {
-          let index = token * k + slot
-          if emptySlots && selected[index] < 0 { continue }
-          if dropped[index] != 0 {
-            kept[Int(selected[index])] -= 1
-            outcome.droppedGateMass += Double(gates[index])
-          } else {
-            keptHere += 1
-          }
+        var droppedHere = 0.0
+        for index in token * k..<(token + 1) * k {
+          let flag = Int(dropped[index])
+          // Gates are finite and ≥ 0: times 0 or 1 is exact.
+          droppedHere += Double(gates[index]) * Double(flag)
+          keptHere &+= (selected[index] >= 0 ? 1 : 0) &- flag
         }
-        if keptHere == 0 { outcome.tokensWithoutExpert += 1 }
+        droppedMass += droppedHere
+        withoutExpert &+= keptHere == 0 ? 1 : 0
       }
+      outcome.droppedGateMass = droppedMass
+      outcome.tokensWithoutExpert = withoutExpert
     }
     return outcome
   }
 
+  /// Marks each over-full expert's assignments after its first `capacity`, in token order.
   private static func markByPosition(
     _ selected: UnsafePointer<Int32>, _ assignments: Int, _ capacity: Int,
     _ running: inout [Int32], _ dropped: UnsafeMutableBufferPointer<UInt8>
@@ -116,12 +119,25 @@ public enum Capacity {
     for index in running.indices { running[index] = 0 }
     for index in 0..<assignments {
       let expert = Int(selected[index])
+      dropped[index] = 0
       guard expert >= 0 else { continue }
       running[expert] += 1
       if Int(running[expert]) > capacity { dropped[index] = 1 }
     }
   }
 
+  /// One integer key per assignment that orders as the drop policy `probs` ranks: by gate,
+  /// higher first, then by earlier index. Gates are ≥ 0, whose bit patterns order as the values
+  /// do (+0 for −0); every key is > 0.
+  @inline(__always)
+  private static func gateKey(_ gates: UnsafePointer<Float>, _ index: Int) -> UInt64 {
+    let gate = gates[index] == 0 ? 0 : gates[index]
+    return UInt64(gate.bitPattern) << 32 | UInt64(UInt32.max - UInt32(truncatingIfNeeded: index))
+  }
+
+  /// Marks the assignments each over-full expert drops under `probs`: every key goes to its
+  /// expert's bucket (a counting sort), each over-full bucket is partially ordered to find the
+  /// smallest key it keeps, and an assignment drops when its key is below that of its expert.
   private static func markByGate(
     _ selected: UnsafePointer<Int32>, _ gates: UnsafePointer<Float>, _ assignments: Int,
     _ experts: Int, _ capacity: Int, _ routed: UnsafePointer<Int32>, _ scratch: inout Scratch,
@@ -129,35 +145,37 @@ public enum Capacity {
   ) {
     scratch.offsets.withUnsafeMutableBufferPointer { offsets in
       scratch.running.withUnsafeMutableBufferPointer { running in
-        scratch.order.withUnsafeMutableBufferPointer { order in
+        scratch.smallestKept.withUnsafeMutableBufferPointer { smallestKept in
           scratch.keys.withUnsafeMutableBufferPointer { keys in
-            // Counting sort of assignment indices by expert, keeping token order inside each.
             offsets[0] = 0
             for expert in 0..<experts {
               offsets[expert + 1] = offsets[expert] + Int(routed[expert])
               running[expert] = 0
+              smallestKept[expert] = 0
             }
             for index in 0..<assignments {
               let expert = Int(selected[index])
               guard expert >= 0 else { continue }
-              order[offsets[expert] + Int(running[expert])] = Int32(truncatingIfNeeded: index)
+              keys[offsets[expert] + Int(running[expert])] = gateKey(gates, index)
               running[expert] &+= 1
             }
             for expert in 0..<experts where Int(routed[expert]) > capacity {
-              // One integer key per assignment sorts by gate, higher first, then by earlier
-              // index: gates are ≥ 0, whose bit patterns order as the values do (+0 for −0).
-              let first = offsets[expert]
               let bucket = UnsafeMutableBufferPointer(
-                rebasing: keys[0..<(offsets[expert + 1] - first)])
-              for slot in bucket.indices {
-                let index = Int(order[first + slot])
-                let gate = gates[index] == 0 ? 0 : gates[index]
-                bucket[slot] = UInt64(gate.bitPattern) << 32 | UInt64(UInt32.max - UInt32(index))
-              }
+                rebasing: keys[offsets[expert]..<offsets[expert + 1]])
               moveLargestFirst(bucket, count: capacity)
-              for key in bucket[capacity...] {
-                dropped[Int(UInt32.max - UInt32(truncatingIfNeeded: key))] = 1
+              var smallest = UInt64.max
+              for key in bucket[bucket.startIndex..<bucket.startIndex + capacity] {
+                smallest = min(smallest, key)
               }
+              smallestKept[expert] = smallest
+            }
+            let dropped = dropped.baseAddress!
+            for index in 0..<assignments {
+              let expert = Int(selected[index])
+              // Empty slots (expert −1) read expert 0's bound and are masked out; `&` rather
+              // than `&&`, which would branch.
+              let below: UInt8 = gateKey(gates, index) < smallestKept[max(expert, 0)] ? 1 : 0
+              dropped[index] = below & (expert >= 0 ? 1 : 0)
             }
           }
         }
