@@ -4,8 +4,9 @@
 /// Rows of at least two 16-value chunks with `k ≤ 16` take a two-pass path. Pass one takes the
 /// lane-wise maximum over the whole chunks: 16 values at 16 distinct positions, so their k-th
 /// largest, `t`, is a lower bound on the row's k-th largest. Pass two marks the values `≥ t` in
-/// vertical vector arithmetic only (one bit per chunk in each lane, then 64 bits to a word so
-/// that the loop over them rarely mispredicts) and gathers them, typically a little over k; up
+/// vertical vector arithmetic only (one bit per chunk in each lane, packed into 128-bit word
+/// pairs so that the loop over them rarely mispredicts) and gathers them, typically 8–13 for
+/// k = 8 of 256; up
 /// to 16 are ranked against each other in vector lanes without branches, more go through a small
 /// sorted list. Blocks of short rows (`E ≤ 16`) with `k ≤ 2` go sixteen rows at a time, one per
 /// lane; other short rows take one scalar pass. Every path ranks by value, then by index, so the
@@ -57,7 +58,7 @@ public enum TopKSelection {
         found[count] = values[index]
         foundAt[count] = Int32(truncatingIfNeeded: index)
       }
-      count += 1
+      count &+= 1
     }
   }
 
@@ -108,13 +109,21 @@ public enum TopKSelection {
       let atLeast = ~below & groupBits
       scratch.vectors.storeBytes(
         of: atLeast.lowHalf | (atLeast.highHalf &<< 16), as: SIMD8<UInt32>.self)
-      for quarter in 0..<4 {
-        var word = scratch.vectors.load(fromByteOffset: quarter * 8, as: UInt64.self)
-        while word != 0 {
-          let bit = word.trailingZeroBitCount
-          word &= word - 1
-          let lane = 2 * quarter + bit >> 5 + (bit & 16) >> 1
-          let index = (group + bit & 15) * 16 + lane
+      // Bit b of the 256 is chunk b % 16 of lane b / 32 (+ 8 when bit 4 of b is set). The
+      // words are visited in two pairs, each pair's lower word first, without branches: two
+      // loop exits that a predictor cannot learn rather than four.
+      let base = group &* 16
+      for pair in 0..<2 {
+        var low = scratch.vectors.load(fromByteOffset: pair &* 16, as: UInt64.self)
+        var high = scratch.vectors.load(fromByteOffset: pair &* 16 &+ 8, as: UInt64.self)
+        while low | high != 0 {
+          let inLow = low != 0
+          let word = inLow ? low : high
+          let b = word.trailingZeroBitCount &+ (inLow ? 0 : 64) &+ pair &* 128
+          let rest = word & (word &- 1)
+          low = inLow ? rest : low
+          high = inLow ? high : rest
+          let index = base &+ (b & 15) &<< 4 &+ b &>> 5 &+ (b & 16) &>> 1
           scratch.gather(values, at: index, count: &candidates)
         }
       }

@@ -81,32 +81,43 @@ public enum Capacity {
     var droppedFlags: [UInt8] = []
     swap(&droppedFlags, &scratch.dropped)
     defer { swap(&droppedFlags, &scratch.dropped) }
-    droppedFlags.withUnsafeMutableBufferPointer { dropped in
-      switch policy {
-      case .position:
-        markByPosition(selected, assignments, capacity, &scratch.running, dropped)
-      case .probs:
-        markByGate(selected, gates, assignments, experts, capacity, routed, &scratch, dropped)
+    if policy == .probs {
+      findSmallestKept(selected, gates, assignments, experts, capacity, routed, &scratch)
+    }
+    droppedFlags.withUnsafeMutableBufferPointer { flags in
+      if policy == .position {
+        markByPosition(selected, assignments, capacity, &scratch.running, flags)
       }
-      // Without branches on the flags (which assignments drop is data, not a pattern), and in
-      // locals: the closure's captures live in memory, where each addition would wait for the
-      // previous store. The dropped mass is summed per token, then over tokens.
-      var droppedMass = 0.0
-      var withoutExpert = 0
-      for token in 0..<tokens {
-        var keptHere = 0
-        var droppedHere = 0.0
-        for index in token * k..<(token + 1) * k {
-          let flag = Int(dropped[index])
-          // Gates are finite and ≥ 0: times 0 or 1 is exact.
-          droppedHere += Double(gates[index]) * Double(flag)
-          keptHere &+= (selected[index] >= 0 ? 1 : 0) &- flag
+      scratch.smallestKept.withUnsafeBufferPointer { smallestKept in
+        let dropped = flags.baseAddress!
+        // Without branches on the flags (which assignments drop is data, not a pattern), and in
+        // locals: the closure's captures live in memory, where each addition would wait for the
+        // previous store. The dropped mass is summed per token, then over tokens.
+        var droppedMass = 0.0
+        var withoutExpert = 0
+        for token in 0..<tokens {
+          var keptHere = 0
+          var droppedHere = 0.0
+          for index in token * k..<(token + 1) * k {
+            let expert = Int(selected[index])
+            let valid: UInt8 = expert >= 0 ? 1 : 0
+            if policy == .probs {
+              // Dropped when below the smallest key its expert keeps; empty slots (expert −1)
+              // read expert 0's bound and are masked out (`&`, as `&&` would branch).
+              let below: UInt8 = gateKey(gates, index) < smallestKept[max(expert, 0)] ? 1 : 0
+              dropped[index] = below & valid
+            }
+            let flag = Int(dropped[index])
+            // Gates are finite and ≥ 0: times 0 or 1 is exact.
+            droppedHere += Double(gates[index]) * Double(flag)
+            keptHere &+= Int(valid) &- flag
+          }
+          droppedMass += droppedHere
+          withoutExpert &+= keptHere == 0 ? 1 : 0
         }
-        droppedMass += droppedHere
-        withoutExpert &+= keptHere == 0 ? 1 : 0
+        outcome.droppedGateMass = droppedMass
+        outcome.tokensWithoutExpert = withoutExpert
       }
-      outcome.droppedGateMass = droppedMass
-      outcome.tokensWithoutExpert = withoutExpert
     }
     return outcome
   }
@@ -135,13 +146,12 @@ public enum Capacity {
     return UInt64(gate.bitPattern) << 32 | UInt64(UInt32.max - UInt32(truncatingIfNeeded: index))
   }
 
-  /// Marks the assignments each over-full expert drops under `probs`: every key goes to its
-  /// expert's bucket (a counting sort), each over-full bucket is partially ordered to find the
-  /// smallest key it keeps, and an assignment drops when its key is below that of its expert.
-  private static func markByGate(
+  /// Finds, for each over-full expert, the smallest `gateKey` it keeps under `probs` (0 for the
+  /// others, which keep every key): every key goes to its expert's bucket (a counting sort), and
+  /// each over-full bucket is partially ordered so that its `capacity` largest come first.
+  private static func findSmallestKept(
     _ selected: UnsafePointer<Int32>, _ gates: UnsafePointer<Float>, _ assignments: Int,
-    _ experts: Int, _ capacity: Int, _ routed: UnsafePointer<Int32>, _ scratch: inout Scratch,
-    _ dropped: UnsafeMutableBufferPointer<UInt8>
+    _ experts: Int, _ capacity: Int, _ routed: UnsafePointer<Int32>, _ scratch: inout Scratch
   ) {
     scratch.offsets.withUnsafeMutableBufferPointer { offsets in
       scratch.running.withUnsafeMutableBufferPointer { running in
@@ -164,18 +174,8 @@ public enum Capacity {
                 rebasing: keys[offsets[expert]..<offsets[expert + 1]])
               moveLargestFirst(bucket, count: capacity)
               var smallest = UInt64.max
-              for key in bucket[bucket.startIndex..<bucket.startIndex + capacity] {
-                smallest = min(smallest, key)
-              }
+              for key in bucket[0..<capacity] { smallest = min(smallest, key) }
               smallestKept[expert] = smallest
-            }
-            let dropped = dropped.baseAddress!
-            for index in 0..<assignments {
-              let expert = Int(selected[index])
-              // Empty slots (expert −1) read expert 0's bound and are masked out; `&` rather
-              // than `&&`, which would branch.
-              let below: UInt8 = gateKey(gates, index) < smallestKept[max(expert, 0)] ? 1 : 0
-              dropped[index] = below & (expert >= 0 ? 1 : 0)
             }
           }
         }
