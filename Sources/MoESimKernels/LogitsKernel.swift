@@ -16,9 +16,9 @@ public enum LogitsKernel {
   ///   - hidden: `tokens × dim`, row-major.
   ///   - weights: `dim × paddedExperts`, row-major; `bias`: `paddedExperts`.
   ///   - logits: `tokens × paddedExperts` output, row-major.
-  ///   - wideTiles: 6 tokens × 4 vectors per tile, for instruction sets with 32 vector
-  ///     registers (AVX-512); otherwise, and for the last tokens, 2 tokens × 1 vector, which
-  ///     fits 16 registers.
+  ///   - wideTiles: 6 tokens × 4 vectors per tile (the last tile of a block may repeat its last
+  ///     token), for instruction sets with 32 vector registers (AVX-512); otherwise 2 tokens ×
+  ///     1 vector, which fits 16 registers.
   @inlinable @inline(__always)
   public static func compute(
     hidden: UnsafePointer<Float>, tokens: Int, dim: Int,
@@ -32,14 +32,22 @@ public enum LogitsKernel {
     let out = UnsafeMutableRawPointer(logits)
     var token = 0
     if wideTiles {
-      // 6 tokens × 4 vectors: 24 accumulators and 4 weight vectors of the 32 registers.
-      while token + 6 <= tokens {
+      // 6 tokens × 4 vectors: 24 accumulators and 4 weight vectors of the 32 registers. The
+      // last tile may hold fewer tokens: its missing rows repeat its last token, computing and
+      // storing that token's logits again (the same bits), which costs less than narrow tiles.
+      while token < tokens {
+        let last = min(5, tokens - token - 1)
         let h0 = hidden + token * dim
-        let h1 = h0 + dim
-        let h2 = h1 + dim
-        let h3 = h2 + dim
-        let h4 = h3 + dim
-        let h5 = h4 + dim
+        let h1 = h0 + min(1, last) * dim
+        let h2 = h0 + min(2, last) * dim
+        let h3 = h0 + min(3, last) * dim
+        let h4 = h0 + min(4, last) * dim
+        let h5 = h0 + last * dim
+        let r1 = min(1, last) * rowBytes
+        let r2 = min(2, last) * rowBytes
+        let r3 = min(3, last) * rowBytes
+        let r4 = min(4, last) * rowBytes
+        let r5 = last * rowBytes
         let outRow = out + token * rowBytes
         var vector = 0
         while vector + 4 <= vectors {
@@ -74,10 +82,10 @@ public enum LogitsKernel {
           var a53 = b3
           var offset = column
           for j in 0..<dim {
-            let w0 = w.loadUnaligned(fromByteOffset: offset + 0, as: Vector.self)
-            let w1 = w.loadUnaligned(fromByteOffset: offset + 64, as: Vector.self)
-            let w2 = w.loadUnaligned(fromByteOffset: offset + 128, as: Vector.self)
-            let w3 = w.loadUnaligned(fromByteOffset: offset + 192, as: Vector.self)
+            let w0 = w.loadUnaligned(fromByteOffset: offset &+ 0, as: Vector.self)
+            let w1 = w.loadUnaligned(fromByteOffset: offset &+ 64, as: Vector.self)
+            let w2 = w.loadUnaligned(fromByteOffset: offset &+ 128, as: Vector.self)
+            let w3 = w.loadUnaligned(fromByteOffset: offset &+ 192, as: Vector.self)
             let x0 = h0[j]
             a00 = a00.addingProduct(x0, w0)
             a01 = a01.addingProduct(x0, w1)
@@ -115,26 +123,26 @@ public enum LogitsKernel {
           o.storeBytes(of: a01, toByteOffset: 64, as: Vector.self)
           o.storeBytes(of: a02, toByteOffset: 128, as: Vector.self)
           o.storeBytes(of: a03, toByteOffset: 192, as: Vector.self)
-          o.storeBytes(of: a10, toByteOffset: 1 * rowBytes + 0, as: Vector.self)
-          o.storeBytes(of: a11, toByteOffset: 1 * rowBytes + 64, as: Vector.self)
-          o.storeBytes(of: a12, toByteOffset: 1 * rowBytes + 128, as: Vector.self)
-          o.storeBytes(of: a13, toByteOffset: 1 * rowBytes + 192, as: Vector.self)
-          o.storeBytes(of: a20, toByteOffset: 2 * rowBytes + 0, as: Vector.self)
-          o.storeBytes(of: a21, toByteOffset: 2 * rowBytes + 64, as: Vector.self)
-          o.storeBytes(of: a22, toByteOffset: 2 * rowBytes + 128, as: Vector.self)
-          o.storeBytes(of: a23, toByteOffset: 2 * rowBytes + 192, as: Vector.self)
-          o.storeBytes(of: a30, toByteOffset: 3 * rowBytes + 0, as: Vector.self)
-          o.storeBytes(of: a31, toByteOffset: 3 * rowBytes + 64, as: Vector.self)
-          o.storeBytes(of: a32, toByteOffset: 3 * rowBytes + 128, as: Vector.self)
-          o.storeBytes(of: a33, toByteOffset: 3 * rowBytes + 192, as: Vector.self)
-          o.storeBytes(of: a40, toByteOffset: 4 * rowBytes + 0, as: Vector.self)
-          o.storeBytes(of: a41, toByteOffset: 4 * rowBytes + 64, as: Vector.self)
-          o.storeBytes(of: a42, toByteOffset: 4 * rowBytes + 128, as: Vector.self)
-          o.storeBytes(of: a43, toByteOffset: 4 * rowBytes + 192, as: Vector.self)
-          o.storeBytes(of: a50, toByteOffset: 5 * rowBytes + 0, as: Vector.self)
-          o.storeBytes(of: a51, toByteOffset: 5 * rowBytes + 64, as: Vector.self)
-          o.storeBytes(of: a52, toByteOffset: 5 * rowBytes + 128, as: Vector.self)
-          o.storeBytes(of: a53, toByteOffset: 5 * rowBytes + 192, as: Vector.self)
+          o.storeBytes(of: a10, toByteOffset: r1 + 0, as: Vector.self)
+          o.storeBytes(of: a11, toByteOffset: r1 + 64, as: Vector.self)
+          o.storeBytes(of: a12, toByteOffset: r1 + 128, as: Vector.self)
+          o.storeBytes(of: a13, toByteOffset: r1 + 192, as: Vector.self)
+          o.storeBytes(of: a20, toByteOffset: r2 + 0, as: Vector.self)
+          o.storeBytes(of: a21, toByteOffset: r2 + 64, as: Vector.self)
+          o.storeBytes(of: a22, toByteOffset: r2 + 128, as: Vector.self)
+          o.storeBytes(of: a23, toByteOffset: r2 + 192, as: Vector.self)
+          o.storeBytes(of: a30, toByteOffset: r3 + 0, as: Vector.self)
+          o.storeBytes(of: a31, toByteOffset: r3 + 64, as: Vector.self)
+          o.storeBytes(of: a32, toByteOffset: r3 + 128, as: Vector.self)
+          o.storeBytes(of: a33, toByteOffset: r3 + 192, as: Vector.self)
+          o.storeBytes(of: a40, toByteOffset: r4 + 0, as: Vector.self)
+          o.storeBytes(of: a41, toByteOffset: r4 + 64, as: Vector.self)
+          o.storeBytes(of: a42, toByteOffset: r4 + 128, as: Vector.self)
+          o.storeBytes(of: a43, toByteOffset: r4 + 192, as: Vector.self)
+          o.storeBytes(of: a50, toByteOffset: r5 + 0, as: Vector.self)
+          o.storeBytes(of: a51, toByteOffset: r5 + 64, as: Vector.self)
+          o.storeBytes(of: a52, toByteOffset: r5 + 128, as: Vector.self)
+          o.storeBytes(of: a53, toByteOffset: r5 + 192, as: Vector.self)
           vector += 4
         }
         // Vectors left over: 6 tokens × 1 vector.
@@ -155,14 +163,14 @@ public enum LogitsKernel {
           }
           let o = outRow + column
           o.storeBytes(of: a0, as: Vector.self)
-          o.storeBytes(of: a1, toByteOffset: rowBytes, as: Vector.self)
-          o.storeBytes(of: a2, toByteOffset: 2 * rowBytes, as: Vector.self)
-          o.storeBytes(of: a3, toByteOffset: 3 * rowBytes, as: Vector.self)
-          o.storeBytes(of: a4, toByteOffset: 4 * rowBytes, as: Vector.self)
-          o.storeBytes(of: a5, toByteOffset: 5 * rowBytes, as: Vector.self)
+          o.storeBytes(of: a1, toByteOffset: r1, as: Vector.self)
+          o.storeBytes(of: a2, toByteOffset: r2, as: Vector.self)
+          o.storeBytes(of: a3, toByteOffset: r3, as: Vector.self)
+          o.storeBytes(of: a4, toByteOffset: r4, as: Vector.self)
+          o.storeBytes(of: a5, toByteOffset: r5, as: Vector.self)
           vector += 1
         }
-        token += 6
+        token += last + 1
       }
     }
     while token + 2 <= tokens {

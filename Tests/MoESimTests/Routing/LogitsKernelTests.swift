@@ -4,13 +4,14 @@ import Testing
 @testable import MoESim
 
 @Suite struct LogitsKernelTests {
-  /// Every variant and tile shape (6-, 4-, 2- and 1-token tiles; 4 vectors or fewer) gives the
-  /// bits of a plain scalar loop: bias, then `fma(h_j, w_je, ·)` for j = 0 ..< d in order.
-  @Test(arguments: [16, 48, 64, 128])
-  func everyVariantMatchesAScalarFusedMultiplyAdd(paddedExperts: Int) {
+  /// Every variant and tile shape (6-token tiles, and last tiles of 1 to 5 tokens that repeat
+  /// their last token; 2- and 1-token tiles; 4 vectors or fewer) gives the bits of a plain
+  /// scalar loop: bias, then `fma(h_j, w_je, ·)` for j = 0 ..< d in order, and writes nothing
+  /// past the last token.
+  @Test(arguments: [16, 48, 64, 128], [1, 4, 5, 12, 37])
+  func everyVariantMatchesAScalarFusedMultiplyAdd(paddedExperts: Int, tokens: Int) {
     var generator = Xoshiro256StarStar(seed: 31)
     func draw() -> Float { Float(Int64(bitPattern: generator.next()) >> 40) / 3e6 }
-    let tokens = 37
     let dim = 24
     let hidden = (0..<tokens * dim).map { _ in draw() }
     let weights = (0..<dim * paddedExperts).map { _ in draw() }
@@ -26,11 +27,14 @@ import Testing
       }
     }
     for kernels in KernelSet.available {
-      var logits = [Float](repeating: .nan, count: tokens * paddedExperts)
+      // One row more than the tokens, which must stay untouched.
+      var logits = [Float](repeating: .nan, count: (tokens + 1) * paddedExperts)
       kernels.logits(hidden, tokens, dim, weights, bias, paddedExperts, &logits)
       #expect(
-        logits.map(\.bitPattern) == expected.map(\.bitPattern),
-        "\(kernels.name), \(paddedExperts) padded experts")
+        logits[..<(tokens * paddedExperts)].map(\.bitPattern) == expected.map(\.bitPattern),
+        "\(kernels.name), \(paddedExperts) padded experts, \(tokens) tokens")
+      let pastTheEnd = logits[(tokens * paddedExperts)...]
+      #expect(pastTheEnd.allSatisfy { $0.isNaN }, "\(kernels.name)")
     }
   }
 }
