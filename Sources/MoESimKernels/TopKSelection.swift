@@ -36,7 +36,7 @@ public enum TopKSelection {
   @usableFromInline
   struct Scratch {
     /// Candidate values and their indices (`candidateCapacity` of each), then 5 vectors for the
-    /// k-th largest, the candidate bit words and the rank rotations.
+    /// k-th largest, the candidate bit words and the ranked candidates.
     @usableFromInline static var bytes: Int { candidateCapacity * 8 + 5 * 64 }
     @usableFromInline let found: UnsafeMutablePointer<Float>
     @usableFromInline let foundAt: UnsafeMutablePointer<Int32>
@@ -92,6 +92,12 @@ public enum TopKSelection {
     let bound = kthLargest(of: laneMaxima, k: k, scratch: scratch.vectors)
     let found = scratch.found
     let foundAt = scratch.foundAt
+    // The first 16 slots start empty: an empty slot ranks after every candidate (candidates
+    // are finite).
+    UnsafeMutableRawPointer(found).storeBytes(
+      of: Chunk(repeating: -.greatestFiniteMagnitude), as: Chunk.self)
+    UnsafeMutableRawPointer(foundAt).storeBytes(
+      of: SIMD16<Int32>(repeating: .max), as: SIMD16<Int32>.self)
     var candidates = 0
     var group = 0
     while group < chunks {
@@ -134,7 +140,7 @@ public enum TopKSelection {
     }
     if candidates <= 16 {
       selectByRank(
-        found, foundAt, count: candidates, k: k, indices: indices, best: best,
+        found, foundAt, k: k, indices: indices, best: best,
         scratch: scratch.vectors)
       return
     }
@@ -150,36 +156,28 @@ public enum TopKSelection {
   /// beyond this many it takes the scalar pass.
   @inlinable static var candidateCapacity: Int { 64 }
 
-  /// The top `k` of `count ≤ 16` candidates (`values` and their `at` indices, room for 16 of
-  /// each), largest first, without branches: each candidate's rank — how many candidates
-  /// precede it (larger, or equal and at a lower index) — comes from 15 rotations of the
-  /// 16-lane vectors, and each candidate is stored at its rank.
+  /// The top `k` of at most 16 candidates (`values` and their `at` indices: 16 slots each,
+  /// empty ones holding `−greatestFiniteMagnitude` and `Int32.max`), largest first, without
+  /// branches: each candidate's rank — how many candidates precede it (larger, or equal and at
+  /// a lower index) — is counted in vector lanes against each candidate in turn, broadcast, and
+  /// each candidate is stored at its rank.
   @_transparent @usableFromInline
   static func selectByRank(
-    _ values: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>, count: Int, k: Int,
+    _ values: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>,
-    scratch rotations: UnsafeMutableRawPointer
+    scratch ranked: UnsafeMutableRawPointer
   ) {
-    // Empty lanes rank after every candidate (candidates are finite).
-    for lane in count..<16 {
-      values[lane] = -.greatestFiniteMagnitude
-      at[lane] = .max
-    }
     do {
       // + 0 turns −0 into +0, so that a difference of zero means equal values.
       let value = UnsafeRawPointer(values).loadUnaligned(as: Chunk.self) + Chunk(repeating: 0)
       let index = UnsafeRawPointer(at).loadUnaligned(as: SIMD16<Int32>.self)
-      // Each vector twice in a row: rotation r is an unaligned load at lane r.
-      rotations.storeBytes(of: value, as: Chunk.self)
-      rotations.storeBytes(of: value, toByteOffset: 64, as: Chunk.self)
-      rotations.storeBytes(of: index, toByteOffset: 128, as: SIMD16<Int32>.self)
-      rotations.storeBytes(of: index, toByteOffset: 192, as: SIMD16<Int32>.self)
       var rank = SIMD16<Int32>()
-      for rotation in 1..<16 {
-        let other = rotations.loadUnaligned(fromByteOffset: rotation * 4, as: Chunk.self)
-        let otherIndex = rotations.loadUnaligned(
-          fromByteOffset: 128 + rotation * 4, as: SIMD16<Int32>.self)
-        let difference = unsafeBitCast(value - other, to: SIMD16<Int32>.self)
+      for other in 0..<16 {
+        // Candidate `other` against every lane (itself included, which adds nothing): broadcast
+        // loads, which the scalar stores of the candidates forward.
+        let otherValue = Chunk(repeating: values[other]) + Chunk(repeating: 0)
+        let otherIndex = SIMD16<Int32>(repeating: at[other])
+        let difference = unsafeBitCast(value - otherValue, to: SIMD16<Int32>.self)
         // −1 where the other is larger: the sign of value − other.
         let larger = difference &>> 31
         // −1 where the difference is exactly +0 (equal values) and the other's index is lower.
@@ -189,15 +187,15 @@ public enum TopKSelection {
       }
       // rank holds −(candidates preceding each lane). Store each lane at its rank in 17 slots
       // of values (bytes 0 ..< 68) and indices (68 ..< 136), empty lanes in slot 16.
-      rotations.storeBytes(of: 0 &- rank, toByteOffset: 256, as: SIMD16<Int32>.self)
+      ranked.storeBytes(of: 0 &- rank, toByteOffset: 256, as: SIMD16<Int32>.self)
       for lane in 0..<16 {
-        let slot = min(Int(rotations.load(fromByteOffset: 256 + lane * 4, as: Int32.self)), 16)
-        rotations.storeBytes(of: values[lane], toByteOffset: slot * 4, as: Float.self)
-        rotations.storeBytes(of: at[lane], toByteOffset: 68 + slot * 4, as: Int32.self)
+        let slot = min(Int(ranked.load(fromByteOffset: 256 + lane * 4, as: Int32.self)), 16)
+        ranked.storeBytes(of: values[lane], toByteOffset: slot * 4, as: Float.self)
+        ranked.storeBytes(of: at[lane], toByteOffset: 68 + slot * 4, as: Int32.self)
       }
       for slot in 0..<k {
-        best[slot] = rotations.load(fromByteOffset: slot * 4, as: Float.self)
-        indices[slot] = rotations.load(fromByteOffset: 68 + slot * 4, as: Int32.self)
+        best[slot] = ranked.load(fromByteOffset: slot * 4, as: Float.self)
+        indices[slot] = ranked.load(fromByteOffset: 68 + slot * 4, as: Int32.self)
       }
     }
   }
@@ -380,27 +378,28 @@ public enum TopKSelection {
   ///
   /// With `g_i` the number of lanes strictly greater than lane i, the lanes with `g_i < k` are
   /// exactly those `≥` the k-th largest value, which is therefore their minimum. The counts come
-  /// from 15 rotations of the chunk (unaligned loads from the chunk stored twice in a row), the
-  /// minimum from a tree over halves. A −0 lane may count a +0 lane as greater; the minimum is then +0,
+  /// from comparing the chunk with each of its lanes in turn, broadcast (loaded from the chunk
+  /// stored once), the minimum from a tree over halves. A −0 lane may count a +0 lane as greater; the minimum is then +0,
   /// the same number.
   @inlinable @inline(__always)
   public static func kthLargest(of chunk: Chunk, k: Int) -> Float {
-    withUnsafeTemporaryAllocation(byteCount: 128, alignment: 64) { scratch in
+    withUnsafeTemporaryAllocation(byteCount: 64, alignment: 64) { scratch in
       kthLargest(of: chunk, k: k, scratch: scratch.baseAddress!)
     }
   }
 
-  /// `kthLargest(of:k:)` with 128 bytes of working memory from the caller.
+  /// `kthLargest(of:k:)` with 64 bytes of working memory from the caller.
   @_transparent @usableFromInline
   static func kthLargest(of chunk: Chunk, k: Int, scratch raw: UnsafeMutableRawPointer) -> Float {
     raw.storeBytes(of: chunk, as: Chunk.self)
-    raw.storeBytes(of: chunk, toByteOffset: 64, as: Chunk.self)
     var greater = SIMD16<Int32>()
-    for rotation in 1..<16 {
-      let rotated = raw.loadUnaligned(fromByteOffset: rotation * 4, as: Chunk.self)
-      // The sign bit of lane − rotated is set exactly when rotated > lane.
+    for other in 0..<16 {
+      // Lane `other` against every lane (itself included, which adds nothing): a broadcast
+      // load, which the store forwards, unlike unaligned loads across it.
+      let value = Chunk(repeating: raw.load(fromByteOffset: other &* 4, as: Float.self))
+      // The sign bit of lane − value is set exactly when value > lane.
       greater &+= unsafeBitCast(
-        unsafeBitCast(chunk - rotated, to: SIMD16<UInt32>.self) &>> 31, to: SIMD16<Int32>.self)
+        unsafeBitCast(chunk - value, to: SIMD16<UInt32>.self) &>> 31, to: SIMD16<Int32>.self)
     }
     let keep = (greater &- Int32(k)) &>> 31
     let minimum = LaneMath.select(chunk, where: keep, else: Chunk(repeating: .infinity))
