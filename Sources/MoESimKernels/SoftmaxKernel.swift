@@ -31,6 +31,20 @@ public enum SoftmaxKernel {
     var lastMask = Vector()
     for lane in 0..<lastValid { lastMask[lane] = 1 }
     let sumsRaw = UnsafeMutableRawPointer(probabilitySums)
+    withUnsafeTemporaryAllocation(byteCount: 64, alignment: 64) { buffer in
+      applyToGroups(
+        logits: logits, stride: stride, tokens: tokens, vectors: vectors, lastMask: lastMask,
+        maxima: maxima, sumsRaw: sumsRaw, sums: &sums, inverses: buffer.baseAddress!)
+    }
+  }
+
+  /// `apply` from the masks on, with 64 bytes of working memory for each group's inverses.
+  @_transparent @usableFromInline
+  static func applyToGroups(
+    logits: UnsafeMutablePointer<Float>, stride: Int, tokens: Int, vectors: Int, lastMask: Vector,
+    maxima: UnsafePointer<Float>, sumsRaw: UnsafeMutableRawPointer, sums: inout BlockSums,
+    inverses: UnsafeMutableRawPointer
+  ) {
     var first = 0
     while first < tokens {
       // Sixteen rows at a time, so that their logarithms take one vector `log`.
@@ -55,8 +69,9 @@ public enum SoftmaxKernel {
         // Σ p_i · logit_i.
         meanLogits[offset] = LaneMath.sum(weighted) / rowTotal
       }
-      // Divided once per row (IEEE division rounds as the scalar one would).
-      let inverses = Vector(repeating: 1) / totals
+      // Divided once per row (IEEE division rounds as the scalar one would), and kept in memory:
+      // left in a register, the optimiser re-divides the lane at every use.
+      inverses.storeBytes(of: Vector(repeating: 1) / totals, as: Vector.self)
       // Column by column, so that each expert's running sum stays in a register over the rows
       // (added in row order, as row by row would).
       let group = UnsafeMutableRawPointer(logits + first * stride)
@@ -67,7 +82,7 @@ public enum SoftmaxKernel {
         for offset in 0..<rows {
           let probability =
             group.loadUnaligned(fromByteOffset: at, as: Vector.self)
-            * Vector(repeating: inverses[offset])
+            * Vector(repeating: inverses.load(fromByteOffset: offset &* 4, as: Float.self))
           group.storeBytes(of: probability, toByteOffset: at, as: Vector.self)
           running += probability
           at &+= rowBytes
