@@ -15,6 +15,8 @@ public struct Simulation: Sendable {
   /// Tokens per work block: small enough for the hidden states and logits of a block to stay in
   /// cache, fixed so that results do not depend on the thread count.
   public static let blockTokens = 256
+  /// MoE layers one routing work item takes through a block.
+  static let layersPerItem = 8
   /// Upper bound on the per-step selection buffers; layers are processed in groups that fit.
   static let selectionBudgetBytes = 512 << 20
   /// Fixed-point scale for summing router probabilities exactly across workers.
@@ -132,13 +134,18 @@ public struct Simulation: Sendable {
       for groupStart in stride(from: 0, to: layers.count, by: groupLayers) {
         let groupCount = min(groupLayers, layers.count - groupStart)
         probabilityFixed.fill(0)
-        // Route every block through every layer of the group.
-        ParallelWork.run(count: blocks, threads: workers) { worker, block in
+        // Route every block through every layer of the group, a few layers per work item: many
+        // small items keep both workers busy to the end of the phase.
+        let spans = (groupCount + Self.layersPerItem - 1) / Self.layersPerItem
+        ParallelWork.run(count: blocks * spans, threads: workers) { worker, item in
+          let block = item / spans
+          let span = item % spans
           let first = block * blockTokens
           let count = min(blockTokens, tokens - first)
           let blockLogits = logits + worker * blockTokens * rowStride
           let probabilities = blockProbabilities + worker * rowStride
-          for member in 0..<groupCount {
+          let members = span * Self.layersPerItem..<min(groupCount, (span + 1) * Self.layersPerItem)
+          for member in members {
             let layer = groupStart + member
             kernels.logits(
               hidden + first * dim, count, dim, weights + layer * dim * rowStride,
