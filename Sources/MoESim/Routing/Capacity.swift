@@ -163,11 +163,15 @@ public enum Capacity {
               running[expert] = 0
               smallestKept[expert] = 0
             }
+            // Base pointers in locals: the buffers' own are re-read after every store otherwise.
+            let keyBase = keys.baseAddress!
+            let offsetBase = offsets.baseAddress!
+            let runningBase = running.baseAddress!
             for index in 0..<assignments {
               let expert = Int(selected[index])
               guard expert >= 0 else { continue }
-              keys[offsets[expert] + Int(running[expert])] = gateKey(gates, index)
-              running[expert] &+= 1
+              keyBase[offsetBase[expert] &+ Int(runningBase[expert])] = gateKey(gates, index)
+              runningBase[expert] &+= 1
             }
             for expert in 0..<experts where Int(routed[expert]) > capacity {
               let bucket = UnsafeMutableBufferPointer(
