@@ -18,20 +18,13 @@ public enum LaneMath {
     return result
   }
 
-  /// The lane-wise minimum of `a` and `b`: `a` where `a < b`, else `b`.
+  /// The lane-wise minimum of `a` and `b`, of any width: `a` where `a < b`, else `b`, in one
+  /// vector `min` instruction.
   @inlinable @inline(__always)
-  public static func minimum(_ a: Vector, _ b: Vector) -> Vector {
+  public static func minimum<Lanes: SIMD>(_ a: Lanes, _ b: Lanes) -> Lanes
+  where Lanes.Scalar == Float {
     var result = b
-    for lane in 0..<16 { result[lane] = a[lane] < b[lane] ? a[lane] : b[lane] }
-    return result
-  }
-
-  /// The lane-wise minimum of 8, 4 or 2 finite floats, as `minimum` for 16.
-  @inlinable @inline(__always)
-  public static func minimum<Half: SIMD>(_ a: Half, _ b: Half) -> Half
-  where Half.Scalar == Float {
-    var result = b
-    for lane in a.indices where a[lane] < b[lane] { result[lane] = a[lane] }
+    for lane in a.indices { result[lane] = a[lane] < b[lane] ? a[lane] : b[lane] }
     return result
   }
 

@@ -149,7 +149,7 @@ import Testing
     #expect(TopKSelection.kthLargest(of: chunk, k: 2) == 2)
   }
 
-  @Test func laneMaximumMatchesPointwiseMax() {
+  @Test func laneMaximumAndMinimumMatchPointwise() {
     var generator = Xoshiro256StarStar(seed: 13)
     for _ in 0..<500 {
       let a = SIMD16<Float>(
@@ -158,6 +158,8 @@ import Testing
         (0..<16).map { _ in Float(Int64(bitPattern: generator.next()) >> 50) / 7 })
       #expect(LaneMath.maximum(a, b) == pointwiseMax(a, b))
       #expect(LaneMath.maximum(a, a) == a)
+      #expect(LaneMath.minimum(a, b) == pointwiseMin(a, b))
+      #expect(LaneMath.minimum(a.lowHalf, b.highHalf) == pointwiseMin(a.lowHalf, b.highHalf))
     }
   }
 }
