@@ -4,13 +4,13 @@
 /// Rows of at least two 16-value chunks with `k ≤ 16` take a two-pass path. Pass one takes the
 /// lane-wise maximum over the whole chunks: 16 values at 16 distinct positions, so their k-th
 /// largest, `t`, is a lower bound on the row's k-th largest. Pass two marks the values `≥ t` in
-/// vertical vector arithmetic only (one bit per chunk in each lane, packed into 128-bit word
-/// pairs so that the loop over them rarely mispredicts) and gathers them, typically 8–13 for
-/// k = 8 of 256; up
-/// to 16 are ranked against each other in vector lanes without branches, more go through a small
-/// sorted list. Blocks of short rows (`E ≤ 16`) with `k ≤ 2` go sixteen rows at a time, one per
-/// lane; other short rows take one scalar pass. Every path ranks by value, then by index, so the
-/// order in which values are visited does not matter and all give the same result.
+/// vertical vector arithmetic only (one bit per chunk in each lane, packed into two 128-bit
+/// words, whose lowest-bit walk has no branch but its exit) and gathers them, typically 8–13 for
+/// k = 8 of 256; up to 16 are ranked against each other in vector lanes without branches, more
+/// go through a small sorted list. Blocks of short rows (`E ≤ 16`) with `k ≤ 2` go sixteen rows
+/// at a time, one per lane; other short rows take one scalar pass. Every path ranks by value,
+/// then by index, so the order in which values are visited does not matter and all give the
+/// same result.
 ///
 /// Compiled into each kernel variant: the parts of `selectRows` are `@_transparent` (always
 /// inlined), because an inlinable function the optimiser leaves out of line gets one
@@ -78,10 +78,20 @@ public enum TopKSelection {
       return
     }
     let raw = UnsafeRawPointer(values)
+    // Two chunks at a time: folded in one at a time, the running maximum is split by the
+    // optimiser into 4-lane pieces with shuffles between them (a third of the selection's time).
     var laneMaxima = raw.loadUnaligned(as: Chunk.self)
-    for chunk in 1..<chunks {
+    var chunk = 1
+    while chunk &+ 1 < chunks {
+      let pair = LaneMath.maximum(
+        raw.loadUnaligned(fromByteOffset: chunk &* 64, as: Chunk.self),
+        raw.loadUnaligned(fromByteOffset: chunk &* 64 &+ 64, as: Chunk.self))
+      laneMaxima = LaneMath.maximum(laneMaxima, pair)
+      chunk &+= 2
+    }
+    if chunk < chunks {
       laneMaxima = LaneMath.maximum(
-        laneMaxima, raw.loadUnaligned(fromByteOffset: chunk * 64, as: Chunk.self))
+        laneMaxima, raw.loadUnaligned(fromByteOffset: chunk &* 64, as: Chunk.self))
     }
     guard !LaneMath.anyNonFinite(laneMaxima) else {
       // Infinite values (masked experts): the vector arithmetic below needs finite maxima.
@@ -104,10 +114,14 @@ public enum TopKSelection {
       // Up to 16 chunks at once, in vertical arithmetic only: bit c of lane i is set when value
       // (group + c)·16 + i is below the bound.
       let groupChunks = min(16, chunks - group)
+      // (Last chunk first, each shifting the earlier bits up by one: a shift by a constant.)
       var below = SIMD16<UInt32>()
-      for chunk in 0..<groupChunks {
-        let chunkValues = raw.loadUnaligned(fromByteOffset: (group + chunk) * 64, as: Chunk.self)
-        below |= LaneMath.lanesBelow(chunkValues, bound) &<< UInt32(truncatingIfNeeded: chunk)
+      var chunk = groupChunks
+      while chunk > 0 {
+        chunk &-= 1
+        let chunkValues = raw.loadUnaligned(
+          fromByteOffset: (group &+ chunk) &* 64, as: Chunk.self)
+        below = (below &<< 1) | LaneMath.lanesBelow(chunkValues, bound)
       }
       let groupBits = SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: (1 << groupChunks) - 1))
       // Lanes i and i + 8 share a 32-bit word (16 bits each), two words to a 64-bit one: bit b of
@@ -115,20 +129,15 @@ public enum TopKSelection {
       let atLeast = ~below & groupBits
       scratch.vectors.storeBytes(
         of: atLeast.lowHalf | (atLeast.highHalf &<< 16), as: SIMD8<UInt32>.self)
-      // Bit b of the 256 is chunk b % 16 of lane b / 32 (+ 8 when bit 4 of b is set). The
-      // words are visited in two pairs, each pair's lower word first, without branches: two
-      // loop exits that a predictor cannot learn rather than four.
+      // Bit b of the 256 is chunk b % 16 of lane b / 32 (+ 8 when bit 4 of b is set), visited
+      // as two 128-bit words: a 128-bit lowest-bit walk compiles without branches, so only the
+      // two loop exits depend on the data.
       let base = group &* 16
-      for pair in 0..<2 {
-        var low = scratch.vectors.load(fromByteOffset: pair &* 16, as: UInt64.self)
-        var high = scratch.vectors.load(fromByteOffset: pair &* 16 &+ 8, as: UInt64.self)
-        while low | high != 0 {
-          let inLow = low != 0
-          let word = inLow ? low : high
-          let b = word.trailingZeroBitCount &+ (inLow ? 0 : 64) &+ pair &* 128
-          let rest = word & (word &- 1)
-          low = inLow ? rest : low
-          high = inLow ? high : rest
+      for half in 0..<2 {
+        var bits = scratch.vectors.load(fromByteOffset: half &* 16, as: UInt128.self)
+        while bits != 0 {
+          let b = bits.trailingZeroBitCount &+ half &* 128
+          bits &= bits &- 1
           let index = base &+ (b & 15) &<< 4 &+ b &>> 5 &+ (b & 16) &>> 1
           scratch.gather(values, at: index, count: &candidates)
         }
@@ -140,7 +149,7 @@ public enum TopKSelection {
     }
     if candidates <= 16 {
       selectByRank(
-        found, foundAt, k: k, indices: indices, best: best,
+        found, foundAt, count: candidates, k: k, indices: indices, best: best,
         scratch: scratch.vectors)
       return
     }
@@ -156,47 +165,61 @@ public enum TopKSelection {
   /// beyond this many it takes the scalar pass.
   @inlinable static var candidateCapacity: Int { 64 }
 
-  /// The top `k` of at most 16 candidates (`values` and their `at` indices: 16 slots each,
-  /// empty ones holding `−greatestFiniteMagnitude` and `Int32.max`), largest first, without
-  /// branches: each candidate's rank — how many candidates precede it (larger, or equal and at
-  /// a lower index) — is counted in vector lanes against each candidate in turn, broadcast, and
-  /// each candidate is stored at its rank.
+  /// The top `k` of at most 16 candidates (`values` and their `at` indices: 16 slots each, the
+  /// `count` after the candidates holding `−greatestFiniteMagnitude` and `Int32.max`), largest
+  /// first, without branches on the values: each candidate's rank — how many candidates precede
+  /// it — is counted in vector lanes against each candidate in turn, broadcast, and each
+  /// candidate is stored at its rank.
+  ///
+  /// The ranks are first counted as "how many are larger" only (4 instructions a candidate).
+  /// Without equal values they are then 0, 1, …, count − 1 and `count` for every empty slot, and
+  /// any equal pair lowers their sum (both get the lower rank), so the sum tells whether the
+  /// count must be redone with ties going to the lower index (10 instructions a candidate).
   @_transparent @usableFromInline
   static func selectByRank(
-    _ values: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>, k: Int,
+    _ values: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>, count: Int, k: Int,
     indices: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Float>,
     scratch ranked: UnsafeMutableRawPointer
   ) {
-    do {
-      // + 0 turns −0 into +0, so that a difference of zero means equal values.
-      let value = UnsafeRawPointer(values).loadUnaligned(as: Chunk.self) + Chunk(repeating: 0)
+    // + 0 turns −0 into +0, so that a difference of zero means equal values. Kept at bytes
+    // 192 ..< 256 for the broadcast loads, which the store forwards.
+    let value = UnsafeRawPointer(values).loadUnaligned(as: Chunk.self) + Chunk(repeating: 0)
+    ranked.storeBytes(of: value, toByteOffset: 192, as: Chunk.self)
+    var rank = SIMD16<Int32>()
+    for other in 0..<16 {
+      // Candidate `other` against every lane (itself included, which adds nothing). −1 where
+      // the other is larger: the sign of value − other (never zero for unequal finite values).
+      let otherValue = Chunk(
+        repeating: ranked.load(fromByteOffset: 192 &+ other &* 4, as: Float.self))
+      rank &+= unsafeBitCast(value - otherValue, to: SIMD16<Int32>.self) &>> 31
+    }
+    let distinctSum = count &* (count &- 1) / 2 &+ (16 &- count) &* count
+    if Int(rank.wrappedSum()) != -distinctSum {
       let index = UnsafeRawPointer(at).loadUnaligned(as: SIMD16<Int32>.self)
-      var rank = SIMD16<Int32>()
+      rank = SIMD16<Int32>()
       for other in 0..<16 {
-        // Candidate `other` against every lane (itself included, which adds nothing): broadcast
-        // loads, which the scalar stores of the candidates forward.
-        let otherValue = Chunk(repeating: values[other]) + Chunk(repeating: 0)
+        let otherValue = Chunk(
+          repeating: ranked.load(fromByteOffset: 192 &+ other &* 4, as: Float.self))
         let otherIndex = SIMD16<Int32>(repeating: at[other])
         let difference = unsafeBitCast(value - otherValue, to: SIMD16<Int32>.self)
-        // −1 where the other is larger: the sign of value − other.
         let larger = difference &>> 31
         // −1 where the difference is exactly +0 (equal values) and the other's index is lower.
         let equal = ~((difference | (0 &- difference)) &>> 31)
         let earlier = (otherIndex &- index) &>> 31
         rank &+= larger | (equal & earlier)
       }
-      // rank holds −(candidates preceding each lane). Store each lane at its rank in 17 slots
-      // of values (bytes 0 ..< 68) and indices (68 ..< 136), empty lanes in slot 16.
-      ranked.storeBytes(of: 0 &- rank, toByteOffset: 256, as: SIMD16<Int32>.self)
-      for lane in 0..<16 {
-        let slot = min(Int(ranked.load(fromByteOffset: 256 + lane * 4, as: Int32.self)), 16)
-        ranked.storeBytes(of: values[lane], toByteOffset: slot * 4, as: Float.self)
-        ranked.storeBytes(of: at[lane], toByteOffset: 68 + slot * 4, as: Int32.self)
-      }
-      for slot in 0..<k {
-        best[slot] = ranked.load(fromByteOffset: slot * 4, as: Float.self)
-        indices[slot] = ranked.load(fromByteOffset: 68 + slot * 4, as: Int32.self)
-      }
+    }
+    // rank holds −(candidates preceding each lane). Store each lane at its rank in 17 slots
+    // of values (bytes 0 ..< 68) and indices (68 ..< 136), empty lanes in slot 16.
+    ranked.storeBytes(of: 0 &- rank, toByteOffset: 256, as: SIMD16<Int32>.self)
+    for lane in 0..<16 {
+      let slot = min(Int(ranked.load(fromByteOffset: 256 &+ lane &* 4, as: Int32.self)), 16)
+      ranked.storeBytes(of: values[lane], toByteOffset: slot &* 4, as: Float.self)
+      ranked.storeBytes(of: at[lane], toByteOffset: 68 &+ slot &* 4, as: Int32.self)
+    }
+    for slot in 0..<k {
+      best[slot] = ranked.load(fromByteOffset: slot &* 4, as: Float.self)
+      indices[slot] = ranked.load(fromByteOffset: 68 &+ slot &* 4, as: Int32.self)
     }
   }
 
@@ -379,8 +402,8 @@ public enum TopKSelection {
   /// With `g_i` the number of lanes strictly greater than lane i, the lanes with `g_i < k` are
   /// exactly those `≥` the k-th largest value, which is therefore their minimum. The counts come
   /// from comparing the chunk with each of its lanes in turn, broadcast (loaded from the chunk
-  /// stored once), the minimum from a tree over halves. A −0 lane may count a +0 lane as greater; the minimum is then +0,
-  /// the same number.
+  /// stored once), the minimum from a tree over halves. A −0 lane may count a +0 lane as
+  /// greater; the minimum is then +0, the same number.
   @inlinable @inline(__always)
   public static func kthLargest(of chunk: Chunk, k: Int) -> Float {
     withUnsafeTemporaryAllocation(byteCount: 64, alignment: 64) { scratch in

@@ -71,6 +71,27 @@ import Testing
     }
   }
 
+  /// Few candidates with one equal pair among them (so the ranks counted without ties do not
+  /// add up and are recounted with ties to the lower index), and signed zeros as the equal
+  /// pair: the two-pass path still matches a full sort, on every kernel variant.
+  @Test(arguments: [Float(7.5), 0])
+  func equalPairAmongFewCandidatesGoesToTheLowerIndex(tied: Float) {
+    var generator = Xoshiro256StarStar(seed: 15)
+    let experts = 256
+    let k = 8
+    for _ in 0..<50 {
+      // Distinct values below −1, then the tied pair and six more near the top.
+      var row = (0..<experts).map { _ in -2 - Float(generator.next() % 1_000_000) / 1e3 }
+      let places = (0..<experts).shuffled(using: &generator).prefix(8)
+      for (rank, place) in places.enumerated() {
+        row[place] = rank < 2 ? tied : 10 + Float(rank)
+      }
+      if tied == 0 { row[places[places.startIndex]] = -0.0 }
+      #expect(select(row, k: k).0 == sortedPrefix(row, k: k))
+      expectEveryVariantSorts(row, stride: experts, tokens: 1, experts: experts, k: k)
+    }
+  }
+
   /// Every compiled kernel variant selects the same rows as a full sort (block entry point).
   @Test func everyKernelVariantAgreesWithAFullSort() {
     var generator = Xoshiro256StarStar(seed: 14)
