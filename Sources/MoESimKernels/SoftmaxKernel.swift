@@ -51,23 +51,42 @@ public enum SoftmaxKernel {
       let rows = min(16, tokens - first)
       var totals = Vector(repeating: 1)
       var meanLogits = Vector()
-      for offset in 0..<rows {
-        let row = UnsafeMutableRawPointer(logits + (first + offset) * stride)
-        let maximum = Vector(repeating: maxima[first + offset])
-        var total = Vector()
-        var weighted = Vector()
+      // Two rows at once (the second repeats the first when `rows` is odd), each with its own
+      // sums in the same order as alone: two independent chains of exponentials keep both
+      // vector units busy where one row's would wait on its own latencies.
+      var offset = 0
+      while offset < rows {
+        let other = min(offset &+ 1, rows &- 1)
+        let row = UnsafeMutableRawPointer(logits + (first &+ offset) &* stride)
+        let otherRow = UnsafeMutableRawPointer(logits + (first &+ other) &* stride)
+        let maximum = Vector(repeating: maxima[first &+ offset])
+        let otherMaximum = Vector(repeating: maxima[first &+ other])
+        var total = Vector(), otherTotal = Vector()
+        var weighted = Vector(), otherWeighted = Vector()
         for vector in 0..<vectors {
           let logit = row.loadUnaligned(fromByteOffset: vector &* 64, as: Vector.self)
+          let otherLogit = otherRow.loadUnaligned(fromByteOffset: vector &* 64, as: Vector.self)
           var exponential = VectorExp.exp(logit - maximum)
-          if vector == vectors - 1 { exponential *= lastMask }
+          var otherExponential = VectorExp.exp(otherLogit - otherMaximum)
+          if vector == vectors - 1 {
+            exponential *= lastMask
+            otherExponential *= lastMask
+          }
           total += exponential
+          otherTotal += otherExponential
           weighted = weighted.addingProduct(exponential, logit)
+          otherWeighted = otherWeighted.addingProduct(otherExponential, otherLogit)
           row.storeBytes(of: exponential, toByteOffset: vector &* 64, as: Vector.self)
+          otherRow.storeBytes(of: otherExponential, toByteOffset: vector &* 64, as: Vector.self)
         }
         let rowTotal = LaneMath.sum(total)
+        let otherRowTotal = LaneMath.sum(otherTotal)
         totals[offset] = rowTotal
+        totals[other] = otherRowTotal
         // Σ p_i · logit_i.
         meanLogits[offset] = LaneMath.sum(weighted) / rowTotal
+        meanLogits[other] = LaneMath.sum(otherWeighted) / otherRowTotal
+        offset &+= 2
       }
       // Divided once per row (IEEE division rounds as the scalar one would), and kept in memory:
       // left in a register, the optimiser re-divides the lane at every use.
