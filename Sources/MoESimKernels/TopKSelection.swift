@@ -424,6 +424,16 @@ public enum TopKSelection {
       greater &+= unsafeBitCast(
         unsafeBitCast(chunk - value, to: SIMD16<UInt32>.self) &>> 31, to: SIMD16<Int32>.self)
     }
+    // Without equal lanes exactly one has k − 1 greater, the k-th largest: its bits are the sum
+    // of the lanes' bits masked to it (an integer sum, which compiles to a short tree; the
+    // select and minimum below are split by the optimiser into 2-lane pieces, about 70
+    // instructions).
+    let difference = greater &- Int32(k &- 1)
+    let isKth = ~((difference | (0 &- difference)) &>> 31)
+    if isKth.wrappedSum() == -1 {
+      let bits = unsafeBitCast(chunk, to: SIMD16<Int32>.self) & isKth
+      return Float(bitPattern: UInt32(bitPattern: bits.wrappedSum()))
+    }
     let keep = (greater &- Int32(k)) &>> 31
     let minimum = LaneMath.select(chunk, where: keep, else: Chunk(repeating: .infinity))
     // The minimum of the 16 lanes as a tree over halves (register shuffles, no memory).

@@ -142,14 +142,26 @@ import Testing
     }
   }
 
+  /// With equal lanes (few distinct values) the k-th largest is the minimum of the lanes with
+  /// fewer than k greater; with distinct lanes, the one lane with k − 1 greater; ±0 count as
+  /// equal.
   @Test func kthLargestOfSixteenLanesMatchesASort() {
     var generator = Xoshiro256StarStar(seed: 15)
-    for _ in 0..<200 {
-      let lanes = (0..<16).map { _ in Float(Int64(generator.next() % 9) - 4) }
+    for round in 0..<400 {
+      let lanes: [Float] =
+        round < 200
+        ? (0..<16).map { _ in Float(Int64(generator.next() % 9) - 4) }
+        : (0..<16).map { Float($0) - 7.5 }.shuffled(using: &generator)
       let sorted = lanes.sorted(by: >)
       for k in 1...16 {
         #expect(TopKSelection.kthLargest(of: SIMD16(lanes), k: k) == sorted[k - 1])
       }
+    }
+    var zeros = SIMD16<Float>((0..<16).map { -Float($0) - 1 })
+    zeros[3] = -0.0
+    zeros[11] = 0
+    for k in 1...3 {
+      #expect(TopKSelection.kthLargest(of: zeros, k: k) == [0, 0, -1][k - 1])
     }
     #expect(LaneMath.anyNonFinite(SIMD16(repeating: 3)) == false)
     var withInfinity = SIMD16<Float>(repeating: -1e30)
