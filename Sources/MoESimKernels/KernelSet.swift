@@ -20,6 +20,8 @@ public struct KernelSet: Sendable {
       _ maxima: UnsafePointer<Float>, _ probabilitySums: UnsafeMutablePointer<Float>,
       _ sums: inout SoftmaxKernel.BlockSums
     ) -> Void
+  /// `FMAPeakProbe.run`: rounds → a value that keeps the work alive.
+  public let fmaPeakProbe: @Sendable (_ rounds: Int) -> Float
 
   public init(
     name: String,
@@ -37,12 +39,14 @@ public struct KernelSet: Sendable {
       @escaping @Sendable (
         UnsafeMutablePointer<Float>, Int, Int, Int, UnsafePointer<Float>,
         UnsafeMutablePointer<Float>, inout SoftmaxKernel.BlockSums
-      ) -> Void
+      ) -> Void,
+    fmaPeakProbe: @escaping @Sendable (Int) -> Float
   ) {
     self.name = name
     self.logits = logits
     self.topK = topK
     self.softmax = softmax
+    self.fmaPeakProbe = fmaPeakProbe
   }
 
   /// The kernels compiled for the architecture's baseline (SSE2 on x86-64).
@@ -64,5 +68,6 @@ public struct KernelSet: Sendable {
       SoftmaxKernel.apply(
         logits: $0, stride: $1, tokens: $2, experts: $3, maxima: $4, probabilitySums: $5,
         sums: &$6)
-    })
+    },
+    fmaPeakProbe: { FMAPeakProbe.run(rounds: $0) })
 }

@@ -26,5 +26,6 @@ public enum AVX2Kernels {
       SoftmaxKernel.apply(
         logits: $0, stride: $1, tokens: $2, experts: $3, maxima: $4, probabilitySums: $5,
         sums: &$6)
-    })
+    },
+    fmaPeakProbe: { FMAPeakProbe.run(rounds: $0) })
 }

@@ -51,7 +51,7 @@ enum BenchCommand {
       print(
         Report.benchmark(
           scenario: scenario, label: label, runs: runs, repeats: repeats, peer: peer,
-          peerNotes: peerNotes))
+          peerNotes: peerNotes, roofline: Roofline.measure(scenario)))
     }
   }
 

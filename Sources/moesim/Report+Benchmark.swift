@@ -3,10 +3,11 @@ import MoESim
 
 extension Report {
   /// The terminal table of `moesim bench`: one line per engine and thread count, then the
-  /// speed-up of N threads over 1 and the ratio to the peer, both from this one invocation.
+  /// speed-up of N threads over 1 and the ratio to the peer, both from this one invocation,
+  /// then the logits GEMM against the machine's multiply-add peak.
   static func benchmark(
     scenario: Scenario, label: String, runs: [BenchmarkMeasurement], repeats: Int,
-    peer: PeerBenchmark.Outcome?, peerNotes: [String]
+    peer: PeerBenchmark.Outcome?, peerNotes: [String], roofline: RooflineMeasurement? = nil
   ) -> String {
     let workload = scenario.workload
     let experts = scenario.model.moe.map { "\($0.experts) experts, top-\($0.topK)" } ?? "dense"
@@ -54,7 +55,35 @@ extension Report {
             + "; it ran its own fixed choice there")
       }
     }
+    if let roofline {
+      lines += rooflineLines(roofline, singleThread: runs.first)
+    }
     return lines.joined(separator: "\n")
+  }
+
+  /// The GEMM's distance from the FMA peak, and its share of a one-thread decision.
+  static func rooflineLines(
+    _ roofline: RooflineMeasurement, singleThread: BenchmarkMeasurement?
+  ) -> [String] {
+    var lines = [
+      "",
+      String(
+        format: "  FMA peak (1 thread, kernels %@): %.2f G 16-lane fused multiply-adds/s",
+        roofline.kernels, roofline.fmasPerSecond / 1e9),
+      String(
+        format: "  logits GEMM alone: %.1f ns/decision (%d FMAs: %.1f ns at the peak, %.0f%% of it)",
+        roofline.gemmNanosecondsPerDecision, roofline.fmasPerDecision,
+        roofline.peakNanosecondsPerDecision, roofline.fractionOfPeak * 100),
+    ]
+    if let single = singleThread {
+      let share = roofline.gemmNanosecondsPerDecision / single.nanosecondsPerDecision
+      lines.append(
+        String(
+          format: "  1-thread run: %.1f ns/decision, about %.0f%% of it the GEMM; the rest is "
+            + "top-k, softmax, capacity and token generation",
+          single.nanosecondsPerDecision, min(share, 1) * 100))
+    }
+    return lines
   }
 
   /// `3.05 M`, `812.4 K`.

@@ -40,9 +40,7 @@ public enum Benchmark {
       let clock = ContinuousClock()
       let start = clock.now
       _ = try Simulation(scenario: scenario).run(threads: threads, kernels: kernels) { _, _ in }
-      let elapsed = clock.now - start
-      let seconds =
-        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let seconds = (clock.now - start).inSeconds
       runs.append(
         BenchmarkMeasurement(
           workload: workload, threads: threads, decisions: decisions(of: scenario),
@@ -104,5 +102,12 @@ extension Benchmark {
       .real(peer.decisionsPerSecond.rounded()), .real(peer.seconds * 1e9 / Double(peer.decisions)),
       peer.peakResidentMiB.map(CSVField.real) ?? .empty, "numpy-peer", .empty,
     ]
+  }
+}
+
+extension Duration {
+  /// The duration in seconds, as a `Double`.
+  var inSeconds: Double {
+    Double(components.seconds) + Double(components.attoseconds) * 1e-18
   }
 }

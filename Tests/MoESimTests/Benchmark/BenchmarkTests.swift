@@ -111,6 +111,21 @@ import Testing
     #expect(rows[3][7] == "numpy-peer" && rows[3][2] == "4000" && rows[3][4] == "2000")
   }
 
+  /// The table names both thread counts and their ratio, then the GEMM against the FMA peak
+  /// measured in the same invocation.
+  @Test func benchCommandTablePutsTheGEMMBesideTheFMAPeak() throws {
+    let outcome = try CommandLineTests().moesim(
+      ["bench", "--workload", TestSupport.scenarioPath("quickstart.json5"), "--threads", "2"]
+        + SimulationTests.small.flatMap { ["--set", $0] })
+    #expect(outcome.status == 0, "\(outcome.standardError)")
+    let text = outcome.standardOutput
+    #expect(text.contains("2 threads vs 1: "))
+    #expect(text.contains("FMA peak (1 thread, kernels \(KernelSet.selected.name)): "))
+    // The quickstart's router: d = 64, 16 experts, one vector: 64 FMAs per decision.
+    #expect(text.contains("logits GEMM alone: ") && text.contains("(64 FMAs: "))
+    #expect(text.contains("1-thread run: ") && text.contains("of it the GEMM"))
+  }
+
   @Test func benchCommandRejectsAMissingPeerAndADenseModel() throws {
     let missing = try CommandLineTests().moesim([
       "bench", "--workload", TestSupport.scenarioPath("quickstart.json5"), "--peer",

@@ -1,0 +1,81 @@
+import Foundation
+import MoESimKernels
+
+/// How close the logits GEMM, the one part of a routing decision fixed by the router's size,
+/// comes to the machine's multiply-add throughput, both measured on one thread in the same
+/// invocation.
+public struct RooflineMeasurement: Sendable, Equatable {
+  /// 16-lane fused multiply-adds per second (`FMAPeakProbe`).
+  public var fmasPerSecond: Double
+  /// The logits kernel alone on the workload's shapes, ns per decision.
+  public var gemmNanosecondsPerDecision: Double
+  /// 16-lane fused multiply-adds per decision: `d · E / 16`, experts padded to 16.
+  public var fmasPerDecision: Int
+  /// The kernel variant measured.
+  public var kernels: String
+
+  /// The GEMM's time per decision at the peak.
+  public var peakNanosecondsPerDecision: Double { Double(fmasPerDecision) / fmasPerSecond * 1e9 }
+  /// The fraction of the peak the GEMM reaches.
+  public var fractionOfPeak: Double { peakNanosecondsPerDecision / gemmNanosecondsPerDecision }
+}
+
+/// Measures `RooflineMeasurement`s for `moesim bench`.
+public enum Roofline {
+  /// Times the FMA probe and the logits kernel on `scenario`'s shapes (256-token blocks, the
+  /// weights of up to 8 layers in turn, as a routing work item uses them), alternating
+  /// `segments` times; each reports its fastest segment, as the machine allowed at best.
+  public static func measure(
+    _ scenario: Scenario, kernels: KernelSet = .selected, segments: Int = 5,
+    secondsPerSegment: Double = 0.05
+  ) -> RooflineMeasurement {
+    let dim = scenario.workload.routerDim
+    let experts = scenario.model.moe?.experts ?? 1
+    let padded = (experts + LogitsKernel.lanes - 1) / LogitsKernel.lanes * LogitsKernel.lanes
+    let tokens = Simulation.blockTokens
+    let layers = max(1, min(8, scenario.model.moeLayerIndices.count))
+    // Values of the same scale as the simulation's (exact zeros or denormals would not be).
+    let hidden = (0..<tokens * dim).map { Float(($0 * 37) % 101) / 50 - 1 }
+    let weights = (0..<layers * dim * padded).map { Float(($0 * 53) % 97) / 400 - 0.12 }
+    let bias = [Float](repeating: 0.01, count: padded)
+    var logits = [Float](repeating: 0, count: tokens * padded)
+    var bestProbe = Double.infinity
+    var bestGemm = Double.infinity
+    var sink: Float = 0
+    let clock = ContinuousClock()
+    for _ in 0..<max(1, segments) {
+      // The probe: rounds doubled until a segment lasts long enough.
+      var rounds = 1 << 16
+      while true {
+        let start = clock.now
+        sink += kernels.fmaPeakProbe(rounds)
+        let seconds = (clock.now - start).inSeconds
+        if seconds >= secondsPerSegment {
+          bestProbe = min(bestProbe, seconds / Double(rounds * FMAPeakProbe.perRound))
+          break
+        }
+        rounds *= 2
+      }
+      // The GEMM: whole blocks, layer after layer, for about as long.
+      var calls = 0
+      let start = clock.now
+      var seconds = 0.0
+      repeat {
+        weights.withUnsafeBufferPointer { w in
+          kernels.logits(
+            hidden, tokens, dim, w.baseAddress! + (calls % layers) * dim * padded, bias, padded,
+            &logits)
+        }
+        calls += 1
+        seconds = (clock.now - start).inSeconds
+      } while seconds < secondsPerSegment
+      bestGemm = min(bestGemm, seconds / Double(calls * tokens))
+      sink += logits[calls % logits.count]
+    }
+    // Keeps `sink` (and so the timed work) observable to the optimiser.
+    if sink.isNaN { FileHandle.standardError.write(Data()) }
+    return RooflineMeasurement(
+      fmasPerSecond: 1 / bestProbe, gemmNanosecondsPerDecision: bestGemm * 1e9,
+      fmasPerDecision: dim * padded / LogitsKernel.lanes, kernels: kernels.name)
+  }
+}
