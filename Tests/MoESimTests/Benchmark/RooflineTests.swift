@@ -12,11 +12,11 @@ import Testing
     let rounds = 1000
     var lanes: [Float] = (1...12).map(Float.init)
     for _ in 0..<rounds {
-      for chain in lanes.indices { lanes[chain] = Float(1e-7).addingProduct(lanes[chain], 0.999_999) }
+      for chain in lanes.indices {
+        lanes[chain] = Float(1e-7).addingProduct(lanes[chain], 0.999_999)
+      }
     }
-    let expected =
-      ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
-      + ((lanes[8] + lanes[9]) + (lanes[10] + lanes[11]))
+    let expected = lanes.reduce(0, +)
     for kernels in KernelSet.available {
       #expect(kernels.fmaPeakProbe(rounds).bitPattern == expected.bitPattern, "\(kernels.name)")
     }
