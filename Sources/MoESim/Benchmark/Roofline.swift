@@ -34,11 +34,16 @@ public enum Roofline {
     let padded = (experts + LogitsKernel.lanes - 1) / LogitsKernel.lanes * LogitsKernel.lanes
     let tokens = Simulation.blockTokens
     let layers = max(1, min(8, scenario.model.moeLayerIndices.count))
-    // Values of the same scale as the simulation's (exact zeros or denormals would not be).
-    let hidden = (0..<tokens * dim).map { Float(($0 * 37) % 101) / 50 - 1 }
-    let weights = (0..<layers * dim * padded).map { Float(($0 * 53) % 97) / 400 - 0.12 }
-    let bias = [Float](repeating: 0.01, count: padded)
-    var logits = [Float](repeating: 0, count: tokens * padded)
+    // Values of the same scale as the simulation's (exact zeros or denormals would not be), in
+    // the simulation's cache-line-aligned buffers.
+    let hidden = SharedPointer.copy((0..<tokens * dim).map { Float(($0 * 37) % 101) / 50 - 1 })
+    let weights = SharedPointer.copy(
+      (0..<layers * dim * padded).map { Float(($0 * 53) % 97) / 400 - 0.12 })
+    let bias = SharedPointer<Float>.allocate(padded, 0.01)
+    let logits = SharedPointer<Float>.allocate(tokens * padded, 0)
+    defer {
+      hidden.deallocate(); weights.deallocate(); bias.deallocate(); logits.deallocate()
+    }
     var bestProbe = Double.infinity
     var bestGemm = Double.infinity
     var sink: Float = 0
@@ -61,11 +66,9 @@ public enum Roofline {
       let start = clock.now
       var seconds = 0.0
       repeat {
-        weights.withUnsafeBufferPointer { w in
-          kernels.logits(
-            hidden, tokens, dim, w.baseAddress! + (calls % layers) * dim * padded, bias, padded,
-            &logits)
-        }
+        kernels.logits(
+          hidden.base, tokens, dim, weights + (calls % layers) * dim * padded, bias.base,
+          padded, logits.base)
         calls += 1
         seconds = (clock.now - start).inSeconds
       } while seconds < secondsPerSegment

@@ -11,16 +11,26 @@ struct SharedPointer<Element>: @unchecked Sendable {
 
   /// Allocates `count` elements initialised to `value`; pair with `deallocate()`.
   static func allocate(_ count: Int, _ value: Element) -> SharedPointer {
-    let base = UnsafeMutablePointer<Element>.allocate(capacity: max(count, 1))
+    let base = uninitialized(max(count, 1))
     base.initialize(repeating: value, count: max(count, 1))
     return SharedPointer(base: base, count: max(count, 1))
   }
 
   /// Allocates a copy of `elements`.
   static func copy(_ elements: [Element]) -> SharedPointer {
-    let base = UnsafeMutablePointer<Element>.allocate(capacity: max(elements.count, 1))
+    let base = uninitialized(max(elements.count, 1))
     elements.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
     return SharedPointer(base: base, count: elements.count)
+  }
+
+  /// Room for `count` elements starting on a 64-byte cache line: rows of 16 floats (router
+  /// weights, logits) then sit on whole lines, so no vector load or store spans two (from
+  /// `malloc`'s 16-byte alignment, every one did).
+  private static func uninitialized(_ count: Int) -> UnsafeMutablePointer<Element> {
+    UnsafeMutableRawPointer.allocate(
+      byteCount: count * MemoryLayout<Element>.stride,
+      alignment: max(64, MemoryLayout<Element>.alignment)
+    ).bindMemory(to: Element.self, capacity: count)
   }
 
   func deallocate() {
