@@ -166,8 +166,8 @@ public enum TopKSelection {
   @inlinable static var candidateCapacity: Int { 64 }
 
   /// The top `k` of at most 16 candidates (`values` and their `at` indices: 16 slots each, the
-  /// `count` after the candidates holding `−greatestFiniteMagnitude` and `Int32.max`), largest
-  /// first, without branches on the values: each candidate's rank — how many candidates precede
+  /// first `count` filled, the others holding `−greatestFiniteMagnitude` and `Int32.max`),
+  /// largest first, without branches on the values: each candidate's rank — how many candidates precede
   /// it — is counted in vector lanes against each candidate in turn, broadcast, and each
   /// candidate is stored at its rank.
   ///
