@@ -56,7 +56,13 @@ public enum LaneMath {
   /// order on every instruction set. (`SIMD.sum()` adds the lanes one after another.)
   @inlinable @inline(__always)
   public static func sum(_ vector: Vector) -> Float {
-    let eight = vector.lowHalf + vector.highHalf
+    sum(vector.lowHalf + vector.highHalf)
+  }
+
+  /// The sum of 8 lanes as the same tree: the bits of `sum` of a 16-lane vector holding them
+  /// and 8 zeros (adding +0 changes nothing but −0, which then sums to the same).
+  @inlinable @inline(__always)
+  public static func sum(_ eight: SIMD8<Float>) -> Float {
     let four = eight.lowHalf + eight.highHalf
     let two = four.lowHalf + four.highHalf
     return two[0] + two[1]

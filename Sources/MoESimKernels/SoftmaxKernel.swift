@@ -34,7 +34,8 @@ public enum SoftmaxKernel {
     withUnsafeTemporaryAllocation(byteCount: 64, alignment: 64) { buffer in
       applyToGroups(
         logits: logits, stride: stride, tokens: tokens, vectors: vectors, lastMask: lastMask,
-        maxima: maxima, sumsRaw: sumsRaw, sums: &sums, inverses: buffer.baseAddress!)
+        rowsShareVectors: vectors == 1 && lastValid <= 8, maxima: maxima, sumsRaw: sumsRaw,
+        sums: &sums, inverses: buffer.baseAddress!)
     }
   }
 
@@ -42,9 +43,11 @@ public enum SoftmaxKernel {
   @_transparent @usableFromInline
   static func applyToGroups(
     logits: UnsafeMutablePointer<Float>, stride: Int, tokens: Int, vectors: Int, lastMask: Vector,
-    maxima: UnsafePointer<Float>, sumsRaw: UnsafeMutableRawPointer, sums: inout BlockSums,
-    inverses: UnsafeMutableRawPointer
+    rowsShareVectors: Bool, maxima: UnsafePointer<Float>, sumsRaw: UnsafeMutableRawPointer,
+    sums: inout BlockSums, inverses: UnsafeMutableRawPointer
   ) {
+    // For rows of at most 8 experts (one vector, half padding), two rows share a vector.
+    let sharedMask = Vector(lowHalf: lastMask.lowHalf, highHalf: lastMask.lowHalf)
     var first = 0
     while first < tokens {
       // Sixteen rows at a time, so that their logarithms take one vector `log`.
@@ -55,6 +58,32 @@ public enum SoftmaxKernel {
       // sums in the same order as alone: two independent chains of exponentials keep both
       // vector units busy where one row's would wait on its own latencies.
       var offset = 0
+      while rowsShareVectors && offset < rows {
+        // Row `offset` in the low 8 lanes, row `other` in the high 8: each lane computes what
+        // it would alone, and each row's 8-lane sums are its 16-lane sums' bits (`LaneMath`).
+        let other = min(offset &+ 1, rows &- 1)
+        let row = UnsafeMutableRawPointer(logits + (first &+ offset) &* stride)
+        let otherRow = UnsafeMutableRawPointer(logits + (first &+ other) &* stride)
+        let logit = Vector(
+          lowHalf: row.loadUnaligned(as: SIMD8<Float>.self),
+          highHalf: otherRow.loadUnaligned(as: SIMD8<Float>.self))
+        let maximum = Vector(
+          lowHalf: SIMD8(repeating: maxima[first &+ offset]),
+          highHalf: SIMD8(repeating: maxima[first &+ other]))
+        let exponential = VectorExp.exp(logit - maximum) * sharedMask
+        let weighted = Vector().addingProduct(exponential, logit)
+        row.storeBytes(of: exponential.lowHalf, as: SIMD8<Float>.self)
+        row.storeBytes(of: SIMD8<Float>(), toByteOffset: 32, as: SIMD8<Float>.self)
+        otherRow.storeBytes(of: exponential.highHalf, as: SIMD8<Float>.self)
+        otherRow.storeBytes(of: SIMD8<Float>(), toByteOffset: 32, as: SIMD8<Float>.self)
+        let rowTotal = LaneMath.sum(exponential.lowHalf)
+        let otherRowTotal = LaneMath.sum(exponential.highHalf)
+        totals[offset] = rowTotal
+        totals[other] = otherRowTotal
+        meanLogits[offset] = LaneMath.sum(weighted.lowHalf) / rowTotal
+        meanLogits[other] = LaneMath.sum(weighted.highHalf) / otherRowTotal
+        offset &+= 2
+      }
       while offset < rows {
         let other = min(offset &+ 1, rows &- 1)
         let row = UnsafeMutableRawPointer(logits + (first &+ offset) &* stride)
