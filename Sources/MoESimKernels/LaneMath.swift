@@ -60,7 +60,7 @@ public enum LaneMath {
   }
 
   /// The sum of 8 lanes as the same tree: the bits of `sum` of a 16-lane vector holding them
-  /// and 8 zeros (adding +0 changes nothing but −0, which then sums to the same).
+  /// and 8 zeros (`x + 0 = x` for every `x` but −0, which no caller passes).
   @inlinable @inline(__always)
   public static func sum(_ eight: SIMD8<Float>) -> Float {
     let four = eight.lowHalf + eight.highHalf

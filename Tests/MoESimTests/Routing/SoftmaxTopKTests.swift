@@ -83,6 +83,18 @@ import Testing
     #expect(LaneMath.sum(vector) == 128)
   }
 
+  /// The 8-lane sum (two short softmax rows to a vector) gives the bits of the 16-lane sum of
+  /// the same lanes and 8 zeros, whatever the rounding along the tree.
+  @Test func eightLaneSumHasTheBitsOfSixteenWithZeros() {
+    var generator = Xoshiro256StarStar(seed: 21)
+    for _ in 0..<500 {
+      let lanes = SIMD8<Float>(
+        (0..<8).map { _ in Float(Int64(bitPattern: generator.next()) >> 20) * 1e-9 })
+      let padded = SIMD16(lowHalf: lanes, highHalf: SIMD8())
+      #expect(LaneMath.sum(lanes).bitPattern == LaneMath.sum(padded).bitPattern)
+    }
+  }
+
   @Test func auxLossIsOneAtPerfectBalance() {
     // Switch aux loss E·Σ f_i·P_i with f_i = P_i = 1/E.
     let loss = BalancingLoss.switchAuxiliary(
