@@ -35,7 +35,8 @@ struct SharedPointer<Element>: @unchecked Sendable {
 
   func deallocate() {
     base.deinitialize(count: count)
-    base.deallocate()
+    // Raw, as `uninitialized` allocated it (with its alignment).
+    UnsafeMutableRawPointer(base).deallocate()
   }
 
   /// Sets every element to `value`.
