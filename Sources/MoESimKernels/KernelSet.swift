@@ -20,6 +20,23 @@ public struct KernelSet: Sendable {
       _ maxima: UnsafePointer<Float>, _ probabilitySums: UnsafeMutablePointer<Float>,
       _ sums: inout SoftmaxKernel.BlockSums
     ) -> Void
+  /// `TileLogitsKernel.compute`: hidden tiles, tokens, dim, weights, bias, padded experts,
+  /// experts, logit tiles out.
+  public let tileLogits:
+    @Sendable (
+      _ hiddenTiles: UnsafePointer<Float>, _ tokens: Int, _ dim: Int,
+      _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ paddedExperts: Int,
+      _ experts: Int, _ tiles: UnsafeMutablePointer<Float>
+    ) -> Void
+  /// `TileSoftmaxTopK.route`: logit tiles, tokens, experts, k, normalize, scale, selected out,
+  /// gates out, probability sums, block sums → tokens routed.
+  public let tileSoftmaxTopK:
+    @Sendable (
+      _ tiles: UnsafePointer<Float>, _ tokens: Int, _ experts: Int, _ k: Int, _ normalize: Bool,
+      _ scale: Float, _ selected: UnsafeMutablePointer<Int32>,
+      _ gates: UnsafeMutablePointer<Float>, _ probabilitySums: UnsafeMutablePointer<Float>,
+      _ sums: inout SoftmaxKernel.BlockSums
+    ) -> Int
   /// `FMAPeakProbe.run`: rounds → a value that keeps the work alive.
   public let fmaPeakProbe: @Sendable (_ rounds: Int) -> Float
 
@@ -40,12 +57,24 @@ public struct KernelSet: Sendable {
         UnsafeMutablePointer<Float>, Int, Int, Int, UnsafePointer<Float>,
         UnsafeMutablePointer<Float>, inout SoftmaxKernel.BlockSums
       ) -> Void,
+    tileLogits:
+      @escaping @Sendable (
+        UnsafePointer<Float>, Int, Int, UnsafePointer<Float>, UnsafePointer<Float>, Int, Int,
+        UnsafeMutablePointer<Float>
+      ) -> Void,
+    tileSoftmaxTopK:
+      @escaping @Sendable (
+        UnsafePointer<Float>, Int, Int, Int, Bool, Float, UnsafeMutablePointer<Int32>,
+        UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, inout SoftmaxKernel.BlockSums
+      ) -> Int,
     fmaPeakProbe: @escaping @Sendable (Int) -> Float
   ) {
     self.name = name
     self.logits = logits
     self.topK = topK
     self.softmax = softmax
+    self.tileLogits = tileLogits
+    self.tileSoftmaxTopK = tileSoftmaxTopK
     self.fmaPeakProbe = fmaPeakProbe
   }
 
@@ -68,6 +97,19 @@ public struct KernelSet: Sendable {
       SoftmaxKernel.apply(
         logits: $0, stride: $1, tokens: $2, experts: $3, maxima: $4, probabilitySums: $5,
         sums: &$6)
+    },
+    tileLogits: {
+      TileLogitsKernel.compute(
+        hiddenTiles: $0, tokens: $1, dim: $2, weights: $3, bias: $4, paddedExperts: $5,
+        experts: $6, tiles: $7)
+    },
+    tileSoftmaxTopK: { tiles, tokens, experts, k, normalize, scale, selected, gates, sums, block in
+      withUnsafeTemporaryAllocation(byteCount: TileSoftmaxTopK.scratchBytes, alignment: 64) {
+        TileSoftmaxTopK.route(
+          tiles: tiles, tokens: tokens, experts: experts, k: k, normalize: normalize,
+          scale: scale, selected: selected, gates: gates, probabilitySums: sums, sums: &block,
+          scratch: $0.baseAddress!)
+      }
     },
     fmaPeakProbe: { FMAPeakProbe.run(rounds: $0) })
 }

@@ -27,5 +27,18 @@ public enum AVX2Kernels {
         logits: $0, stride: $1, tokens: $2, experts: $3, maxima: $4, probabilitySums: $5,
         sums: &$6)
     },
+    tileLogits: {
+      TileLogitsKernel.compute(
+        hiddenTiles: $0, tokens: $1, dim: $2, weights: $3, bias: $4, paddedExperts: $5,
+        experts: $6, tiles: $7)
+    },
+    tileSoftmaxTopK: { tiles, tokens, experts, k, normalize, scale, selected, gates, sums, block in
+      withUnsafeTemporaryAllocation(byteCount: TileSoftmaxTopK.scratchBytes, alignment: 64) {
+        TileSoftmaxTopK.route(
+          tiles: tiles, tokens: tokens, experts: experts, k: k, normalize: normalize,
+          scale: scale, selected: selected, gates: gates, probabilitySums: sums, sums: &block,
+          scratch: $0.baseAddress!)
+      }
+    },
     fmaPeakProbe: { FMAPeakProbe.run(rounds: $0) })
 }

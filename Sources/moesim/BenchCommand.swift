@@ -51,7 +51,8 @@ enum BenchCommand {
       print(
         Report.benchmark(
           scenario: scenario, label: label, runs: runs, repeats: repeats, peer: peer,
-          peerNotes: peerNotes, roofline: Roofline.measure(scenario)))
+          peerNotes: peerNotes,
+          roofline: Roofline.measure(scenario, layout: runs[0].logitsLayout)))
     }
   }
 

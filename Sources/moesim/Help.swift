@@ -122,8 +122,10 @@ enum Help {
       script on the same workload, so the ratio comes from one invocation; with --repeat the
       peer and each thread count take turns, round after round, and the medians are reported.
       The table ends with the bound: this machine's peak of 16-lane fused multiply-adds on one
-      thread (12 independent chains), the logits GEMM alone on the workload's shapes and the
-      fraction of that peak it reaches, and its share of a one-thread decision.
+      thread (12 independent chains), the logits GEMM alone on the workload's shapes, in the
+      run's layout (rows, or token tiles of 16 tokens for softmax routers of at most 16
+      experts), and the fraction of that peak it reaches, and its share of a one-thread
+      decision.
 
       OPTIONS:
         --workload NAME       R-fine (default), R-coarse, or a scenario file

@@ -71,8 +71,9 @@ extension Report {
         format: "  FMA peak (1 thread, kernels %@): %.2f G 16-lane fused multiply-adds/s",
         roofline.kernels, roofline.fmasPerSecond / 1e9),
       String(
-        format: "  logits GEMM alone: %.1f ns/decision (%d FMAs: %.1f ns at the peak, %.0f%% of it)",
-        roofline.gemmNanosecondsPerDecision, roofline.fmasPerDecision,
+        format:
+          "  logits GEMM alone (%@): %.1f ns/decision (%d FMAs: %.1f ns at the peak, %.0f%% of it)",
+        roofline.layout.rawValue, roofline.gemmNanosecondsPerDecision, roofline.fmasPerDecision,
         roofline.peakNanosecondsPerDecision, roofline.fractionOfPeak * 100),
     ]
     if let single = singleThread {

@@ -15,6 +15,8 @@ public struct BenchmarkMeasurement: Sendable, Equatable {
   public var peakResidentMiB: Double?
   /// The kernel variant that ran (`avx512`, `baseline`).
   public var kernels: String
+  /// How the run laid out its router logits.
+  public var logitsLayout = TokenTiles.Layout.rows
 
   public var decisionsPerSecond: Double { Double(decisions) / seconds }
   public var nanosecondsPerDecision: Double { seconds * 1e9 / Double(decisions) }
@@ -39,13 +41,15 @@ public enum Benchmark {
       PeakMemory.reset()
       let clock = ContinuousClock()
       let start = clock.now
-      _ = try Simulation(scenario: scenario).run(threads: threads, kernels: kernels) { _, _ in }
+      let totals = try Simulation(scenario: scenario).run(threads: threads, kernels: kernels) {
+        _, _ in
+      }
       let seconds = (clock.now - start).inSeconds
       runs.append(
         BenchmarkMeasurement(
           workload: workload, threads: threads, decisions: decisions(of: scenario),
           seconds: max(seconds, 1e-9), peakResidentMiB: PeakMemory.peakMiB(),
-          kernels: kernels.name))
+          kernels: kernels.name, logitsLayout: totals.logitsLayout))
     }
     return median(runs, by: \.seconds)
   }

@@ -8,8 +8,11 @@ public struct RooflineMeasurement: Sendable, Equatable {
   public var fmasPerSecond: Double
   /// The logits kernel alone on the workload's shapes, ns per decision.
   public var gemmNanosecondsPerDecision: Double
-  /// 16-lane fused multiply-adds per decision: `d · E / 16`, experts padded to 16.
+  /// 16-lane fused multiply-adds per decision: `d · E / 16`, experts padded to 16 in rows, to
+  /// the tile width (8 or 16) in token tiles.
   public var fmasPerDecision: Int
+  /// The logits layout measured.
+  public var layout: TokenTiles.Layout
   /// The kernel variant measured.
   public var kernels: String
 
@@ -21,12 +24,13 @@ public struct RooflineMeasurement: Sendable, Equatable {
 
 /// Measures `RooflineMeasurement`s for `moesim bench`.
 public enum Roofline {
-  /// Times the FMA probe and the logits kernel on `scenario`'s shapes (256-token blocks, the
-  /// weights of up to 8 layers in turn, as a routing work item uses them), alternating
-  /// `segments` times; each reports its fastest segment, as the machine allowed at best.
+  /// Times the FMA probe and the logits kernel of `layout` (the run's: `RunTotals.logitsLayout`)
+  /// on `scenario`'s shapes (256-token blocks, the weights of up to 8 layers in turn, as a
+  /// routing work item uses them), alternating `segments` times; each reports its fastest
+  /// segment, as the machine allowed at best.
   public static func measure(
-    _ scenario: Scenario, kernels: KernelSet = .selected, segments: Int = 5,
-    secondsPerSegment: Double = 0.05
+    _ scenario: Scenario, layout: TokenTiles.Layout = .rows, kernels: KernelSet = .selected,
+    segments: Int = 5, secondsPerSegment: Double = 0.05
   ) -> RooflineMeasurement {
     let dim = scenario.workload.routerDim
     let experts = scenario.model.moe?.experts ?? 1
@@ -65,9 +69,14 @@ public enum Roofline {
       let start = clock.now
       var seconds = 0.0
       repeat {
-        kernels.logits(
-          hidden.base, tokens, dim, weights + (calls % layers) * dim * padded, bias.base,
-          padded, logits.base)
+        let layerWeights = weights + (calls % layers) * dim * padded
+        if layout == .tokenTiles {
+          // The hidden values as tiles: any values of the same scale serve.
+          kernels.tileLogits(
+            hidden.base, tokens, dim, layerWeights, bias.base, padded, experts, logits.base)
+        } else {
+          kernels.logits(hidden.base, tokens, dim, layerWeights, bias.base, padded, logits.base)
+        }
         calls += 1
         seconds = (clock.now - start).inSeconds
       } while seconds < secondsPerSegment
@@ -75,6 +84,7 @@ public enum Roofline {
     }
     return RooflineMeasurement(
       fmasPerSecond: 1 / bestProbe, gemmNanosecondsPerDecision: bestGemm * 1e9,
-      fmasPerDecision: dim * padded / LogitsKernel.lanes, kernels: kernels.name)
+      fmasPerDecision: dim * (layout == .tokenTiles ? TokenTiles.width(experts: experts) : padded)
+        / LogitsKernel.lanes, layout: layout, kernels: kernels.name)
   }
 }

@@ -1,3 +1,5 @@
+import MoESimKernels
+
 /// The figures of one MoE layer in one step: one row of `steps.csv`.
 public struct LayerStepMetrics: Sendable, Equatable {
   public var step: Int
@@ -47,6 +49,9 @@ public struct RunTotals: Sendable, Equatable {
   public private(set) var zLossSum = 0.0
   public private(set) var entropySum = 0.0
   public private(set) var tokensWithoutExpert = 0
+  /// How the run computed its router logits (token tiles for routers of few experts that
+  /// take them).
+  public internal(set) var logitsLayout = TokenTiles.Layout.rows
 
   public init(layers: [Int], experts: Int) {
     self.layers = layers

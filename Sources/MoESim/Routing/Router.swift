@@ -36,7 +36,7 @@ struct RouterBlock {
   /// `stride` running sums of each expert's router probability over the block's tokens (the
   /// `P_i` of the auxiliary loss, before dividing by tokens).
   var probabilitySums: UnsafeMutablePointer<Float>
-  /// `tokens` floats of scratch.
+  /// `tokens` floats of scratch (`max(tokens, 16 · 17)` for `routeTiles`).
   var rowScratch: UnsafeMutablePointer<Float>
   /// `2 × stride` floats of scratch for biased or group-limited selection.
   var scoreScratch: UnsafeMutablePointer<Float>
@@ -59,4 +59,22 @@ protocol Router: Sendable {
 
   /// Routes every token of `block`, adding the block's z-loss and entropy sums to `sums`.
   func route(_ block: RouterBlock, kernels: KernelSet, sums: inout RouterBlockSums)
+
+  /// Whether `routeTiles` routes blocks of `experts` experts (with or without a selection
+  /// bias) from logits in the token-tile layout, with the same results as `route`. The
+  /// simulation then computes the logits as tiles. False unless a router says otherwise.
+  func routesTokenTiles(experts: Int, selectionBias: Bool) -> Bool
+
+  /// Routes `block`, whose `logits` hold token tiles (`TokenTiles`) and stay as they are: the
+  /// rows' router distributions are not written back. Only called when `routesTokenTiles`
+  /// holds.
+  func routeTiles(_ block: RouterBlock, kernels: KernelSet, sums: inout RouterBlockSums)
+}
+
+extension Router {
+  func routesTokenTiles(experts: Int, selectionBias: Bool) -> Bool { false }
+
+  func routeTiles(_ block: RouterBlock, kernels: KernelSet, sums: inout RouterBlockSums) {
+    preconditionFailure("\(Self.self) does not route token tiles")
+  }
 }

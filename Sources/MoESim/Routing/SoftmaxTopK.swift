@@ -82,6 +82,62 @@ struct SoftmaxTopK: Router {
     }
   }
 
+  func routesTokenTiles(experts: Int, selectionBias: Bool) -> Bool {
+    experts <= TokenTiles.maxExperts && !selectionBias && !limit.isLimiting
+  }
+
+  /// `route` on token tiles: the fused tile kernel, whose gates for `softmaxThenTopK` are
+  /// final; `topKThenSoftmax` then takes the softmax over each token's selected logits.
+  func routeTiles(_ block: RouterBlock, kernels: KernelSet, sums: inout RouterBlockSums) {
+    let k = topK
+    let softmaxFirst = order == .softmaxThenTopK
+    let width = TokenTiles.width(experts: block.experts)
+    var first = 0
+    while first < block.tokens {
+      first += kernels.tileSoftmaxTopK(
+        block.logits + first * width, block.tokens - first, block.experts, k,
+        softmaxFirst && normalizeTopK, softmaxFirst ? scalingFactor : 1,
+        block.selected + first * k, block.gates + first * k, block.probabilitySums, &sums)
+      if first < block.tokens {
+        first += routeRows(ofTileAt: first, block, kernels: kernels, sums: &sums)
+      }
+    }
+    guard !softmaxFirst else { return }
+    for token in 0..<block.tokens {
+      // Expert e of the token sits at lane token % 16 of its tile's vector e.
+      let logits = block.logits + token / 16 * width * 16 + token % 16
+      let gates = block.gates + token * k
+      Self.softmaxOverSelected(logits, stride: 16, block.selected + token * k, gates, k)
+      if scalingFactor != 1 { for slot in 0..<k { gates[slot] *= scalingFactor } }
+    }
+  }
+
+  /// Routes the tile starting at token `first` row by row with `route` (for a tile with a
+  /// non-finite logit, which the tile kernel leaves); returns its tokens.
+  func routeRows(
+    ofTileAt first: Int, _ block: RouterBlock, kernels: KernelSet, sums: inout RouterBlockSums
+  ) -> Int {
+    let tokens = min(16, block.tokens - first)
+    let width = TokenTiles.width(experts: block.experts)
+    let tile = block.logits + first * width
+    let rows = block.rowScratch
+    for token in 0..<tokens {
+      for expert in 0..<16 {
+        rows[token * 16 + expert] = expert < block.experts ? tile[expert * 16 + token] : 0
+      }
+    }
+    var rowBlock = block
+    rowBlock.logits = rows
+    rowBlock.stride = 16
+    rowBlock.tokens = tokens
+    rowBlock.selected += first * topK
+    rowBlock.gates += first * topK
+    rowBlock.rowScratch = rows + 16 * 16
+    rowBlock.tokenIds += first
+    route(rowBlock, kernels: kernels, sums: &sums)
+    return tokens
+  }
+
   /// The largest of the first `count` values.
   @inline(__always)
   static func rowMaximum(_ row: UnsafePointer<Float>, _ count: Int) -> Float {
@@ -90,17 +146,18 @@ struct SoftmaxTopK: Router {
     return maximum
   }
 
-  /// Replaces `gates` by the softmax over the selected logits of `row`.
+  /// Replaces `gates` by the softmax over the selected logits of `row` (expert e at
+  /// `row[e · stride]`).
   @inline(__always)
   static func softmaxOverSelected(
-    _ row: UnsafePointer<Float>, _ selected: UnsafePointer<Int32>,
+    _ row: UnsafePointer<Float>, stride: Int = 1, _ selected: UnsafePointer<Int32>,
     _ gates: UnsafeMutablePointer<Float>, _ k: Int
   ) {
     var maximum = -Float.infinity
-    for slot in 0..<k { maximum = max(maximum, row[Int(selected[slot])]) }
+    for slot in 0..<k { maximum = max(maximum, row[Int(selected[slot]) * stride]) }
     var total: Float = 0
     for slot in 0..<k {
-      let weight = Float(Foundation.exp(Double(row[Int(selected[slot])] - maximum)))
+      let weight = Float(Foundation.exp(Double(row[Int(selected[slot]) * stride] - maximum)))
       gates[slot] = weight
       total += weight
     }

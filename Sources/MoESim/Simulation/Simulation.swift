@@ -68,6 +68,12 @@ public struct Simulation: Sendable {
     let workers = max(1, threads)
     let chosenPerExpert = plan.expertChoiceCapacity ?? 0
     let usesSelectionBias = scenario.router.biasUpdateRate > 0
+    // Token tiles (16 tokens to a vector) for routers of few experts that can take them, unless
+    // the layer stage needs every token's distribution written back as a row.
+    let tiled =
+      router.routesTokenTiles(experts: experts, selectionBias: usesSelectionBias)
+      && !plan.needsScores
+    if tiled { totals.logitsLayout = .tokenTiles }
 
     let weights = SharedPointer.copy(routerWeights.weights)
     let bias = SharedPointer.copy(routerWeights.bias)
@@ -75,6 +81,7 @@ public struct Simulation: Sendable {
     let selectionBias = SharedPointer<Float>.allocate(layers.count * rowStride, 0)
     let logitCorrection = SharedPointer<Float>.allocate(layers.count * rowStride, 0)
     let hidden = SharedPointer<Float>.allocate(tokens * dim, 0)
+    let hiddenTiles = SharedPointer<Float>.allocate(tiled ? blocks * blockTokens * dim : 0, 0)
     let tokenIds = SharedPointer<Int32>.allocate(tokens, 0)
     let sequenceDomains = SharedPointer<Int32>.allocate(source.sequencesPerStep, 0)
     let selected = SharedPointer<Int32>.allocate(groupLayers * tokens * k, 0)
@@ -84,7 +91,8 @@ public struct Simulation: Sendable {
     let pickedGates = SharedPointer<Float>.allocate(groupLayers * experts * chosenPerExpert, 0)
     let logits = SharedPointer<Float>.allocate(workers * blockTokens * rowStride, 0)
     let blockProbabilities = SharedPointer<Float>.allocate(workers * rowStride, 0)
-    let rowScratch = SharedPointer<Float>.allocate(workers * blockTokens, 0)
+    let rowScratchCount = max(blockTokens, 16 * 17)
+    let rowScratch = SharedPointer<Float>.allocate(workers * rowScratchCount, 0)
     let scoreScratch = SharedPointer<Float>.allocate(workers * 2 * rowStride, 0)
     let probabilityFixed = SharedPointer<Int64>.allocate(workers * groupLayers * experts, 0)
     let blockSums = SharedPointer<RouterBlockSums>.allocate(blocks * groupLayers, .init())
@@ -98,6 +106,7 @@ public struct Simulation: Sendable {
     let layerMetrics = SharedPointer<LayerStepMetrics?>.allocate(groupLayers, nil)
     defer {
       weights.deallocate(); bias.deallocate(); hidden.deallocate(); tokenIds.deallocate()
+      hiddenTiles.deallocate()
       initialBias.deallocate(); selectionBias.deallocate(); logitCorrection.deallocate()
       sequenceDomains.deallocate(); selected.deallocate(); gates.deallocate()
       scores.deallocate(); picked.deallocate(); pickedGates.deallocate()
@@ -128,6 +137,11 @@ public struct Simulation: Sendable {
           sequenceDomains: UnsafeBufferPointer(
             start: sequenceDomains.base, count: sequenceDomains.count),
           tokenIds: tokenIds + first, hidden: hidden + first * dim)
+        if tiled {
+          TokenTiles.transpose(
+            hidden: hidden + first * dim, tokens: min(blockTokens, tokens - first), dim: dim,
+            into: hiddenTiles + first * dim)
+        }
       }
       var stepMetrics: [LayerStepMetrics] = []
       stepMetrics.reserveCapacity(layers.count)
@@ -147,22 +161,32 @@ public struct Simulation: Sendable {
           let members = span * Self.layersPerItem..<min(groupCount, (span + 1) * Self.layersPerItem)
           for member in members {
             let layer = groupStart + member
-            kernels.logits(
-              hidden + first * dim, count, dim, weights + layer * dim * rowStride,
-              bias + layer * rowStride, rowStride, blockLogits)
+            if tiled {
+              kernels.tileLogits(
+                hiddenTiles + first * dim, count, dim, weights + layer * dim * rowStride,
+                bias + layer * rowStride, rowStride, experts, blockLogits)
+            } else {
+              kernels.logits(
+                hidden + first * dim, count, dim, weights + layer * dim * rowStride,
+                bias + layer * rowStride, rowStride, blockLogits)
+            }
             probabilities.update(repeating: 0, count: rowStride)
             var sums = RouterBlockSums()
             let offset = (member * tokens + first) * k
             let routerBlock = RouterBlock(
               logits: blockLogits, stride: rowStride, tokens: count, experts: experts,
               selected: selected + offset, gates: gates + offset,
-              probabilitySums: probabilities, rowScratch: rowScratch + worker * blockTokens,
+              probabilitySums: probabilities, rowScratch: rowScratch + worker * rowScratchCount,
               scoreScratch: scoreScratch + worker * 2 * rowStride, tokenIds: tokenIds + first,
               selectionBias: usesSelectionBias
                 ? UnsafePointer(selectionBias + layer * rowStride) : nil,
               randomKey: RouterRandomKey(
                 seed: scenario.seed, step: step, layer: layer, block: block))
-            router.route(routerBlock, kernels: kernels, sums: &sums)
+            if tiled {
+              router.routeTiles(routerBlock, kernels: kernels, sums: &sums)
+            } else {
+              router.route(routerBlock, kernels: kernels, sums: &sums)
+            }
             blockSums[block * groupLayers + member] = sums
             if plan.needsScores {
               let destination = scores + (member * tokens + first) * experts

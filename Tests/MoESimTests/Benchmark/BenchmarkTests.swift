@@ -121,8 +121,9 @@ import Testing
     let text = outcome.standardOutput
     #expect(text.contains("2 threads vs 1: "))
     #expect(text.contains("FMA peak (1 thread, kernels \(KernelSet.selected.name)): "))
-    // The quickstart's router: d = 64, 16 experts, one vector: 64 FMAs per decision.
-    #expect(text.contains("logits GEMM alone: ") && text.contains("(64 FMAs: "))
+    // The quickstart's router: d = 64, 16 experts as token tiles of 16 expert vectors: 64
+    // 16-lane FMAs per 16 tokens' decisions, 64 per decision.
+    #expect(text.contains("logits GEMM alone (token tiles): ") && text.contains("(64 FMAs: "))
     #expect(text.contains("1-thread run: ") && text.contains("of it the GEMM"))
   }
 

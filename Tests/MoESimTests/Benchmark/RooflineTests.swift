@@ -23,14 +23,21 @@ import Testing
     #expect(FMAPeakProbe.perRound == lanes.count)
   }
 
-  /// The GEMM's multiply-adds per decision follow the router's shape (experts padded to 16),
-  /// and the measured figures are positive and consistent with one another.
-  @Test(arguments: [(64, 256, 1024), (64, 8, 64), (24, 20, 48)])
-  func measurementFollowsTheRouterShape(dim: Int, experts: Int, fmas: Int) throws {
+  /// The GEMM's multiply-adds per decision follow the router's shape (rows: experts padded to
+  /// 16; token tiles: to 8 or 16), and the measured figures are positive and consistent with
+  /// one another.
+  @Test(arguments: [
+    (64, 256, TokenTiles.Layout.rows, 1024), (64, 8, .rows, 64), (24, 20, .rows, 48),
+    (64, 8, .tokenTiles, 32), (64, 5, .tokenTiles, 32), (24, 12, .tokenTiles, 24),
+  ])
+  func measurementFollowsTheRouterShape(
+    dim: Int, experts: Int, layout: TokenTiles.Layout, fmas: Int
+  ) throws {
     let scenario = try TestSupport.quickstart(
       ["workload.router_dim=\(dim)", "model.moe.experts=\(experts)", "model.moe.top_k=2"])
-    let roofline = Roofline.measure(scenario, segments: 1, secondsPerSegment: 0.005)
-    #expect(roofline.fmasPerDecision == fmas)
+    let roofline = Roofline.measure(
+      scenario, layout: layout, segments: 1, secondsPerSegment: 0.005)
+    #expect(roofline.fmasPerDecision == fmas && roofline.layout == layout)
     #expect(roofline.fmasPerSecond > 1e6 && roofline.fmasPerSecond.isFinite)
     #expect(roofline.gemmNanosecondsPerDecision > 0)
     let atPeak = Double(fmas) / roofline.fmasPerSecond * 1e9
