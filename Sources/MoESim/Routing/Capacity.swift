@@ -24,6 +24,8 @@ public enum Capacity {
     var keys: [UInt64]
     /// Per expert, the smallest sort key it keeps (0 when it keeps every assignment).
     var smallestKept: [UInt64]
+    /// Four tables of `experts` partial counts.
+    var counts: [Int32]
 
     init(assignments: Int, experts: Int) {
       dropped = [UInt8](repeating: 0, count: assignments)
@@ -31,6 +33,7 @@ public enum Capacity {
       offsets = [Int](repeating: 0, count: experts + 1)
       running = [Int32](repeating: 0, count: experts)
       smallestKept = [UInt64](repeating: 0, count: experts)
+      counts = [Int32](repeating: 0, count: 4 * experts)
     }
   }
 
@@ -58,17 +61,34 @@ public enum Capacity {
     routed: UnsafeMutablePointer<Int32>, kept: UnsafeMutablePointer<Int32>
   ) -> Outcome {
     let assignments = tokens * k
-    routed.initialize(repeating: 0, count: experts)
     var outcome = Outcome()
-    for token in 0..<tokens {
-      var routedHere = 0
-      for index in token * k..<(token + 1) * k {
+    // Counted in four tables, by slot position, then added: with few experts, consecutive
+    // assignments often hit one counter, and each increment would wait for the last one's store.
+    scratch.counts.withUnsafeMutableBufferPointer { counts in
+      let counts = counts.baseAddress!
+      counts.update(repeating: 0, count: 4 * experts)
+      // Empty slots (expert −1) count 0 into expert 0's counter.
+      var empty = 0
+      for index in 0..<assignments {
         let expert = Int(selected[index])
-        guard expert >= 0 else { continue }
-        routed[expert] &+= 1
-        routedHere += 1
+        let valid: Int32 = expert >= 0 ? 1 : 0
+        counts[(index & 3) &* experts &+ max(expert, 0)] &+= valid
+        empty &+= Int(1 &- valid)
       }
-      if routedHere == 0 { outcome.tokensWithoutExpert += 1 }
+      if empty > 0 {
+        var withoutExpert = 0
+        for token in 0..<tokens {
+          var routedHere = 0
+          for index in token * k..<(token + 1) * k where selected[index] >= 0 { routedHere &+= 1 }
+          withoutExpert &+= routedHere == 0 ? 1 : 0
+        }
+        outcome.tokensWithoutExpert = withoutExpert
+      }
+      for expert in 0..<experts {
+        routed[expert] =
+          (counts[expert] &+ counts[experts &+ expert])
+          &+ (counts[2 &* experts &+ expert] &+ counts[3 &* experts &+ expert])
+      }
     }
     outcome.totalGateMass = sum(gates, count: assignments)
     guard let capacity, (0..<experts).contains(where: { Int(routed[$0]) > capacity }) else {

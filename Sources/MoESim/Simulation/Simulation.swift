@@ -123,26 +123,37 @@ public struct Simulation: Sendable {
       }
     }
     let devicesPerNode = scenario.cluster.devicesPerNode
+    /// Draws `step`'s sequence domains (serial, cheap); its blocks are then `generate`d.
+    func drawDomains(step: Int) {
+      source.drawSequenceDomains(
+        step: step,
+        into: UnsafeMutableBufferPointer(start: sequenceDomains.base, count: sequenceDomains.count))
+    }
+    /// Generates one block of `step`'s tokens: ids, hidden states (and their tiles).
+    @Sendable func generate(step: Int, block: Int) {
+      let first = block * blockTokens
+      source.generate(
+        step: step, block: block, first: first, count: min(blockTokens, tokens - first),
+        sequenceDomains: UnsafeBufferPointer(
+          start: sequenceDomains.base, count: sequenceDomains.count),
+        tokenIds: tokenIds + first, hidden: hidden + first * dim)
+      if tiled {
+        TokenTiles.transpose(
+          hidden: hidden + first * dim, tokens: min(blockTokens, tokens - first), dim: dim,
+          into: hiddenTiles + first * dim)
+      }
+    }
+    // The first step's tokens; each later step's are generated alongside the previous step's
+    // last layer stage (which no longer reads them), one phase fewer per step and its blocks
+    // filling the gaps the layers leave.
+    if workload.steps > 0 {
+      drawDomains(step: 0)
+      ParallelWork.run(count: blocks, threads: workers) { _, block in generate(step: 0, block: block) }
+    }
     for step in 0..<workload.steps {
       let replaced = planner?.prepare(step: step)
       let stepPlanner = planner
       var stepRouted: [[Int]] = []
-      source.drawSequenceDomains(
-        step: step,
-        into: UnsafeMutableBufferPointer(start: sequenceDomains.base, count: sequenceDomains.count))
-      ParallelWork.run(count: blocks, threads: workers) { _, block in
-        let first = block * blockTokens
-        source.generate(
-          step: step, block: block, first: first, count: min(blockTokens, tokens - first),
-          sequenceDomains: UnsafeBufferPointer(
-            start: sequenceDomains.base, count: sequenceDomains.count),
-          tokenIds: tokenIds + first, hidden: hidden + first * dim)
-        if tiled {
-          TokenTiles.transpose(
-            hidden: hidden + first * dim, tokens: min(blockTokens, tokens - first), dim: dim,
-            into: hiddenTiles + first * dim)
-        }
-      }
       var stepMetrics: [LayerStepMetrics] = []
       stepMetrics.reserveCapacity(layers.count)
       for groupStart in stride(from: 0, to: layers.count, by: groupLayers) {
@@ -201,8 +212,17 @@ public struct Simulation: Sendable {
             }
           }
         }
-        // Capacity, drops, figures and bias updates of each layer of the group.
-        ParallelWork.run(count: groupCount, threads: workers) { worker, member in
+        // Capacity, drops, figures and bias updates of each layer of the group; after the last
+        // group, the next step's token blocks too (all of this step's routing is done).
+        let nextStep = groupStart + groupCount == layers.count && step + 1 < workload.steps
+        if nextStep { drawDomains(step: step + 1) }
+        ParallelWork.run(count: groupCount + (nextStep ? blocks : 0), threads: workers) {
+          worker, item in
+          guard item < groupCount else {
+            generate(step: step + 1, block: item - groupCount)
+            return
+          }
+          let member = item
           var fixedSums = [Int64](repeating: 0, count: experts)
           for source in 0..<workers {
             let fixed = probabilityFixed + (source * groupLayers + member) * experts
