@@ -69,6 +69,7 @@ import Testing
     }
   }
 
+  /// What must agree bit for bit between the layouts.
   struct Outcome: Equatable {
     var selected: [Int32]
     var gates: [UInt32]
@@ -77,61 +78,17 @@ import Testing
     var entropy: UInt64
   }
 
-  /// Routes `logits` (token-major rows of `experts`) with `router`, as rows or as tiles.
+  /// Routes `logits` (token-major rows of `experts`) with `router` on every variant (which the
+  /// harness checks agree), as rows or as tiles.
   static func route(
-    _ router: SoftmaxTopK, logits: [Float], tokens: Int, experts: Int, tiled: Bool,
-    kernels: KernelSet
+    _ router: SoftmaxTopK, logits: [Float], tokens: Int, experts: Int, tiled: Bool
   ) -> Outcome {
-    let k = router.topK
-    let width = TokenTiles.width(experts: experts)
-    var buffer = [Float](repeating: 0, count: (tokens + 15) / 16 * 16 * 16)
-    for token in 0..<tokens {
-      for expert in 0..<experts {
-        let value = logits[token * experts + expert]
-        if tiled {
-          buffer[(token / 16 * width + expert) * 16 + token % 16] = value
-        } else {
-          buffer[token * 16 + expert] = value
-        }
-      }
-    }
-    var selected = [Int32](repeating: -7, count: tokens * k)
-    var gates = [Float](repeating: -7, count: tokens * k)
-    var probabilities = [Float](repeating: 0, count: 16)
-    var rowScratch = [Float](repeating: 0, count: max(tokens, 16 * 17))
-    var scoreScratch = [Float](repeating: 0, count: 32)
-    let ids = [Int32](repeating: 0, count: tokens)
-    var sums = RouterBlockSums()
-    buffer.withUnsafeMutableBufferPointer { buffer in
-      selected.withUnsafeMutableBufferPointer { selected in
-        gates.withUnsafeMutableBufferPointer { gates in
-          probabilities.withUnsafeMutableBufferPointer { probabilities in
-            rowScratch.withUnsafeMutableBufferPointer { rowScratch in
-              scoreScratch.withUnsafeMutableBufferPointer { scoreScratch in
-                ids.withUnsafeBufferPointer { ids in
-                  let block = RouterBlock(
-                    logits: buffer.baseAddress!, stride: 16, tokens: tokens, experts: experts,
-                    selected: selected.baseAddress!, gates: gates.baseAddress!,
-                    probabilitySums: probabilities.baseAddress!,
-                    rowScratch: rowScratch.baseAddress!, scoreScratch: scoreScratch.baseAddress!,
-                    tokenIds: ids.baseAddress!, selectionBias: nil,
-                    randomKey: RouterRandomKey(seed: 1, step: 0, layer: 0, block: 0))
-                  if tiled {
-                    router.routeTiles(block, kernels: kernels, sums: &sums)
-                  } else {
-                    router.route(block, kernels: kernels, sums: &sums)
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+    let rows = (0..<tokens).map { Array(logits[$0 * experts..<($0 + 1) * experts]) }
+    let routed = RouterHarness.route(router, logits: rows, tiled: tiled)
     return Outcome(
-      selected: selected, gates: gates.map(\.bitPattern),
-      probabilitySums: probabilities.prefix(experts).map(\.bitPattern),
-      squaredLogSumExp: sums.squaredLogSumExp.bitPattern, entropy: sums.entropy.bitPattern)
+      selected: routed.selected, gates: routed.gates.map(\.bitPattern),
+      probabilitySums: routed.probabilitySums.map(\.bitPattern),
+      squaredLogSumExp: routed.squaredLogSumExp.bitPattern, entropy: routed.entropy.bitPattern)
   }
 
   /// Both orders, with and without normalisation and scaling, every k: the tile path gives the
@@ -147,17 +104,11 @@ import Testing
           let router = SoftmaxTopK(
             topK: k, normalizeTopK: normalize, order: order, scalingFactor: scale)
           #expect(router.routesTokenTiles(experts: experts, selectionBias: false))
-          for kernels in KernelSet.available {
-            let rows = Self.route(
-              router, logits: logits, tokens: tokens, experts: experts, tiled: false,
-              kernels: kernels)
-            let tiles = Self.route(
-              router, logits: logits, tokens: tokens, experts: experts, tiled: true,
-              kernels: kernels)
-            #expect(
-              rows == tiles,
-              "\(kernels.name), k \(k), \(order), normalize \(normalize), scale \(scale)")
-          }
+          let rows = Self.route(
+            router, logits: logits, tokens: tokens, experts: experts, tiled: false)
+          let tiles = Self.route(
+            router, logits: logits, tokens: tokens, experts: experts, tiled: true)
+          #expect(rows == tiles, "k \(k), \(order), normalize \(normalize), scale \(scale)")
         }
       }
     }
@@ -170,15 +121,11 @@ import Testing
     let tokens = 48
     var logits = Self.values(tokens * experts, seed: 17)
     logits[20 * experts + 3] = .infinity
-    for kernels in KernelSet.available {
-      let router = SoftmaxTopK(topK: 2, normalizeTopK: true)
-      let rows = Self.route(
-        router, logits: logits, tokens: tokens, experts: experts, tiled: false, kernels: kernels)
-      let tiles = Self.route(
-        router, logits: logits, tokens: tokens, experts: experts, tiled: true, kernels: kernels)
-      #expect(rows == tiles, "\(kernels.name)")
-      #expect(tiles.selected[20 * 2] == 3)
-    }
+    let router = SoftmaxTopK(topK: 2, normalizeTopK: true)
+    let rows = Self.route(router, logits: logits, tokens: tokens, experts: experts, tiled: false)
+    let tiles = Self.route(router, logits: logits, tokens: tokens, experts: experts, tiled: true)
+    #expect(rows == tiles)
+    #expect(tiles.selected[20 * 2] == 3)
   }
 
   /// Routers and settings the tile path does not cover keep the rows.
