@@ -120,7 +120,8 @@ enum Help {
       layers, 32 steps) and R-coarse (8 experts, top-2, 32 MoE layers, 64 steps) are built in,
       identical to Scenarios/bench/; any scenario file works too. --peer runs the NumPy peer
       script on the same workload, so the ratio comes from one invocation; with --repeat the
-      peer and each thread count take turns, round after round, and the medians are reported.
+      peer and each thread count take turns, round after round, in alternating order (peer,
+      1, N; then N, 1, peer), and the medians are reported.
       The table ends with the bound: this machine's peak of 16-lane fused multiply-adds on one
       thread (12 independent chains), the logits GEMM alone on the workload's shapes, in the
       run's layout (rows, or token tiles of 16 tokens for softmax routers of at most 16

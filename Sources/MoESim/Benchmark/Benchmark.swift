@@ -56,21 +56,35 @@ public enum Benchmark {
 }
 
 extension Benchmark {
-  /// Measures each thread count and the peer `repeats` times, interleaved round by round (peer,
-  /// then each thread count, then again), and returns the median run of each. A machine whose
-  /// speed drifts over minutes then slows every configuration alike instead of whichever ran
-  /// last, so the ratios between them hold.
+  /// Measures each thread count and the peer `repeats` times, interleaved round by round, and
+  /// returns the median run of each. Rounds alternate their order (peer, then each thread count;
+  /// then the reverse), so that a machine whose speed drifts — over minutes, or within a round
+  /// as its load goes on — slows every configuration alike instead of whichever runs last.
   public static func measureRounds(
     _ scenario: Scenario, workload: String, threadCounts: [Int], repeats: Int,
     kernels: KernelSet = .selected, peer: (() throws -> PeerBenchmark.Outcome)? = nil
   ) throws -> (runs: [BenchmarkMeasurement], peer: PeerBenchmark.Outcome?) {
+    try measureRounds(threadCounts: threadCounts, repeats: repeats, peer: peer) { threads in
+      try measure(scenario, workload: workload, threads: threads, kernels: kernels)
+    }
+  }
+
+  /// `measureRounds` with the run of one thread count given (a seam for tests).
+  static func measureRounds(
+    threadCounts: [Int], repeats: Int, peer: (() throws -> PeerBenchmark.Outcome)?,
+    run: (_ threads: Int) throws -> BenchmarkMeasurement
+  ) throws -> (runs: [BenchmarkMeasurement], peer: PeerBenchmark.Outcome?) {
     var runs = [[BenchmarkMeasurement]](repeating: [], count: threadCounts.count)
     var peerRuns: [PeerBenchmark.Outcome] = []
-    for _ in 0..<max(1, repeats) {
-      if let peer { peerRuns.append(try peer()) }
-      for (slot, threads) in threadCounts.enumerated() {
-        runs[slot].append(
-          try measure(scenario, workload: workload, threads: threads, kernels: kernels))
+    // nil is the peer's turn.
+    let forward: [Int?] = [nil] + threadCounts.indices.map { $0 }
+    for round in 0..<max(1, repeats) {
+      for turn in round.isMultiple(of: 2) ? forward : forward.reversed() {
+        if let slot = turn {
+          runs[slot].append(try run(threadCounts[slot]))
+        } else if let peer {
+          peerRuns.append(try peer())
+        }
       }
     }
     let medianPeer = peerRuns.isEmpty ? nil : median(peerRuns, by: \.seconds)

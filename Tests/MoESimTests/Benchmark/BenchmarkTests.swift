@@ -54,6 +54,30 @@ import Testing
     #expect(runs.allSatisfy { $0.decisions == 1000 * 3 * scenario.model.moeLayerIndices.count })
   }
 
+  /// Rounds alternate their order (peer, 1, 2; then 2, 1, peer), so that no configuration
+  /// always runs after the others' load.
+  @Test func roundsAlternateTheirOrder() throws {
+    final class Log: @unchecked Sendable { var turns: [String] = [] }
+    let log = Log()
+    let (runs, _) = try Benchmark.measureRounds(
+      threadCounts: [1, 2], repeats: 3,
+      peer: {
+        log.turns.append("peer")
+        return PeerBenchmark.Outcome(
+          decisions: 10, seconds: 1, decisionsPerSecond: 10, peakResidentMiB: nil)
+      },
+      run: { threads in
+        log.turns.append("\(threads)")
+        return BenchmarkMeasurement(
+          workload: "w", threads: threads, decisions: 10, seconds: Double(log.turns.count),
+          peakResidentMiB: nil, kernels: "k")
+      })
+    #expect(log.turns == ["peer", "1", "2", "2", "1", "peer", "peer", "1", "2"])
+    // Medians by seconds (here the call's position): 1 thread ran 2nd, 5th and 8th, 2 threads
+    // 3rd, 4th and 9th.
+    #expect(runs.map(\.seconds) == [5, 4])
+  }
+
   @Test func peerGetsTheReferenceWorkloadsKnobs() throws {
     let fine = try Scenario.parse(
       Data(BenchmarkWorkload.rFine.text.utf8), file: "r-fine", overrides: [])
