@@ -1,4 +1,5 @@
 import Foundation
+import MoESimKernels
 import Testing
 
 @testable import MoESim
@@ -15,6 +16,20 @@ import Testing
       rows += layers
     }
     return (rows, totals)
+  }
+
+  /// The run takes token tiles where the router can route them and nothing needs the rows: the
+  /// quickstart's softmax router of 16 experts; not 17 experts, a sigmoid router, a selection
+  /// bias, or a sequence aux loss (which keeps every token's distribution as a row).
+  @Test(arguments: [
+    ([String](), TokenTiles.Layout.tokenTiles), (["model.moe.experts=8"], .tokenTiles),
+    (["model.moe.experts=17"], .rows), (["router.kind=sigmoid_topk"], .rows),
+    (["router.bias_update_rate=0.001"], .rows), (["router.sequence_aux_loss=true"], .rows),
+  ])
+  func logitsLayoutFollowsTheRouter(overrides: [String], layout: TokenTiles.Layout) throws {
+    let scenario = try TestSupport.quickstart(
+      Self.small + ["workload.steps=1"] + overrides)
+    #expect(try collect(scenario).1.logitsLayout == layout)
   }
 
   @Test(arguments: ["probs", "position"])
