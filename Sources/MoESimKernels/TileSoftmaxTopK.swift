@@ -79,9 +79,9 @@ public enum TileSoftmaxTopK {
       let tile = UnsafeRawPointer(tiles + (first / 16) &* width &* 16)
       // All ones in the lanes that hold tokens.
       let laneMask = Lanes(0..<16) &- Lanes(repeating: Int32(truncatingIfNeeded: lanes)) &>> 31
-      // Each expert's logits, −0 turned into +0 (so that a zero difference means equal).
-      // A value's exponent bits are all ones (±infinity, NaN) exactly when adding one unit of
-      // the exponent's lowest bit carries into the sign bit.
+      // Each expert's logits, −0 turned into +0 (so that a zero difference means equal), and
+      // whether any is non-finite: its exponent bits are all ones (±infinity, NaN) exactly when
+      // adding one unit of the exponent's lowest bit carries into the sign bit.
       var logits = InlineArray<16, Vector>(repeating: Vector())
       var carries = Lanes()
       for expert in 0..<width where expert < experts {

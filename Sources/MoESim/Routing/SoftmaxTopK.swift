@@ -103,6 +103,7 @@ struct SoftmaxTopK: Router {
       }
     }
     guard !softmaxFirst else { return }
+    // (Tokens of a tile routed row by row get these gates a second time, the same bits.)
     for token in 0..<block.tokens {
       // Expert e of the token sits at lane token % 16 of its tile's vector e.
       let logits = block.logits + token / 16 * width * 16 + token % 16
