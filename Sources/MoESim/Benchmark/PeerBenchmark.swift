@@ -42,6 +42,13 @@ public struct PeerBenchmark: Sendable {
     if workload.domainOffsetScale != 1 {
       ignored.append("workload.domain_offset_scale = \(workload.domainOffsetScale)")
     }
+    // The peer draws every token independently and routes one hidden state at every layer.
+    if workload.contextScale != 0 {
+      ignored.append("workload.context_scale = \(workload.contextScale)")
+    }
+    if workload.layerPersistence != 1 {
+      ignored.append("workload.layer_persistence = \(workload.layerPersistence)")
+    }
     ignoredSettings = ignored
   }
 

@@ -77,3 +77,28 @@ extension PlacementPlanner {
     return traffic
   }
 }
+
+extension PlacementPlanner {
+  /// Counts the tokens whose first choice at MoE layer ordinal `layer` sits on the same device
+  /// as their first choice at the layer before (`previous`), under the current placements. A
+  /// token's copy goes to replica `t mod r` of an expert's `r` slots, as `DeviceTraffic` sends it.
+  /// - Parameters:
+  ///   - previous, current: each token's first-choice expert (-1 for none) at the two layers.
+  func sameDeviceFirstChoices(
+    layer: Int, previous: UnsafePointer<Int32>, current: UnsafePointer<Int32>, tokens: Int
+  ) -> CrossLayerLocality {
+    var locality = CrossLayerLocality()
+    guard layer > 0 else { return locality }
+    let before = slotsOfExpert[layer - 1], after = slotsOfExpert[layer]
+    let perDeviceBefore = placements[layer - 1].slotsPerDevice
+    let perDeviceAfter = placements[layer].slotsPerDevice
+    for token in 0..<tokens where previous[token] >= 0 && current[token] >= 0 {
+      let slotsBefore = before[Int(previous[token])], slotsAfter = after[Int(current[token])]
+      let deviceBefore = slotsBefore[token % slotsBefore.count] / perDeviceBefore
+      let deviceAfter = slotsAfter[token % slotsAfter.count] / perDeviceAfter
+      locality.tokens += 1
+      if deviceBefore == deviceAfter { locality.sameDevice += 1 }
+    }
+    return locality
+  }
+}

@@ -26,8 +26,16 @@ public struct LayerStepMetrics: Sendable, Equatable {
   public var paddedSlots: Int? = nil
   /// The balancing bias this step routed with (selection bias plus logit correction).
   public var bias = BiasSummary()
-  /// Per-device work and traffic; nil unless `cluster.placement` is set (issue 6).
+  /// Per-device work and traffic; nil unless `cluster.placement` is set.
   public var devices: DeviceTraffic? = nil
+  /// How alike consecutive tokens of a sequence route (before capacity).
+  public var locality = RoutingLocality()
+  /// First choices on the same device as at the previous MoE layer; nil for the first MoE
+  /// layer and without `cluster.placement`.
+  public var crossLayer: CrossLayerLocality? = nil
+
+  /// MaxVio of the step (Wang et al. 2024, arXiv:2408.15664, §4.1): `max_i load_i / mean − 1`.
+  public var maxViolation: Double { load.maxOverMean - 1 }
 }
 
 /// Totals over a run: per-expert counts and the headline figures of `summary.csv`.
@@ -49,6 +57,10 @@ public struct RunTotals: Sendable, Equatable {
   public private(set) var zLossSum = 0.0
   public private(set) var entropySum = 0.0
   public private(set) var tokensWithoutExpert = 0
+  public private(set) var coefficientOfVariationSum = 0.0
+  /// Consecutive-token and cross-layer figures over every layer and step.
+  public private(set) var locality = RoutingLocality()
+  public private(set) var crossLayer = CrossLayerLocality()
   /// How the run computed its router logits (token tiles for routers of few experts that
   /// take them).
   public internal(set) var logitsLayout = TokenTiles.Layout.rows
@@ -75,6 +87,9 @@ public struct RunTotals: Sendable, Equatable {
     zLossSum += metrics.zLoss
     entropySum += metrics.entropy
     tokensWithoutExpert += metrics.tokensWithoutExpert
+    coefficientOfVariationSum += metrics.load.coefficientOfVariation
+    locality.add(metrics.locality)
+    if let crossLayer = metrics.crossLayer { self.crossLayer.add(crossLayer) }
     let base = ordinal * experts
     for expert in 0..<experts {
       keptPerExpert[base + expert] += Int(kept[expert])
@@ -96,4 +111,24 @@ public struct RunTotals: Sendable, Equatable {
   public var auxLossMean: Double { mean(auxLossSum) }
   public var zLossMean: Double { mean(zLossSum) }
   public var entropyMean: Double { mean(entropySum) }
+  public var coefficientOfVariationMean: Double { mean(coefficientOfVariationSum) }
+  /// Mean over layer steps of each step's MaxVio (`MaxVio_batch`).
+  public var maxViolationBatchMean: Double { meanMaxOverMean - 1 }
+
+  /// `MaxVio_global` (Wang et al. 2024, arXiv:2408.15664, §4.1): per MoE layer, the largest
+  /// expert's share of the layer's assignments over the whole run, over the mean share, minus
+  /// 1; averaged over layers. nil before any assignment.
+  public var maxViolationGlobal: Double? {
+    var sum = 0.0
+    var counted = 0
+    for ordinal in layers.indices {
+      let base = ordinal * experts
+      let loads = (0..<experts).map { keptPerExpert[base + $0] + droppedPerExpert[base + $0] }
+      let total = loads.reduce(0, +)
+      guard total > 0, let largest = loads.max() else { continue }
+      sum += Double(largest) * Double(experts) / Double(total) - 1
+      counted += 1
+    }
+    return counted > 0 ? sum / Double(counted) : nil
+  }
 }

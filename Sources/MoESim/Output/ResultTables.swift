@@ -7,6 +7,8 @@ public enum ResultTables {
     "z_loss", "dropped_gate_fraction", "tokens_without_expert",
     // Router family and balancing (issue 5).
     "seq_aux_loss", "padded_slots", "bias_min", "bias_max", "bias_std",
+    "max_vio", "top1_repeat_rate", "topk_overlap", "shared_choice_rate",
+    "same_device_as_previous_layer",
   ]
 
   public static func stepsRow(_ metrics: LayerStepMetrics) -> [CSVField] {
@@ -22,6 +24,11 @@ public enum ResultTables {
       metrics.paddedSlots.map(CSVField.integer) ?? .empty,
       .real(metrics.bias.minimum), .real(metrics.bias.maximum),
       .real(metrics.bias.standardDeviation),
+      .real(metrics.maxViolation),
+      metrics.locality.firstChoiceRepeatRate.map(CSVField.real) ?? .empty,
+      metrics.locality.topKOverlap.map(CSVField.real) ?? .empty,
+      metrics.locality.sharedChoiceRate.map(CSVField.real) ?? .empty,
+      metrics.crossLayer?.sameDeviceRate.map(CSVField.real) ?? .empty,
     ]
   }
 
@@ -91,6 +98,8 @@ public enum ResultTables {
     "capacity_per_expert", "total_params", "active_params", "assignments_kept",
     "assignments_dropped", "drop_fraction", "tokens_without_expert", "mean_max_over_mean_load",
     "worst_max_over_mean_load", "aux_loss_mean", "z_loss_mean", "entropy_mean",
+    "cv_load_mean", "max_vio_batch_mean", "max_vio_global", "top1_repeat_rate", "topk_overlap",
+    "shared_choice_rate", "same_device_as_previous_layer",
   ] + clusterSummaryColumns
 
   public static func summaryRow(scenario: Scenario, totals: RunTotals, params: ParameterCount)
@@ -107,6 +116,13 @@ public enum ResultTables {
       .integer(totals.tokensWithoutExpert), .real(totals.meanMaxOverMean),
       .real(totals.worstMaxOverMean), .real(totals.auxLossMean), .real(totals.zLossMean),
       .real(totals.entropyMean),
+      totals.layerSteps > 0 ? .real(totals.coefficientOfVariationMean) : .empty,
+      totals.layerSteps > 0 ? .real(totals.maxViolationBatchMean) : .empty,
+      totals.maxViolationGlobal.map(CSVField.real) ?? .empty,
+      totals.locality.firstChoiceRepeatRate.map(CSVField.real) ?? .empty,
+      totals.locality.topKOverlap.map(CSVField.real) ?? .empty,
+      totals.locality.sharedChoiceRate.map(CSVField.real) ?? .empty,
+      totals.crossLayer.sameDeviceRate.map(CSVField.real) ?? .empty,
     ]
   }
 }

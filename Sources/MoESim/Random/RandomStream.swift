@@ -7,6 +7,10 @@ public enum RandomPurpose: UInt64, Sendable {
   case routerBias = 5
   case sequenceDomains = 6
   case tokens = 7
+  /// Each sequence's context state (temporal locality).
+  case sequenceContext = 8
+  /// The fresh part of each token's noise at each MoE layer after the first.
+  case layerNoise = 9
   /// Gaussian noise on router logits (`noisy_topk`).
   case routerNoise = 101
   /// GShard's random keep-or-skip of the second expert.

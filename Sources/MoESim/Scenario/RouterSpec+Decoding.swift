@@ -4,7 +4,7 @@ extension RouterSpec {
     "kind", "normalize_topk", "capacity_factor", "drop_policy", "temperature", "bias_spread",
     "score_order", "routed_scaling_factor", "n_group", "topk_group", "noise_std",
     "capacity_scope", "pad_to_capacity", "bias_update_rate", "aux_bias_coeff",
-    "sequence_aux_loss",
+    "sequence_aux_loss", "warmup_steps",
   ]
 
   init(reading reader: inout ScenarioReader) throws {
@@ -30,6 +30,7 @@ extension RouterSpec {
     auxBiasCoefficient = try reader.double(
       "aux_bias_coeff", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
     sequenceAuxLoss = try reader.bool("sequence_aux_loss", default: false)
+    warmupSteps = try reader.int("warmup_steps", default: 0, in: 0...ScenarioLimits.warmupSteps)
   }
 
   /// Checks the router against the model and workload it routes for.

@@ -35,6 +35,10 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
   public var auxBiasCoefficient: Double
   /// Report the sequence-level auxiliary loss (DeepSeek-V3 eq. 17–20) each step.
   public var sequenceAuxLoss: Bool
+  /// Steps routed before measurement starts, to bring the balancing controllers (the
+  /// aux-loss-free bias, the aux-loss correction) to the state a trained router is in; their
+  /// figures are not written.
+  public var warmupSteps: Int = 0
 
   enum CodingKeys: String, CodingKey {
     case kind
@@ -53,6 +57,7 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
     case biasUpdateRate = "bias_update_rate"
     case auxBiasCoefficient = "aux_bias_coeff"
     case sequenceAuxLoss = "sequence_aux_loss"
+    case warmupSteps = "warmup_steps"
   }
 }
 

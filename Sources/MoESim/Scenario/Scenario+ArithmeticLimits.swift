@@ -33,6 +33,7 @@ extension Scenario {
     let scales = [
       ("router.bias_spread", router.biasSpread), ("workload.noise", workload.noise),
       ("workload.domain_offset_scale", workload.domainOffsetScale),
+      ("workload.context_scale", workload.contextScale),
     ]
     for (path, scale) in scales where scale > limits.gaussianScale {
       throw refuse(

@@ -13,6 +13,9 @@ public enum ScenarioLimits {
   public static let workloadVocabulary = 1 << 22
   /// Width of the router's hidden state.
   public static let routerDim = 8_192
+  /// Warm-up steps before measurement (`router.warmup_steps`): enough for any balancing
+  /// controller to converge, few enough that a typo cannot start a day-long run.
+  public static let warmupSteps = 1_000_000
 }
 
 extension Scenario {

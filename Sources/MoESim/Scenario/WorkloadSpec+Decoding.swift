@@ -5,13 +5,27 @@ extension WorkloadSpec {
   static let keys = [
     "tokens_per_step", "steps", "sequence_length", "vocab_size", "zipf_exponent", "domains",
     "router_dim", "noise", "domain_offset_scale", "domain_schedule", "kind", "trace",
+    "sequences_per_step", "context_scale", "context_correlation", "layer_persistence",
   ]
 
   init(reading reader: inout ScenarioReader) throws {
     tokensPerStep = try reader.int(
       "tokens_per_step", default: 4096, in: 1...ScenarioLimits.tokensPerStep)
     steps = try reader.int("steps", default: 16, in: 1...Int.max)
-    sequenceLength = try reader.int("sequence_length", default: 512, in: 1...Int.max)
+    if reader.raw("sequences_per_step") != nil {
+      if reader.raw("sequence_length") != nil {
+        throw reader.error(
+          "sequences_per_step",
+          .outOfRange(
+            value: reader.raw("sequences_per_step")?.rendered ?? "",
+            allowed: "either sequences_per_step or sequence_length, not both"))
+      }
+      let sequences = try reader.int("sequences_per_step", in: 1...tokensPerStep)
+      // Equal sequences of ⌈T / S⌉ tokens (the last may be shorter).
+      sequenceLength = tokensPerStep / sequences + (tokensPerStep % sequences == 0 ? 0 : 1)
+    } else {
+      sequenceLength = try reader.int("sequence_length", default: 512, in: 1...Int.max)
+    }
     vocabSize = try reader.int(
       "vocab_size", default: 32_768, in: 1...ScenarioLimits.workloadVocabulary)
     zipfExponent = try reader.double(
@@ -20,6 +34,12 @@ extension WorkloadSpec {
     noise = try reader.double("noise", default: 0.5, allowed: "≥ 0", where: { $0 >= 0 })
     domainOffsetScale = try reader.double(
       "domain_offset_scale", default: 1, allowed: "≥ 0", where: { $0 >= 0 })
+    contextScale = try reader.double(
+      "context_scale", default: 0, allowed: "in 0...1e6", where: { (0...1e6).contains($0) })
+    contextCorrelation = try reader.double(
+      "context_correlation", default: 0.9, allowed: "in 0...1", where: { (0...1).contains($0) })
+    layerPersistence = try reader.double(
+      "layer_persistence", default: 1, allowed: "in 0...1", where: { (0...1).contains($0) })
     let file = reader.file
     let parsed = try reader.optionalArray("domains") { element, path in
       try ScenarioReader.read(element, file: file, path: path, keys: DomainSpec.keys) {

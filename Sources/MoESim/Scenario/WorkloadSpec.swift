@@ -19,6 +19,15 @@ public struct WorkloadSpec: Sendable, Equatable, Encodable {
   public var noise: Double
   /// Scale of each domain's offset of the hidden state.
   public var domainOffsetScale: Double
+  /// Scale `σ_c` of each sequence's context state, which consecutive tokens of the sequence
+  /// share (temporal locality); 0 = none.
+  public var contextScale: Double = 0
+  /// Correlation `ρ` of the context state between consecutive tokens of a sequence (an AR(1)
+  /// process, `c_t = ρ·c_{t−1} + √(1−ρ²)·σ_c·ε_t`); 1 holds it for the whole sequence.
+  public var contextCorrelation: Double = 0.9
+  /// Share `a` of a token's per-token noise carried from one MoE layer to the next (a residual
+  /// stream: `z_{l+1} = a·z_l + √(1−a²)·ε_{l+1}`); 1 routes the same hidden state at every layer.
+  public var layerPersistence: Double = 1
   /// Drift: the domain mixture at given steps, interpolated linearly between them (and held
   /// before the first and after the last); empty means `domains`' weights throughout.
   public var domainSchedule: [DomainSchedulePoint] = []

@@ -54,6 +54,9 @@ struct LayerStepBuffers {
   /// `experts × C` tokens and gates picked by expert choice.
   var picked: UnsafeMutablePointer<Int32>
   var pickedGates: UnsafeMutablePointer<Float>
+  /// Where to write each token's first-choice expert (`tokens`), when the cross-layer figures
+  /// need it.
+  var firstChoices: UnsafeMutablePointer<Int32>? = nil
 }
 
 enum LayerStep {
@@ -95,6 +98,17 @@ enum LayerStep {
       droppedGateFraction: outcome.totalGateMass > 0
         ? outcome.droppedGateMass / outcome.totalGateMass : 0,
       tokensWithoutExpert: outcome.tokensWithoutExpert)
+    if plan.slots > 0 {
+      metrics.locality = RoutingLocality.measure(
+        selected: b.selected, gates: b.gates, tokens: tokens, slots: plan.slots,
+        sequenceLength: plan.sequenceLength)
+      if let firstChoices = b.firstChoices {
+        for token in 0..<tokens {
+          firstChoices[token] = RoutingLocality.firstChoice(
+            token: token, selected: b.selected, gates: b.gates, slots: plan.slots)
+        }
+      }
+    }
     if plan.padToCapacity && outcome.capacitySlots > 0 {
       metrics.paddedSlots = outcome.capacitySlots - keptTotal
     }

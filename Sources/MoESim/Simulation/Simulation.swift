@@ -82,6 +82,16 @@ public struct Simulation: Sendable {
     let logitCorrection = SharedPointer<Float>.allocate(layers.count * rowStride, 0)
     let hidden = SharedPointer<Float>.allocate(tokens * dim, 0)
     let hiddenTiles = SharedPointer<Float>.allocate(tiled ? blocks * blockTokens * dim : 0, 0)
+    // Temporal locality: the step's context states. Cross-layer evolution: each token's
+    // noise-free hidden state and its evolving noise, and each worker's hidden states (and
+    // tiles) of the layer it routes.
+    let evolves = source.evolvesAcrossLayers
+    let context = SharedPointer<Float>.allocate(source.hasContext ? tokens * dim : 0, 0)
+    let hiddenBase = SharedPointer<Float>.allocate(evolves ? tokens * dim : 0, 0)
+    let noiseState = SharedPointer<Float>.allocate(evolves ? tokens * dim : 0, 0)
+    let layerHidden = SharedPointer<Float>.allocate(evolves ? workers * blockTokens * dim : 0, 0)
+    let layerTiles = SharedPointer<Float>.allocate(
+      evolves && tiled ? workers * blockTokens * dim : 0, 0)
     let tokenIds = SharedPointer<Int32>.allocate(tokens, 0)
     let sequenceDomains = SharedPointer<Int32>.allocate(source.sequencesPerStep, 0)
     let selected = SharedPointer<Int32>.allocate(groupLayers * tokens * k, 0)
@@ -106,7 +116,8 @@ public struct Simulation: Sendable {
     let layerMetrics = SharedPointer<LayerStepMetrics?>.allocate(groupLayers, nil)
     defer {
       weights.deallocate(); bias.deallocate(); hidden.deallocate(); tokenIds.deallocate()
-      hiddenTiles.deallocate()
+      hiddenTiles.deallocate(); context.deallocate(); hiddenBase.deallocate()
+      noiseState.deallocate(); layerHidden.deallocate(); layerTiles.deallocate()
       initialBias.deallocate(); selectionBias.deallocate(); logitCorrection.deallocate()
       sequenceDomains.deallocate(); selected.deallocate(); gates.deallocate()
       scores.deallocate(); picked.deallocate(); pickedGates.deallocate()
@@ -123,11 +134,18 @@ public struct Simulation: Sendable {
       }
     }
     let devicesPerNode = scenario.cluster.devicesPerNode
-    /// Draws `step`'s sequence domains (serial, cheap); its blocks are then `generate`d.
+    // Each token's first choice per layer of the group, and at the layer before the group, for
+    // the cross-layer figures of a placement.
+    let firstChoices = SharedPointer<Int32>.allocate(planner == nil ? 0 : groupLayers * tokens, -1)
+    let previousFirstChoices = SharedPointer<Int32>.allocate(planner == nil ? 0 : tokens, -1)
+    defer { firstChoices.deallocate(); previousFirstChoices.deallocate() }
+    /// Draws `step`'s sequence domains and context states (serial); its blocks are then
+    /// `generate`d.
     func drawDomains(step: Int) {
       source.drawSequenceDomains(
         step: step,
         into: UnsafeMutableBufferPointer(start: sequenceDomains.base, count: sequenceDomains.count))
+      if source.hasContext { source.drawContext(step: step, into: context.base) }
     }
     /// Generates one block of `step`'s tokens: ids, hidden states (and their tiles).
     @Sendable func generate(step: Int, block: Int) {
@@ -136,6 +154,8 @@ public struct Simulation: Sendable {
         step: step, block: block, first: first, count: min(blockTokens, tokens - first),
         sequenceDomains: UnsafeBufferPointer(
           start: sequenceDomains.base, count: sequenceDomains.count),
+        context: source.hasContext ? UnsafePointer(context.base) : nil,
+        layerState: evolves ? (hiddenBase + first * dim, noiseState + first * dim) : nil,
         tokenIds: tokenIds + first, hidden: hidden + first * dim)
       if tiled {
         TokenTiles.transpose(
@@ -146,13 +166,19 @@ public struct Simulation: Sendable {
     // The first step's tokens; each later step's are generated alongside the previous step's
     // last layer stage (which no longer reads them), one phase fewer per step and its blocks
     // filling the gaps the layers leave.
+    // Warm-up steps (router.warmup_steps) come first, numbered −W ..< 0 so that their streams
+    // never meet the measured steps': they move the balancing biases and nothing else.
+    let firstStep = -scenario.router.warmupSteps
     if workload.steps > 0 {
-      drawDomains(step: 0)
-      ParallelWork.run(count: blocks, threads: workers) { _, block in generate(step: 0, block: block) }
+      drawDomains(step: firstStep)
+      ParallelWork.run(count: blocks, threads: workers) { _, block in
+        generate(step: firstStep, block: block)
+      }
     }
-    for step in 0..<workload.steps {
-      let replaced = planner?.prepare(step: step)
-      let stepPlanner = planner
+    for step in firstStep..<workload.steps {
+      let measured = step >= 0
+      let replaced = measured ? planner?.prepare(step: step) : nil
+      let stepPlanner = measured ? planner : nil
       var stepRouted: [[Int]] = []
       var stepMetrics: [LayerStepMetrics] = []
       stepMetrics.reserveCapacity(layers.count)
@@ -161,7 +187,9 @@ public struct Simulation: Sendable {
         probabilityFixed.fill(0)
         // Route every block through every layer of the group, a few layers per work item: many
         // small items keep both workers busy to the end of the phase.
-        let spans = (groupCount + Self.layersPerItem - 1) / Self.layersPerItem
+        // An evolving hidden state passes the layers in order, so a block takes the whole group.
+        let layersPerItem = evolves ? groupCount : Self.layersPerItem
+        let spans = (groupCount + layersPerItem - 1) / layersPerItem
         ParallelWork.run(count: blocks * spans, threads: workers) { worker, item in
           let block = item / spans
           let span = item % spans
@@ -169,16 +197,30 @@ public struct Simulation: Sendable {
           let count = min(blockTokens, tokens - first)
           let blockLogits = logits + worker * blockTokens * rowStride
           let probabilities = blockProbabilities + worker * rowStride
-          let members = span * Self.layersPerItem..<min(groupCount, (span + 1) * Self.layersPerItem)
+          let members = span * layersPerItem..<min(groupCount, (span + 1) * layersPerItem)
           for member in members {
             let layer = groupStart + member
+            var layerInput = hidden + first * dim
+            var layerInputTiles = hiddenTiles + first * dim
+            if evolves && layer > 0 {
+              layerInput = layerHidden + worker * blockTokens * dim
+              source.evolve(
+                step: step, block: block, ordinal: layer, count: count,
+                base: hiddenBase + first * dim, noise: noiseState + first * dim,
+                hidden: layerInput)
+              if tiled {
+                layerInputTiles = layerTiles + worker * blockTokens * dim
+                TokenTiles.transpose(
+                  hidden: layerInput, tokens: count, dim: dim, into: layerInputTiles)
+              }
+            }
             if tiled {
               kernels.tileLogits(
-                hiddenTiles + first * dim, count, dim, weights + layer * dim * rowStride,
+                layerInputTiles, count, dim, weights + layer * dim * rowStride,
                 bias + layer * rowStride, rowStride, experts, blockLogits)
             } else {
               kernels.logits(
-                hidden + first * dim, count, dim, weights + layer * dim * rowStride,
+                layerInput, count, dim, weights + layer * dim * rowStride,
                 bias + layer * rowStride, rowStride, blockLogits)
             }
             probabilities.update(repeating: 0, count: rowStride)
@@ -245,7 +287,8 @@ public struct Simulation: Sendable {
             logitBias: bias + layer * rowStride,
             initialLogitBias: UnsafePointer(initialBias + layer * rowStride),
             picked: picked + member * experts * chosenPerExpert,
-            pickedGates: pickedGates + member * experts * chosenPerExpert)
+            pickedGates: pickedGates + member * experts * chosenPerExpert,
+            firstChoices: stepPlanner == nil ? nil : firstChoices + member * tokens)
           layerMetrics[member] = LayerStep.finish(
             plan: plan, buffers: buffers, step: step, layer: layers[layer],
             probabilitySums: probabilitySums, sums: sums, scratch: &scratch.base[worker])
@@ -257,7 +300,19 @@ public struct Simulation: Sendable {
           }
         }
         for member in 0..<groupCount {
-          guard let metrics = layerMetrics[member] else { continue }
+          guard measured, var metrics = layerMetrics[member] else { continue }
+          if let planner {
+            let previous = member == 0 ? previousFirstChoices.base : firstChoices + (member - 1) * tokens
+            metrics.crossLayer =
+              groupStart + member == 0
+              ? nil
+              : planner.sameDeviceFirstChoices(
+                layer: groupStart + member, previous: previous,
+                current: firstChoices + member * tokens, tokens: tokens)
+            if member == groupCount - 1 {
+              previousFirstChoices.base.update(from: firstChoices + member * tokens, count: tokens)
+            }
+          }
           totals.add(
             metrics, ordinal: groupStart + member, routed: routed + member * countStride,
             kept: kept + member * countStride)
@@ -274,6 +329,7 @@ public struct Simulation: Sendable {
           }
         }
       }
+      guard measured else { continue }
       planner?.record(stepRouted)
       try onStep(step, stepMetrics)
     }

@@ -38,6 +38,16 @@ public struct WorkingMemory: Sendable, Equatable {
         name: "hidden states (tokens_per_step × router_dim × 4 bytes)",
         path: "workload.tokens_per_step", value: workload.tokensPerStep, bytes: tokens * dim * 4),
     ]
+    // Context states, and the noise-free part and noise of a hidden state that evolves.
+    let localityCopies =
+      (workload.contextScale > 0 ? 1.0 : 0) + (workload.layerPersistence < 1 ? 2.0 : 0)
+    if localityCopies > 0 {
+      terms.append(
+        Term(
+          name: "locality states (tokens_per_step × router_dim × 4 bytes, up to 3 copies)",
+          path: "workload.tokens_per_step", value: workload.tokensPerStep,
+          bytes: localityCopies * tokens * dim * 4))
+    }
     guard let moe = scenario.model.moe else { return }
     let lanes = Double(LogitsKernel.lanes)
     let paddedExperts = (Double(moe.experts) / lanes).rounded(.up) * lanes

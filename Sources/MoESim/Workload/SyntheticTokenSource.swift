@@ -1,6 +1,8 @@
 /// The synthetic token stream of `WorkloadSpec`: Zipf-distributed token types, each sequence from
 /// one domain of the mixture, and the hidden state the router sees,
-/// `h = embedding[token] + offset[domain] + noise · N(0, I)`.
+/// `h = embedding[token] + offset[domain] + context[sequence, position] + noise · z`, where the
+/// context follows the sequence (temporal locality, `SyntheticTokenSource+Locality.swift`) and
+/// the per-token noise `z` is N(0, I) at the first MoE layer and evolves from layer to layer.
 ///
 /// The tables are built once from the seed; each block of each step draws from its own random
 /// stream, so any block can be generated on any thread with identical results.
@@ -91,9 +93,16 @@ public struct SyntheticTokenSource: Sendable {
   }
 
   /// Generates tokens `first ..< first + count` of `step`: their ids into `tokenIds` and their
-  /// hidden states (`count × d`, row-major) into `hidden`. `block` keys the random stream.
+  /// hidden states at the first MoE layer (`count × d`, row-major) into `hidden`. `block` keys
+  /// the random stream.
+  /// - Parameters:
+  ///   - context: the step's context states (`tokens × d`, from `drawContext`), or nil for none.
+  ///   - layerState: when the hidden state evolves across layers, where to keep each token's
+  ///     noise-free part and its noise `z` (`count × d` each) for `evolve`.
   public func generate(
     step: Int, block: Int, first: Int, count: Int, sequenceDomains: UnsafeBufferPointer<Int32>,
+    context: UnsafePointer<Float>? = nil,
+    layerState: (base: UnsafeMutablePointer<Float>, noise: UnsafeMutablePointer<Float>)? = nil,
     tokenIds: UnsafeMutablePointer<Int32>, hidden: UnsafeMutablePointer<Float>
   ) {
     let dim = spec.routerDim
@@ -109,10 +118,25 @@ public struct SyntheticTokenSource: Sendable {
             let token = Int(order[domain * vocab + rank])
             tokenIds[local] = Int32(token)
             let row = UnsafeMutableBufferPointer(start: hidden + local * dim, count: dim)
-            NormalSampler.fill(row, scale: noiseScale, using: &generator)
             let embedding = embeddings.baseAddress! + token * dim
             let offset = offsets.baseAddress! + domain * dim
+            if let layerState {
+              // z = N(0, I) (unscaled, it evolves) and the noise-free part kept apart.
+              let z = UnsafeMutableBufferPointer(start: layerState.noise + local * dim, count: dim)
+              NormalSampler.fill(z, scale: 1, using: &generator)
+              let base = layerState.base + local * dim
+              for j in 0..<dim {
+                base[j] = embedding[j] + offset[j] + (context?[(first + local) * dim + j] ?? 0)
+                row[j] = noiseScale * z[j] + base[j]
+              }
+              continue
+            }
+            NormalSampler.fill(row, scale: noiseScale, using: &generator)
             for j in 0..<dim { row[j] += embedding[j] + offset[j] }
+            if let context {
+              let state = context + (first + local) * dim
+              for j in 0..<dim { row[j] += state[j] }
+            }
           }
         }
       }
