@@ -34,6 +34,11 @@ public struct LayerStepMetrics: Sendable, Equatable {
   /// layer and without `cluster.placement`.
   public var crossLayer: CrossLayerLocality? = nil
 
+  /// Spread of the kept assignments over the expert-parallel devices; nil without placement.
+  public var deviceLoad: LoadStatistics? {
+    devices.map { LoadStatistics($0.assignments.map { Int32(clamping: $0) }) }
+  }
+
   /// MaxVio of the step (Wang et al. 2024, arXiv:2408.15664, §4.1): `max_i load_i / mean − 1`.
   public var maxViolation: Double { load.maxOverMean - 1 }
 }
@@ -61,6 +66,11 @@ public struct RunTotals: Sendable, Equatable {
   /// Consecutive-token and cross-layer figures over every layer and step.
   public private(set) var locality = RoutingLocality()
   public private(set) var crossLayer = CrossLayerLocality()
+  /// Sums over placed layer steps of the per-device max/mean, CV and balancedness.
+  public private(set) var deviceLayerSteps = 0
+  public private(set) var deviceMaxOverMeanSum = 0.0
+  public private(set) var deviceCoefficientOfVariationSum = 0.0
+  public private(set) var balancednessSum = 0.0
   /// How the run computed its router logits (token tiles for routers of few experts that
   /// take them).
   public internal(set) var logitsLayout = TokenTiles.Layout.rows
@@ -90,6 +100,12 @@ public struct RunTotals: Sendable, Equatable {
     coefficientOfVariationSum += metrics.load.coefficientOfVariation
     locality.add(metrics.locality)
     if let crossLayer = metrics.crossLayer { self.crossLayer.add(crossLayer) }
+    if let device = metrics.deviceLoad {
+      deviceLayerSteps += 1
+      deviceMaxOverMeanSum += device.maxOverMean
+      deviceCoefficientOfVariationSum += device.coefficientOfVariation
+      balancednessSum += 1 / device.maxOverMean
+    }
     let base = ordinal * experts
     for expert in 0..<experts {
       keptPerExpert[base + expert] += Int(kept[expert])
@@ -112,6 +128,14 @@ public struct RunTotals: Sendable, Equatable {
   public var zLossMean: Double { mean(zLossSum) }
   public var entropyMean: Double { mean(entropySum) }
   public var coefficientOfVariationMean: Double { mean(coefficientOfVariationSum) }
+  /// Means over placed layer steps of the per-device figures; nil without placement.
+  public var deviceMeans: (maxOverMean: Double, coefficientOfVariation: Double, balancedness: Double)? {
+    guard deviceLayerSteps > 0 else { return nil }
+    let steps = Double(deviceLayerSteps)
+    return (
+      deviceMaxOverMeanSum / steps, deviceCoefficientOfVariationSum / steps, balancednessSum / steps
+    )
+  }
   /// Mean over layer steps of each step's MaxVio (`MaxVio_batch`).
   public var maxViolationBatchMean: Double { meanMaxOverMean - 1 }
 

@@ -8,7 +8,8 @@ public enum ResultTables {
     // Router family and balancing (issue 5).
     "seq_aux_loss", "padded_slots", "bias_min", "bias_max", "bias_std",
     "max_vio", "top1_repeat_rate", "topk_overlap", "shared_choice_rate",
-    "same_device_as_previous_layer",
+    "same_device_as_previous_layer", "device_max_over_mean_load", "device_cv_load",
+    "balancedness",
   ]
 
   public static func stepsRow(_ metrics: LayerStepMetrics) -> [CSVField] {
@@ -29,6 +30,9 @@ public enum ResultTables {
       metrics.locality.topKOverlap.map(CSVField.real) ?? .empty,
       metrics.locality.sharedChoiceRate.map(CSVField.real) ?? .empty,
       metrics.crossLayer?.sameDeviceRate.map(CSVField.real) ?? .empty,
+      metrics.deviceLoad.map { .real($0.maxOverMean) } ?? .empty,
+      metrics.deviceLoad.map { .real($0.coefficientOfVariation) } ?? .empty,
+      metrics.deviceLoad.map { .real(1 / $0.maxOverMean) } ?? .empty,
     ]
   }
 
@@ -99,7 +103,8 @@ public enum ResultTables {
     "assignments_dropped", "drop_fraction", "tokens_without_expert", "mean_max_over_mean_load",
     "worst_max_over_mean_load", "aux_loss_mean", "z_loss_mean", "entropy_mean",
     "cv_load_mean", "max_vio_batch_mean", "max_vio_global", "top1_repeat_rate", "topk_overlap",
-    "shared_choice_rate", "same_device_as_previous_layer",
+    "shared_choice_rate", "same_device_as_previous_layer", "device_max_over_mean_load_mean",
+    "device_cv_load_mean", "balancedness_mean",
   ] + clusterSummaryColumns
 
   public static func summaryRow(scenario: Scenario, totals: RunTotals, params: ParameterCount)
@@ -123,6 +128,9 @@ public enum ResultTables {
       totals.locality.topKOverlap.map(CSVField.real) ?? .empty,
       totals.locality.sharedChoiceRate.map(CSVField.real) ?? .empty,
       totals.crossLayer.sameDeviceRate.map(CSVField.real) ?? .empty,
+      totals.deviceMeans.map { .real($0.maxOverMean) } ?? .empty,
+      totals.deviceMeans.map { .real($0.coefficientOfVariation) } ?? .empty,
+      totals.deviceMeans.map { .real($0.balancedness) } ?? .empty,
     ]
   }
 }
