@@ -36,7 +36,7 @@ enum CompareCommand {
     var totals: [RunTotals]?
     if !parsed.flags.contains("--no-run") {
       let threads =
-        try parsed.positiveInt("--threads", command: "compare")
+        try parsed.threads(command: "compare")
         ?? ProcessInfo.processInfo.activeProcessorCount
       for variant in variants {
         try RunCommand.checkFitsInMemory(

@@ -35,7 +35,7 @@ enum ExportTraceCommand {
     }
     let scenario = try ScenarioArguments.load(path: parsed.positionals.first, arguments: parsed)
     let threads =
-      try parsed.positiveInt("--threads", command: "export-trace")
+      try parsed.threads(command: "export-trace")
       ?? ProcessInfo.processInfo.activeProcessorCount
     if parsed.flags.contains("--logits") {
       try RoutingTraceExport.writeLogits(scenario, to: out, threads: threads)

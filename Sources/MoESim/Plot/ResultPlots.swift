@@ -17,9 +17,10 @@ public enum ResultPlots {
     "active_params",
   ]
 
-  /// Writes every chart whose CSV is in `folder`; returns the paths written.
+  /// Writes every chart whose CSV is in `folder`, and records them in its `manifest.csv`;
+  /// returns the paths written.
   /// - Throws: `PlotError` when the folder holds none of the files, or a file lacks a column;
-  ///   `OutputError` when writing fails.
+  ///   `OutputError` when a chart's file exists and MoESim did not write it, or writing fails.
   public static func write(folder: String) throws -> [String] {
     var charts: [(String, String)] = []
     let file = { (name: String) in URL(fileURLWithPath: folder).appendingPathComponent(name).path }
@@ -47,8 +48,15 @@ public enum ResultPlots {
         detail: "holds none of experts.csv, steps.csv, memory.csv, sweep.csv; is it a MoESim"
           + " results folder?")
     }
+    // A chart file MoESim did not write (the user's own) is never overwritten; the charts
+    // written are recorded in the folder's manifest, so a later run may replace them.
+    for (name, _) in charts {
+      try ResultManifest.checkReplaceable(
+        name, in: folder, hint: "move it away or plot a copy of the folder")
+    }
     return try charts.map { name, svg in
       try AtomicFile.write(svg, to: file(name))
+      try ResultManifest.record(name, in: folder)
       return file(name)
     }
   }

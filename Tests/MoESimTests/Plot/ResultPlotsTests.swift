@@ -97,7 +97,7 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     }
 
     // A results folder with charts in it is still MoESim's, so a later run replaces it.
-    #expect(ResultFolder.foreignEntry(in: root.path) == nil)
+    #expect(ResultManifest.foreignEntry(in: root.path) == nil)
     try RunWriter.run(scenario, folder: root.path, threads: 1)
     #expect(!FileManager.default.fileExists(atPath: written[0]))
   }
