@@ -48,7 +48,8 @@ extension Help {
 
     Writes SVG charts (no dependency; open them in any browser) next to the CSVs of each
     results folder or sweep folder, and prints their paths:
-      load-heatmap.svg    experts.csv: load_share per MoE layer × expert
+      load-heatmap.svg    experts.csv: load_share per MoE layer × expert (at most the first
+                          256 layers and 256 experts; the title says when it is cut)
       imbalance.svg       steps.csv: mean and worst-layer max/mean load per step
       drops.svg           steps.csv: dropped / routed assignments per step
       memory.svg          memory.csv: GiB per device by kind, per layout × stage

@@ -89,8 +89,10 @@ enum Help {
     USAGE: moesim validate SCENARIO... [options]
 
     Checks each scenario: JSON5 syntax, unknown keys (with the closest valid key suggested),
-    types and ranges. Prints nothing when all are valid; otherwise one line per invalid file
-    naming the file, key path, value and what is allowed. Exit status 0 or 65.
+    types and ranges, and that a replayed trace (workload.kind = "trace") is present (its rows
+    are checked when a run reads it). Prints nothing when all are valid; otherwise one line per
+    invalid file naming the file, key path, value and what is allowed. Exit status 0, 65, or 66
+    for a missing scenario or trace.
 
     OPTIONS:
     \(scenarioOptions)

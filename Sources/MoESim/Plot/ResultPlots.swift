@@ -61,13 +61,26 @@ public enum ResultPlots {
     }
   }
 
-  /// `load_share` by layer (rows) × expert (columns).
-  static func loadHeatmap(_ table: CSVTable) throws -> String {
-    let layers = try table.numbers("layer").map { Int($0) }
-    let experts = try table.numbers("expert").map { Int($0) }
+  /// The most layers (rows) and experts (columns) the heatmap draws: 256 × 256 cells keep the
+  /// SVG under about 10 MB; a table with more draws the lowest ids and says so in the title.
+  public static let heatmapLimit = 256
+
+  /// `load_share` by layer (rows) × expert (columns), at most `limit` of each.
+  static func loadHeatmap(_ table: CSVTable, limit: Int = heatmapLimit) throws -> String {
+    let layers = try table.integers("layer")
+    let experts = try table.integers("expert")
     let shares = try table.numbers("load_share")
-    let layerIDs = Array(Set(layers)).sorted()
-    let expertIDs = Array(Set(experts)).sorted()
+    let allLayers = Array(Set(layers)).sorted()
+    let allExperts = Array(Set(experts)).sorted()
+    let layerIDs = Array(allLayers.prefix(limit))
+    let expertIDs = Array(allExperts.prefix(limit))
+    var shown: [String] = []
+    if allLayers.count > layerIDs.count {
+      shown.append("first \(layerIDs.count) of \(allLayers.count) layers")
+    }
+    if allExperts.count > expertIDs.count {
+      shown.append("first \(expertIDs.count) of \(allExperts.count) experts")
+    }
     let rowOf = Dictionary(uniqueKeysWithValues: layerIDs.enumerated().map { ($1, $0) })
     let columnOf = Dictionary(uniqueKeysWithValues: expertIDs.enumerated().map { ($1, $0) })
     var grid = [[Double]](
@@ -77,8 +90,11 @@ public enum ResultPlots {
         grid[row][column] = share
       }
     }
+    let title =
+      "Expert load share (1/E = balanced)"
+      + (shown.isEmpty ? "" : " (\(shown.joined(separator: ", ")) shown)")
     return Charts.heatmap(
-      title: "Expert load share (1/E = balanced)", xLabel: "expert", yLabel: "layer",
+      title: title, xLabel: "expert", yLabel: "layer",
       rowLabels: layerIDs.map(String.init), columnLabels: expertIDs.map(String.init),
       values: grid, valueLabel: "share")
   }

@@ -14,7 +14,7 @@ public enum InputText {
     /// One phrase for an error message.
     public var detail: String {
       switch self {
-      case .unreadable(let reason): return "cannot read: \(reason)"
+      case .unreadable(let reason): return "cannot be read: \(reason)"
       case .notUTF8(let offset): return "is not UTF-8 text (invalid byte at offset \(offset))"
       }
     }
@@ -24,6 +24,16 @@ public enum InputText {
       if case .unreadable = self { return true }
       return false
     }
+  }
+
+  /// Checks, without reading it, that `path` names something readable that is not a folder
+  /// (`moesim validate` checks a scenario's trace this way: present, not parsed).
+  public static func checkReadable(_ path: String) throws(Failure) {
+    var status = stat()
+    guard stat(path, &status) == 0, access(path, R_OK) == 0 else {
+      throw .unreadable(String(cString: strerror(errno)))
+    }
+    guard status.st_mode & S_IFMT != S_IFDIR else { throw .unreadable("is a folder, not a file") }
   }
 
   /// The contents of `path` as a string.

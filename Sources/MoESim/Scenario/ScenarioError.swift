@@ -41,6 +41,8 @@ public struct ScenarioError: Error, Equatable, CustomStringConvertible, Sendable
   }
 
   public var description: String {
+    // `file` may be a `--set` argument as the user typed it: cut like any echoed value.
+    let file = ErrorText.echo(self.file)
     let location = path.isEmpty ? "\(file): the top level" : "\(file): \(path)"
     switch kind {
     case .malformed(let detail) where !path.isEmpty:

@@ -9,6 +9,13 @@ public struct TraceError: Error, Equatable, CustomStringConvertible, Sendable {
   /// The file does not exist or cannot be read.
   public var isMissingInput = false
 
+  public init(file: String, line: Int?, message: String, isMissingInput: Bool = false) {
+    self.file = file
+    self.line = line
+    self.message = message
+    self.isMissingInput = isMissingInput
+  }
+
   public var description: String {
     "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
   }
