@@ -152,4 +152,29 @@ import Testing
       try cli.moesim(["merge", "--quiet", "--force", shards.path, "--out", out.path]).status == 0)
     #expect(try String(contentsOf: table, encoding: .utf8) == "point,a\n0,1\n")
   }
+
+  /// `sweep` and `compare` write their tables into a folder the user names: a table of the same
+  /// name that MoESim did not write is refused before any point or variant runs.
+  @Test func sweepAndCompareKeepAUsersOwnTable() throws {
+    let root = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    for (name, arguments) in [
+      ("sweep.csv", ["sweep", "--vary", "seed=1,2"] + Self.small),
+      ("comparison.csv", ["compare", "--no-run"]),
+    ] {
+      let folder = root.appendingPathComponent(name)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      let table = folder.appendingPathComponent(name)
+      try Data("mine\n".utf8).write(to: table)
+      let result = try cli.moesim(arguments + ["--quiet", "--out", folder.path])
+      #expect(result.status == 73, "\(name)")
+      #expect(
+        result.standardError
+          == "error: \(table.path): cannot create: exists and MoESim did not write it (there is"
+          + " no manifest.csv listing what MoESim wrote); choose another --out, or move the file"
+          + " away\n")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [name])
+      #expect(try String(contentsOf: table, encoding: .utf8) == "mine\n")
+    }
+  }
 }
