@@ -19,7 +19,8 @@ enum ExportTraceCommand {
     settings they reproduce every figure, losses included.
 
     OPTIONS:
-      --out FILE            The trace to write (required)
+      --out FILE            The trace to write (required): a new path or a regular file (a
+                            folder, FIFO, device or dangling link is refused, exit 73)
       --logits              Export router logits instead of decisions
     \(Help.scenarioOptions)
       --threads N           Worker threads (default: all cores); the file does not depend on it
