@@ -23,7 +23,7 @@ enum BenchCommand {
         command: "bench")
     }
     let threads =
-      try parsed.positiveInt("--threads", command: "bench")
+      try parsed.threads(command: "bench")
       ?? ProcessInfo.processInfo.activeProcessorCount
     let repeats = try parsed.positiveInt("--repeat", command: "bench") ?? 1
     let label = BenchmarkWorkload(named: name)?.rawValue ?? scenario.name

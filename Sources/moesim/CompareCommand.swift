@@ -33,10 +33,11 @@ enum CompareCommand {
     let multiple = try parsed.positiveInt("--multiple-of", command: "compare") ?? 1
     let variants = Comparison.variants(scenario, matches: matches, multipleOf: multiple)
     let folder = parsed.value("--out") ?? "Results/\(scenario.name)-compare"
+    try Comparison.checkOutput(folder: folder)
     var totals: [RunTotals]?
     if !parsed.flags.contains("--no-run") {
       let threads =
-        try parsed.positiveInt("--threads", command: "compare")
+        try parsed.threads(command: "compare")
         ?? ProcessInfo.processInfo.activeProcessorCount
       for variant in variants {
         try RunCommand.checkFitsInMemory(

@@ -33,8 +33,10 @@ enum ExitStatus: Int32 {
       return error.kind == .cannotCreate ? .cannotCreate : .ioError
     case is UsageError:
       return .usage
-    case is MergeError:
-      return .dataError
+    case let error as LoadsFileError:
+      return error.failure.isMissingInput ? .noInput : .dataError
+    case let error as MergeError:
+      return error.isMissingInput ? .noInput : .dataError
     case let error as PlotError:
       return error.missing ? .noInput : .dataError
     case let error as PeerError:
@@ -54,11 +56,27 @@ struct UsageError: Error, CustomStringConvertible {
 
   var description: String {
     let help = command.map { "moesim help \($0)" } ?? "moesim --help"
-    return "\(message)\nSee '\(help)'."
+    return "\(message) (see '\(help)')"
   }
 }
 
-/// Writes a line to standard error.
+/// Writes `text` as one line to standard error, control characters escaped
+/// (`ErrorText.oneLine`).
 func printError(_ text: String) {
-  FileHandle.standardError.write(Data((text + "\n").utf8))
+  writeStandardError(ErrorText.oneLine(text) + "\n")
+}
+
+/// Writes `text` to standard error as it is. A failed write (`2>/dev/full`, a closed stream) is
+/// ignored: there is nowhere left to report it, and the exit status still tells.
+func writeStandardError(_ text: String) {
+  let bytes = Array(text.utf8)
+  var offset = 0
+  while offset < bytes.count {
+    let written = bytes.withUnsafeBytes { buffer in
+      write(2, buffer.baseAddress! + offset, buffer.count - offset)
+    }
+    if written < 0 && errno == EINTR { continue }
+    guard written > 0 else { return }
+    offset += written
+  }
 }

@@ -19,7 +19,8 @@ enum ExportTraceCommand {
     settings they reproduce every figure, losses included.
 
     OPTIONS:
-      --out FILE            The trace to write (required)
+      --out FILE            The trace to write (required): a new path or a regular file (a
+                            folder, FIFO, device or dangling link is refused, exit 73)
       --logits              Export router logits instead of decisions
     \(Help.scenarioOptions)
       --threads N           Worker threads (default: all cores); the file does not depend on it
@@ -35,7 +36,7 @@ enum ExportTraceCommand {
     }
     let scenario = try ScenarioArguments.load(path: parsed.positionals.first, arguments: parsed)
     let threads =
-      try parsed.positiveInt("--threads", command: "export-trace")
+      try parsed.threads(command: "export-trace")
       ?? ProcessInfo.processInfo.activeProcessorCount
     if parsed.flags.contains("--logits") {
       try RoutingTraceExport.writeLogits(scenario, to: out, threads: threads)

@@ -32,12 +32,15 @@ extension Help {
     """
 
   static let mergeHelp = """
-    USAGE: moesim merge DIR... [--out DIR] [--quiet]
+    USAGE: moesim merge DIR... [--out DIR] [--force] [--quiet]
 
     Reads every sweep.shard-I-of-N.csv (and sweep.csv) in the given sweep folders, checks that
     they have the same columns, that every shard 0..N-1 is present and that a point found twice
     has the same row, and writes the union, in point order, to OUT/sweep.csv (default: the
-    first DIR). Exit status 65 when the tables do not fit together.
+    first DIR). Exit status 65 when the tables do not fit together (a row with more or fewer
+    fields than the header included), 66 when a DIR is missing. An existing OUT/sweep.csv is
+    replaced only when OUT's manifest.csv lists it at its size (MoESim wrote it); otherwise
+    exit 73, unless --force.
     """
 
   static let plotHelp = """
@@ -45,7 +48,8 @@ extension Help {
 
     Writes SVG charts (no dependency; open them in any browser) next to the CSVs of each
     results folder or sweep folder, and prints their paths:
-      load-heatmap.svg    experts.csv: load_share per MoE layer × expert
+      load-heatmap.svg    experts.csv: load_share per MoE layer × expert (at most the first
+                          256 layers and 256 experts; the title says when it is cut)
       imbalance.svg       steps.csv: mean and worst-layer max/mean load per step
       drops.svg           steps.csv: dropped / routed assignments per step
       memory.svg          memory.csv: GiB per device by kind, per layout × stage
@@ -53,7 +57,8 @@ extension Help {
                           worst_max_over_mean_load, total_params, active_params against the
                           first varied key (a line per value of the other varied keys)
     Each mark carries its CSV value (data-value, data-x, data-y attributes, and a tooltip).
-    A results folder holding .svg files is still replaced by a later run into it.
+    The charts are recorded in the folder's manifest.csv, so a later run still replaces the
+    folder; a chart file MoESim did not write is never overwritten (exit 73).
     """
 
   static let compareHelp = """

@@ -23,11 +23,9 @@ enum PlaceCommand {
     }
     let text: String
     do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
+      text = try InputText.contents(path)
     } catch {
-      throw ScenarioError(
-        file: path, path: "", kind: .unreadable(detail: (error as NSError).localizedDescription),
-        isMissingInput: true)
+      throw LoadsFileError(path: path, failure: error)
     }
     let table = try ExpertLoadTable(csv: text, file: path)
     let slots = try parsed.positiveInt("--slots", command: "place") ?? table.experts
@@ -45,4 +43,12 @@ enum PlaceCommand {
         table, placements: PlacementTables.plan(table, kind: kind, shape: shape)),
       terminator: "")
   }
+}
+
+/// The LOADS file could not be read as text: missing (66) or not UTF-8 (65).
+struct LoadsFileError: Error, CustomStringConvertible {
+  var path: String
+  var failure: InputText.Failure
+
+  var description: String { "\(path): LOADS file \(failure.detail)" }
 }

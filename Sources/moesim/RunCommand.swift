@@ -16,7 +16,7 @@ enum RunCommand {
     }
     let scenario = try ScenarioArguments.load(path: parsed.positionals.first, arguments: parsed)
     let threads =
-      try parsed.positiveInt("--threads", command: "run")
+      try parsed.threads(command: "run")
       ?? ProcessInfo.processInfo.activeProcessorCount
     let folder = parsed.value("--out") ?? "Results/\(scenario.name)"
     let quiet = parsed.flags.contains("--quiet")
@@ -81,12 +81,12 @@ final class Progress {
     guard enabled, done == total || Date().timeIntervalSince(lastDraw) > 0.1 else { return }
     lastDraw = Date()
     let percent = Int((Double(done) / Double(total) * 100).rounded(.down))
-    FileHandle.standardError.write(Data("\rstep \(done)/\(total) (\(percent)%)".utf8))
+    writeStandardError("\rstep \(done)/\(total) (\(percent)%)")
   }
 
   func finish() {
     guard enabled else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    writeStandardError("\r\u{1B}[K")
   }
 }
 

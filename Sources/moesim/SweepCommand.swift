@@ -21,8 +21,8 @@ enum SweepCommand {
     let plan = try SweepPlan(axes: parsed.all("--vary").map(SweepAxis.init(parsing:)))
     let shard = try parsed.value("--shard").map(SweepShard.init(parsing:))
     let cores = ProcessInfo.processInfo.activeProcessorCount
-    let threads = try parsed.positiveInt("--threads", command: "sweep") ?? cores
-    let jobs = try parsed.positiveInt("--jobs", command: "sweep") ?? min(cores, threads)
+    let threads = try parsed.threads(command: "sweep") ?? cores
+    let jobs = try parsed.threads("--jobs", command: "sweep") ?? min(cores, threads)
     let options = try RunCommand.runOptions(parsed)
     let folder = parsed.value("--out") ?? "Results/\(base.name)-sweep"
     // Every point is built and validated before any runs, so a bad value costs nothing.
@@ -53,12 +53,14 @@ enum SweepCommand {
 
   static func merge(_ arguments: [String]) throws {
     let parsed = try Arguments(
-      arguments, spec: OptionSpec(valued: ["--out"], flags: ["--quiet"]), command: "merge")
+      arguments, spec: OptionSpec(valued: ["--out"], flags: ["--quiet", "--force"]),
+      command: "merge")
     guard let first = parsed.positionals.first else {
       throw UsageError(message: "merge needs at least one sweep folder", command: "merge")
     }
     let outcome = try SweepMerge.merge(
-      folders: parsed.positionals, output: parsed.value("--out") ?? first)
+      folders: parsed.positionals, output: parsed.value("--out") ?? first,
+      force: parsed.flags.contains("--force"))
     if !parsed.flags.contains("--quiet") {
       print(
         "merged \(outcome.tables.count) tables, \(outcome.rows) points into \(outcome.tablePath)")
@@ -83,11 +85,11 @@ final class PointCounter: @unchecked Sendable {
     defer { lock.unlock() }
     done += 1
     guard enabled else { return }
-    FileHandle.standardError.write(Data("\rpoint \(done)/\(total)".utf8))
+    writeStandardError("\rpoint \(done)/\(total)")
   }
 
   func finish() {
     guard enabled else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    writeStandardError("\r\u{1B}[K")
   }
 }

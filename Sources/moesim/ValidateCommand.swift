@@ -10,7 +10,16 @@ enum ValidateCommand {
     var worst = ExitStatus.success
     for path in parsed.positionals {
       do {
-        _ = try ScenarioArguments.load(path: path, arguments: parsed)
+        let scenario = try ScenarioArguments.load(path: path, arguments: parsed)
+        // A replayed trace must be there; its rows are checked when a run reads it.
+        if scenario.workload.kind == .trace, let trace = scenario.workload.trace {
+          do {
+            try InputText.checkReadable(trace)
+          } catch {
+            throw TraceError(
+              file: trace, line: nil, message: "trace \(error.detail)", isMissingInput: true)
+          }
+        }
       } catch {
         printError("error: \(error)")
         let status = ExitStatus.of(error)

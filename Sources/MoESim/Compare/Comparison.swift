@@ -98,11 +98,20 @@ public enum Comparison {
     }
   }
 
-  /// Writes `comparison.csv` into `folder` (created if missing), atomically; with `totals` the
-  /// variants' runs are read back from `folder/<variant>/summary.csv` for their step times.
+  /// Refuses a `comparison.csv` in `folder` that MoESim did not write (its manifest does not
+  /// list it at its size); call before the runs so that nothing is simulated in vain.
+  public static func checkOutput(folder: String) throws {
+    try ResultManifest.checkReplaceable(
+      "comparison.csv", in: folder, hint: "choose another --out, or move the file away")
+  }
+
+  /// Writes `comparison.csv` into `folder` (created if missing), atomically, and records it in
+  /// the folder's manifest; with `totals` the variants' runs are read back from
+  /// `folder/<variant>/summary.csv` for their step times.
   public static func write(_ variants: [Variant], totals: [RunTotals]?, folder: String) throws
     -> String
   {
+    try checkOutput(folder: folder)
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
@@ -114,6 +123,7 @@ public enum Comparison {
     let file = try CSVWriter(path: path, columns: columns)
     for row in rows(variants, totals: totals, runTimings: timings) { try file.write(row) }
     try file.commit()
+    try ResultManifest.record("comparison.csv", in: folder)
     return path
   }
 }

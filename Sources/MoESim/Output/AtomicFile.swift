@@ -9,11 +9,16 @@ public final class AtomicFile {
   private var handle: UnsafeMutablePointer<FILE>?
   private var buffer: [UInt8] = []
 
-  /// Opens `<folder>/.<name>.tmp-<pid>` for writing; the folder must exist.
+  /// Opens `<folder>/.<name>.tmp-<pid>` for writing; the folder must exist. A symbolic link at
+  /// `path` is followed (its target is replaced, the link kept).
+  /// - Throws: `OutputError` `.cannotCreate` when `path` holds anything but a regular file (a
+  ///   folder, FIFO, device), is a dangling link, or the temporary file cannot be opened.
   public init(path: String) throws {
-    self.path = path
-    let url = URL(fileURLWithPath: path)
-    temporaryPath = url.deletingLastPathComponent()
+    self.path = try OutputPath.resolved(path)
+    try OutputPath.checkFileTarget(self.path)
+    let url = URL(fileURLWithPath: self.path)
+    temporaryPath =
+      url.deletingLastPathComponent()
       .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
     guard let handle = fopen(temporaryPath, "wb") else {
       throw OutputError.fromErrno(.cannotCreate, path: path, action: "open")

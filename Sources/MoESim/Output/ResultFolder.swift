@@ -10,9 +10,10 @@ import Foundation
 /// untouched; a staging folder left by a killed run is removed by the next run into the same
 /// destination.
 ///
-/// An existing destination is replaced without asking only when it looks like MoESim results
-/// (it holds `scenario.json`, and nothing but `.csv`, `.json` and `.svg` files); anything else
-/// is refused unless `force` is set, so that `--out ~/notes` cannot wipe a folder by mistake.
+/// An existing destination is replaced without asking only when it is empty or every entry in
+/// it is listed, with its current size, in the `manifest.csv` MoESim wrote (`ResultManifest`);
+/// anything else (a user's own file, a result edited since) is refused unless `force` is set,
+/// so that `--out ~/notes` cannot wipe a folder, nor a run a file put beside its results.
 public struct ResultFolder: Sendable {
   /// Where the results end up.
   public let destination: String
@@ -26,7 +27,9 @@ public struct ResultFolder: Sendable {
   ///   folder and `force` is false, or when the parent or staging folder cannot be created.
   public init(destination: String, force: Bool) throws {
     let fileManager = FileManager.default
-    let url = URL(fileURLWithPath: destination).standardizedFileURL
+    // Every check below runs on the path with its links resolved, so that a link to the
+    // working folder, or a dangling link, is seen for what it is.
+    let url = URL(fileURLWithPath: try OutputPath.resolved(destination))
     self.destination = url.path
     let parent = url.deletingLastPathComponent().path
     let name = url.lastPathComponent
@@ -37,10 +40,8 @@ public struct ResultFolder: Sendable {
 
     // Replacing `/`, the working folder or one of its ancestors is never what was meant
     // (`--out ""` or `--out .` by mistake), even with `force`.
-    let workingFolder = URL(fileURLWithPath: fileManager.currentDirectoryPath).standardizedFileURL
-    if url.path == "/" || workingFolder.path == url.path
-      || workingFolder.path.hasPrefix(url.path + "/")
-    {
+    let workingFolder = try OutputPath.resolved(fileManager.currentDirectoryPath)
+    if url.path == "/" || workingFolder == url.path || workingFolder.hasPrefix(url.path + "/") {
       throw OutputError(
         .cannotCreate, path: self.destination,
         detail: "is the working folder or contains it; choose a folder of its own for --out")
@@ -52,12 +53,12 @@ public struct ResultFolder: Sendable {
           .cannotCreate, path: self.destination,
           detail: "exists and is not a folder; choose another --out")
       }
-      if !force, let foreign = Self.foreignEntry(in: self.destination) {
+      if !force, let foreign = ResultManifest.foreignEntry(in: self.destination) {
         throw OutputError(
           .cannotCreate, path: self.destination,
           detail:
-            "exists and holds '\(foreign)', which MoESim did not write; choose another --out,"
-            + " or pass --force to replace the whole folder")
+            "exists and holds '\(foreign.entry)', which MoESim did not write (\(foreign.reason));"
+            + " choose another --out, or pass --force to replace the whole folder")
       }
       replacesExisting = true
     } else {
@@ -82,8 +83,15 @@ public struct ResultFolder: Sendable {
     URL(fileURLWithPath: staging).appendingPathComponent(name).path
   }
 
-  /// Moves the staging folder into place, replacing the previous results whole.
+  /// Writes the staging folder's `manifest.csv` and moves the folder into place, replacing the
+  /// previous results whole.
   public func commit() throws {
+    do {
+      try ResultManifest.write(folder: staging)
+    } catch {
+      discard()
+      throw error
+    }
     let previous = staging.replacingOccurrences(of: ".partial-", with: ".previous-")
     var movedAside = false
     if FileManager.default.fileExists(atPath: destination) {
@@ -106,25 +114,6 @@ public struct ResultFolder: Sendable {
   /// Removes the staging folder and everything in it; the destination is left as it was.
   public func discard() {
     try? FileManager.default.removeItem(atPath: staging)
-  }
-
-  /// The first entry (depth-first) that MoESim would not have written, if any.
-  static func foreignEntry(in folder: String) -> String? {
-    let fileManager = FileManager.default
-    guard let entries = try? fileManager.contentsOfDirectory(atPath: folder) else {
-      return nil
-    }
-    if !entries.isEmpty && !entries.contains("scenario.json") {
-      return entries.sorted().first
-    }
-    for entry in entries.sorted() {
-      let path = URL(fileURLWithPath: folder).appendingPathComponent(entry).path
-      var isFolder: ObjCBool = false
-      _ = fileManager.fileExists(atPath: path, isDirectory: &isFolder)
-      let ownExtension = [".csv", ".json", ".svg"].contains { entry.hasSuffix($0) }
-      if isFolder.boolValue || !ownExtension { return entry }
-    }
-    return nil
   }
 
   /// Removes `.<name>.partial-<pid>` and `.<name>.previous-<pid>` siblings whose process is gone

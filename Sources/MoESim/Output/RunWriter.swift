@@ -2,7 +2,8 @@ import Foundation
 
 /// Runs a scenario and writes its result folder: `params.csv`, `memory.csv`, `compute.csv`
 /// (static accounting), `scenario.json` (the resolved
-/// scenario), `steps.csv` (streamed while the run goes on), `experts.csv` and `summary.csv`.
+/// scenario), `steps.csv` (streamed while the run goes on), `experts.csv`, `summary.csv` and
+/// `manifest.csv` (the files written, with their sizes: what a later run may replace).
 /// Every file is written under a temporary name and renamed when complete, inside a staging
 /// folder that replaces the destination whole at the end (`ResultFolder`): the destination never
 /// mixes two runs, and an interrupted or failed run leaves it exactly as it was.
@@ -10,7 +11,7 @@ public enum RunWriter {
   /// File names inside a result folder.
   public static let files = [
     "params.csv", "memory.csv", "compute.csv", "scenario.json", "steps.csv", "experts.csv",
-    "summary.csv",
+    "summary.csv", ResultManifest.name,
   ]
 
   /// - Parameters:

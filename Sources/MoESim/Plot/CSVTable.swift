@@ -6,11 +6,21 @@ public struct CSVTable: Sendable, Equatable {
   public var columns: [String]
   public var rows: [[String]]
 
+  /// A table already in memory; `path` names it in errors.
+  init(columns: [String], rows: [[String]], path: String = "") {
+    self.columns = columns
+    self.rows = rows
+    self.path = path
+  }
+
   /// Reads and parses `path`.
   /// - Throws: `PlotError` when the file cannot be read or has no header.
   public init(path: String) throws {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw PlotError(path: path, detail: "cannot be read")
+    let text: String
+    do {
+      text = try InputText.contents(path)
+    } catch {
+      throw PlotError(path: path, detail: error.detail, missing: error.isMissingInput)
     }
     let records = Self.parse(text)
     guard let header = records.first, !header.isEmpty else {
@@ -32,13 +42,40 @@ public struct CSVTable: Sendable, Equatable {
     return index
   }
 
+  /// The largest magnitude a chart plots: the span of two such values (≤ 2e300) and every
+  /// canvas coordinate computed from it stay finite in `Double` (≤ 1.8e308).
+  public static let plottableMagnitude = 1e300
+
   /// Column `name` as numbers.
-  /// - Throws: `PlotError` naming the row when a cell is not a number.
+  /// - Throws: `PlotError` naming the row when a cell is not a number, or is not finite or
+  ///   beyond ±`plottableMagnitude` (`nan`, `inf`, `1e308` cannot be placed on an axis).
   public func numbers(_ name: String) throws -> [Double] {
     let column = try index(name)
     return try rows.enumerated().map { number, row in
       guard column < row.count, let value = Double(row[column]) else {
         throw PlotError(path: path, detail: "row \(number + 2): \(name) is not a number")
+      }
+      guard abs(value) <= Self.plottableMagnitude else {
+        throw PlotError(
+          path: path,
+          detail: "row \(number + 2): \(name) = \(ErrorText.echo(row[column])) cannot be plotted;"
+            + " allowed finite numbers within ±1e300")
+      }
+      return value
+    }
+  }
+
+  /// Column `name` as integers (ids such as `layer` and `expert`).
+  /// - Throws: `PlotError` naming the row when a cell is not a whole number in `Int` range.
+  public func integers(_ name: String) throws -> [Int] {
+    let column = try index(name)
+    return try rows.enumerated().map { number, row in
+      guard column < row.count, let value = Int(row[column]) else {
+        throw PlotError(
+          path: path,
+          detail:
+            "row \(number + 2): \(name) = \(ErrorText.echo(row.count > column ? row[column] : ""))"
+            + " is not an integer")
       }
       return value
     }

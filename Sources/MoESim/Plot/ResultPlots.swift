@@ -17,9 +17,10 @@ public enum ResultPlots {
     "active_params",
   ]
 
-  /// Writes every chart whose CSV is in `folder`; returns the paths written.
+  /// Writes every chart whose CSV is in `folder`, and records them in its `manifest.csv`;
+  /// returns the paths written.
   /// - Throws: `PlotError` when the folder holds none of the files, or a file lacks a column;
-  ///   `OutputError` when writing fails.
+  ///   `OutputError` when a chart's file exists and MoESim did not write it, or writing fails.
   public static func write(folder: String) throws -> [String] {
     var charts: [(String, String)] = []
     let file = { (name: String) in URL(fileURLWithPath: folder).appendingPathComponent(name).path }
@@ -47,19 +48,39 @@ public enum ResultPlots {
         detail: "holds none of experts.csv, steps.csv, memory.csv, sweep.csv; is it a MoESim"
           + " results folder?")
     }
+    // A chart file MoESim did not write (the user's own) is never overwritten; the charts
+    // written are recorded in the folder's manifest, so a later run may replace them.
+    for (name, _) in charts {
+      try ResultManifest.checkReplaceable(
+        name, in: folder, hint: "move it away or plot a copy of the folder")
+    }
     return try charts.map { name, svg in
       try AtomicFile.write(svg, to: file(name))
+      try ResultManifest.record(name, in: folder)
       return file(name)
     }
   }
 
-  /// `load_share` by layer (rows) × expert (columns).
-  static func loadHeatmap(_ table: CSVTable) throws -> String {
-    let layers = try table.numbers("layer").map { Int($0) }
-    let experts = try table.numbers("expert").map { Int($0) }
+  /// The most layers (rows) and experts (columns) the heatmap draws: 256 × 256 cells keep the
+  /// SVG under about 10 MB; a table with more draws the lowest ids and says so in the title.
+  public static let heatmapLimit = 256
+
+  /// `load_share` by layer (rows) × expert (columns), at most `limit` of each.
+  static func loadHeatmap(_ table: CSVTable, limit: Int = heatmapLimit) throws -> String {
+    let layers = try table.integers("layer")
+    let experts = try table.integers("expert")
     let shares = try table.numbers("load_share")
-    let layerIDs = Array(Set(layers)).sorted()
-    let expertIDs = Array(Set(experts)).sorted()
+    let allLayers = Array(Set(layers)).sorted()
+    let allExperts = Array(Set(experts)).sorted()
+    let layerIDs = Array(allLayers.prefix(limit))
+    let expertIDs = Array(allExperts.prefix(limit))
+    var shown: [String] = []
+    if allLayers.count > layerIDs.count {
+      shown.append("first \(layerIDs.count) of \(allLayers.count) layers")
+    }
+    if allExperts.count > expertIDs.count {
+      shown.append("first \(expertIDs.count) of \(allExperts.count) experts")
+    }
     let rowOf = Dictionary(uniqueKeysWithValues: layerIDs.enumerated().map { ($1, $0) })
     let columnOf = Dictionary(uniqueKeysWithValues: expertIDs.enumerated().map { ($1, $0) })
     var grid = [[Double]](
@@ -69,8 +90,11 @@ public enum ResultPlots {
         grid[row][column] = share
       }
     }
+    let title =
+      "Expert load share (1/E = balanced)"
+      + (shown.isEmpty ? "" : " (\(shown.joined(separator: ", ")) shown)")
     return Charts.heatmap(
-      title: "Expert load share (1/E = balanced)", xLabel: "expert", yLabel: "layer",
+      title: title, xLabel: "expert", yLabel: "layer",
       rowLabels: layerIDs.map(String.init), columnLabels: expertIDs.map(String.init),
       values: grid, valueLabel: "share")
   }

@@ -60,7 +60,9 @@ struct SVGDocument {
   /// A coordinate with two decimals at most.
   static func f(_ value: Double) -> String {
     let rounded = (value * 100).rounded() / 100
-    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    // `Int` holds every whole coordinate a chart draws; larger magnitudes print as written.
+    return rounded == rounded.rounded() && abs(rounded) < 1e15
+      ? String(Int(rounded)) : String(rounded)
   }
 
   /// A data value exactly as the CSV writes it (shortest round-trip form).

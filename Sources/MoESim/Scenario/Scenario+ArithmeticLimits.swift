@@ -9,9 +9,24 @@ import Foundation
 public enum ArithmeticLimits {
   /// Router temperature: logits are divided by it in 32-bit floats.
   public static let temperature = 1e-6...1e6
-  /// Largest Gaussian scale (bias spread, noise, domain offset) turned into a 32-bit float
-  /// multiplier; beyond it logits overflow to infinity and probabilities become NaN.
+  /// Largest Gaussian scale (bias spread, workload noise, domain offset, `noisy_topk`'s
+  /// `noise_std`) turned into a 32-bit float multiplier; beyond it logits overflow to infinity
+  /// and probabilities become NaN. The ziggurat sampler's draws stay below 15 in magnitude (its
+  /// tail start 3.65 plus −ln(2⁻⁵³)/3.65 ≈ 10), so a scale of 1e6 adds at most 1.5e7 to a logit.
   public static let gaussianScale = 1e6
+  /// Largest `routed_scaling_factor`. Gates are computed as `p_i · (f / S)` in 32-bit floats,
+  /// where S is the selected probability mass; for softmax routers S ≥ k/E ≥ 1/65 536 (the k
+  /// largest of E probabilities summing to 1 hold at least k/E of it), so `f / S` ≤ f · 65 536,
+  /// which stays finite (≤ 3.4e38) for f ≤ 5e33. 1e6 (6.6e10 at worst) keeps 27 orders of
+  /// magnitude of headroom; published values are 1 to 16 (DeepSeek-V3 config.json: 2.5;
+  /// DeepSeek-V2: 16). A factor of 3e38 made every gate infinite and steps.csv `nan`.
+  public static let gateScale = 1e6
+  /// Largest `aux_bias_coeff`. Each step moves a layer's logit correction by `coeff · ∂L/∂b`,
+  /// and `|∂L/∂b_i| = E/T · |Σ_t p_ti (f_i − Σ_j f_j p_tj)| ≤ E`; over a run of at most 2⁶³ steps
+  /// (the run counters' bound) with E ≤ 65 536 the correction stays below
+  /// 1e6 · 65 536 · 9.2e18 ≈ 6e29, finite in 32-bit floats (3.4e38) and far from overflowing when
+  /// logits are subtracted. 1e50 made the correction infinite and the run trap on NaN counts.
+  public static let auxBiasCoefficient = 1e6
   /// Largest capacity factor: `tokens × top_k / experts × factor` must fit in `Int`, and a factor
   /// of `experts / top_k` already gives every expert room for every token.
   public static let capacityFactor = 1e6
@@ -30,14 +45,25 @@ extension Scenario {
         "router.temperature", JSONValue.render(router.temperature),
         "a number in 1e-06...1e+06 (logits are divided by it in 32-bit floats)")
     }
-    let scales = [
+    var scales = [
       ("router.bias_spread", router.biasSpread), ("workload.noise", workload.noise),
       ("workload.domain_offset_scale", workload.domainOffsetScale),
       ("workload.context_scale", workload.contextScale),
     ]
+    if router.kind == .noisyTopK { scales.append(("router.noise_std", router.noiseStd)) }
     for (path, scale) in scales where scale > limits.gaussianScale {
       throw refuse(
         path, JSONValue.render(scale), "a number in 0...1e+06 (it scales 32-bit floats)")
+    }
+    if router.routedScalingFactor > limits.gateScale {
+      throw refuse(
+        "router.routed_scaling_factor", JSONValue.render(router.routedScalingFactor),
+        "a number in (0, 1e+06] (gates are scaled in 32-bit floats)")
+    }
+    if router.auxBiasCoefficient > limits.auxBiasCoefficient {
+      throw refuse(
+        "router.aux_bias_coeff", JSONValue.render(router.auxBiasCoefficient),
+        "a number in 0...1e+06 (the logit correction it scales accumulates in 32-bit floats)")
     }
     if let factor = router.capacityFactor, factor > limits.capacityFactor {
       throw refuse(

@@ -41,6 +41,8 @@ public struct ScenarioError: Error, Equatable, CustomStringConvertible, Sendable
   }
 
   public var description: String {
+    // `file` may be a `--set` argument as the user typed it: cut like any echoed value.
+    let file = ErrorText.echo(self.file)
     let location = path.isEmpty ? "\(file): the top level" : "\(file): \(path)"
     switch kind {
     case .malformed(let detail) where !path.isEmpty:
@@ -51,13 +53,14 @@ public struct ScenarioError: Error, Equatable, CustomStringConvertible, Sendable
       return "\(file): cannot read scenario: \(detail)"
     case .unknownKey(let suggestion, let allowed):
       let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
-      return "\(location) is not a known key\(hint) (allowed here: \(allowed.joined(separator: ", ")))"
+      return
+        "\(location) is not a known key\(hint) (allowed here: \(allowed.joined(separator: ", ")))"
     case .missingKey(let reason):
       return "\(location) is required but missing" + (reason.map { " (\($0))" } ?? "")
     case .wrongType(let value, let expected):
-      return "\(location) = \(value) has the wrong type; expected \(expected)"
+      return "\(location) = \(ErrorText.echo(value)) has the wrong type; expected \(expected)"
     case .outOfRange(let value, let allowed):
-      return "\(location) = \(value) is out of range; allowed \(allowed)"
+      return "\(location) = \(ErrorText.echo(value)) is out of range; allowed \(allowed)"
     }
   }
 }

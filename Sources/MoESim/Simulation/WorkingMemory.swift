@@ -66,5 +66,99 @@ public struct WorkingMemory: Sendable, Equatable {
         name: "logits (threads × 256 tokens × experts × 4 bytes)",
         path: "model.moe.experts", value: moe.experts, bytes: workers * 256 * paddedExperts * 4),
     ]
+    terms += Self.layerStageTerms(scenario: scenario, moe: moe, threads: threads)
+  }
+}
+
+extension WorkingMemory {
+  /// MoE layers whose selections (and distributions) a step holds at once: as many as fit in
+  /// `Simulation.selectionBudgetBytes`, at least one. Computed in `Double`, so that a layer
+  /// larger than `Int` can count is sized rather than trapped.
+  /// - Parameters:
+  ///   - slots: selection slots per token (`top_k`; 0 for expert choice).
+  ///   - scoresPerLayerBytes: `tokens × experts × 4` when the layer stage needs every token's
+  ///     distribution, else 0.
+  static func layersHeldAtOnce(
+    moeLayers: Int, tokens: Int, slots: Int, scoresPerLayerBytes: Double
+  ) -> Double {
+    let perLayer = max(1, Double(tokens) * Double(slots) * 8 + scoresPerLayerBytes)
+    let fitting = (Double(Simulation.selectionBudgetBytes) / perLayer).rounded(.down)
+    return max(1, min(Double(moeLayers), fitting))
+  }
+
+  /// The buffers only some router settings allocate (`Simulation.run` and `LayerStepScratch`):
+  /// - every token's router distribution, `layers held × tokens_per_step × experts × 4` bytes,
+  ///   for `sequence_aux_loss`, `expert_choice` and `aux_bias_coeff > 0` (each reads the full
+  ///   distribution in the layer stage);
+  /// - for `expert_choice`, the picks (`layers held × experts × C × (4 + 4)` bytes, C the tokens
+  ///   an expert takes) and each worker's selection scratch (`tokens_per_step × 16` bytes).
+  /// Empty for a scenario that uses none of them.
+  static func layerStageTerms(scenario: Scenario, moe: MoESpec, threads: Int) -> [Term] {
+    let router = scenario.router
+    let tokens = scenario.workload.tokensPerStep
+    let expertChoice = router.kind == .expertChoice
+    let needsScores = expertChoice || router.sequenceAuxLoss || router.auxBiasCoefficient > 0
+    guard needsScores else { return [] }
+    let scoresPerLayer = Double(tokens) * Double(moe.experts) * 4
+    let held = layersHeldAtOnce(
+      moeLayers: scenario.model.moeLayerIndices.count, tokens: tokens,
+      slots: expertChoice ? 0 : moe.topK, scoresPerLayerBytes: scoresPerLayer)
+    let users = [
+      expertChoice ? "expert_choice" : nil, router.sequenceAuxLoss ? "sequence_aux_loss" : nil,
+      router.auxBiasCoefficient > 0 ? "aux_bias_coeff" : nil,
+    ].compactMap { $0 }.joined(separator: ", ")
+    var terms = [
+      Term(
+        name: "router distributions for \(users) (layers held × tokens_per_step × experts × 4"
+          + " bytes)",
+        path: "workload.tokens_per_step", value: tokens, bytes: held * scoresPerLayer)
+    ]
+    guard expertChoice else { return terms }
+    // C = min(tokens, ⌈tokens · top_k / experts · capacity_factor⌉), `ExpertChoice.capacity`.
+    let perExpert =
+      (Double(tokens) * Double(moe.topK) / Double(moe.experts)
+      * (router.capacityFactor ?? 1)).rounded(.up)
+    let chosenPerExpert = min(Double(tokens), perExpert)
+    terms += [
+      Term(
+        name: "expert-choice picks (layers held × experts × tokens per expert × 8 bytes)",
+        path: "workload.tokens_per_step", value: tokens,
+        bytes: held * Double(moe.experts) * chosenPerExpert * 8),
+      Term(
+        name: "expert-choice scratch (threads × tokens_per_step × 16 bytes)",
+        path: "workload.tokens_per_step", value: tokens,
+        bytes: Double(max(1, threads)) * Double(tokens) * 16),
+    ]
+    return terms
+  }
+
+  /// What `RoutingTrace.load` holds while it replays a trace of `fileBytes` bytes: the file's
+  /// text and its line table (32 bytes a line), then the routing it decodes. A logits trace keeps
+  /// `steps × MoE layers × tokens × experts` 4-byte logits and a seen flag per token; a
+  /// decisions trace gathers each row (24 bytes) before laying it out in `steps × MoE layers ×
+  /// tokens × slots` selections and gates (8 bytes), with slots at least `top_k` (the fullest
+  /// token decides) and two 4-byte counts per token.
+  /// - Parameter logits: whether the trace's header is the logits layout.
+  public static func traceReplay(scenario: Scenario, logits: Bool, fileBytes: Double) -> [Term] {
+    guard let moe = scenario.model.moe else { return [] }
+    let workload = scenario.workload
+    let tokenSlots =
+      Double(workload.steps) * Double(scenario.model.moeLayerIndices.count)
+      * Double(workload.tokensPerStep)
+    let lines = logits ? tokenSlots : tokenSlots * Double(moe.topK)
+    let decoded =
+      logits
+      ? tokenSlots * (Double(moe.experts) * 4 + 1)
+      : lines * 24 + tokenSlots * Double(moe.topK) * 8 + tokenSlots * 8
+    return [
+      Term(
+        name: "trace text and line table (file bytes + lines × 32 bytes)",
+        path: "workload.steps", value: workload.steps,
+        bytes: fileBytes + lines * 32),
+      Term(
+        name: "replayed trace (steps × MoE layers × tokens_per_step × "
+          + (logits ? "experts × 4 bytes)" : "top_k × 32 bytes)"),
+        path: "workload.steps", value: workload.steps, bytes: decoded),
+    ]
   }
 }

@@ -16,7 +16,13 @@ public enum SweepMerge {
     do {
       entries = try FileManager.default.contentsOfDirectory(atPath: folder)
     } catch {
-      throw OutputError(.ioError, path: folder, detail: "cannot list the sweep folder")
+      var isFolder: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder)
+      throw MergeError(
+        path: folder,
+        detail: !exists
+          ? "does not exist" : isFolder.boolValue ? "cannot be listed" : "is not a folder",
+        isMissingInput: true)
     }
     return entries.filter {
       $0 == "sweep.csv" || ($0.hasPrefix("sweep.shard-") && $0.hasSuffix(".csv"))
@@ -27,11 +33,19 @@ public enum SweepMerge {
   /// they both hold, and writes the union to `<output>/sweep.csv`.
   /// - Throws: `MergeError` (bad data, exit 65) on a missing table, a header mismatch, a point
   ///   with two different rows, or a gap in the point indices; `OutputError` when writing fails.
-  public static func merge(folders: [String], output: String) throws -> Outcome {
+  /// A `sweep.csv` already in `output` is replaced only when the folder's `manifest.csv` lists
+  /// it with its size (MoESim wrote it) or `force` is set.
+  public static func merge(folders: [String], output: String, force: Bool = false) throws
+    -> Outcome
+  {
     var header: String?
     var headerSource = ""
     var rows: [Int: (line: Substring, source: String)] = [:]
     var files: [String] = []
+    if !force {
+      try ResultManifest.checkReplaceable(
+        "sweep.csv", in: output, hint: "choose another --out, or pass --force to replace it")
+    }
     for folder in folders {
       let found = try tables(in: folder)
       guard !found.isEmpty else {
@@ -40,10 +54,13 @@ public enum SweepMerge {
       files += found
     }
     for file in files {
-      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-        throw MergeError(path: file, detail: "cannot be read as UTF-8 text")
+      let text: String
+      do {
+        text = try InputText.contents(file)
+      } catch {
+        throw MergeError(path: file, detail: error.detail, isMissingInput: error.isMissingInput)
       }
-      let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+      let lines = TextLines.split(text).filter { !$0.isEmpty }
       guard let first = lines.first, first.hasPrefix("point,") else {
         throw MergeError(path: file, detail: "is not a sweep table (no 'point,...' header)")
       }
@@ -53,7 +70,13 @@ public enum SweepMerge {
       }
       header = String(first)
       headerSource = file
-      for line in lines.dropFirst() {
+      let columns = fieldCount(first)
+      for (offset, line) in lines.enumerated().dropFirst() {
+        guard fieldCount(line) == columns else {
+          throw MergeError(
+            path: file,
+            detail: "row \(offset + 1) has \(fieldCount(line)) fields; the header has \(columns)")
+        }
         guard let comma = line.firstIndex(of: ","), let point = Int(line[..<comma]), point >= 0
         else {
           throw MergeError(path: file, detail: "row '\(line.prefix(40))' has no point index")
@@ -86,6 +109,7 @@ public enum SweepMerge {
     try file.write((header ?? "") + "\n")
     for index in indices { try file.write(String(rows[index]?.line ?? "") + "\n") }
     try file.commit()
+    try ResultManifest.record("sweep.csv", in: output)
     return Outcome(tables: files, rows: indices.count, tablePath: path)
   }
 }
@@ -119,12 +143,28 @@ extension SweepMerge {
       }
     }
   }
+
+  /// The fields of a CSV line, commas inside quoted fields not counted.
+  static func fieldCount(_ line: Substring) -> Int {
+    var quoted = false
+    var count = 1
+    for character in line.utf8 {
+      if character == UInt8(ascii: "\"") {
+        quoted.toggle()
+      } else if character == UInt8(ascii: ","), !quoted {
+        count += 1
+      }
+    }
+    return count
+  }
 }
 
 /// Shard tables that cannot be merged; the message names the file and the reason.
 public struct MergeError: Error, CustomStringConvertible, Sendable {
   public var path: String
   public var detail: String
+  /// A folder or table is missing or unreadable (exit 66), rather than bad (65).
+  public var isMissingInput = false
 
   public var description: String { "\(path): \(detail)" }
 }

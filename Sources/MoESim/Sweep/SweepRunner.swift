@@ -39,6 +39,11 @@ public enum SweepRunner {
         .cannotCreate, path: folder,
         detail: "cannot create the sweep folder: \(ResultFolder.reason(error, creating: folder))")
     }
+    // The table is written last; a table of the same name that MoESim did not write is refused
+    // before any point runs.
+    let tableName = shard?.tableName ?? "sweep.csv"
+    try ResultManifest.checkReplaceable(
+      tableName, in: folder, hint: "choose another --out, or move the file away")
     let pending = points.filter { point, scenario in
       !isComplete(pointFolder(folder, point), scenario: scenario, options: options)
     }
@@ -72,8 +77,7 @@ public enum SweepRunner {
     group.wait()
     if let error = queue.firstError { throw error }
     let table = try writeTable(
-      plan: plan, points: points.map(\.0), folder: folder,
-      name: shard?.tableName ?? "sweep.csv")
+      plan: plan, points: points.map(\.0), folder: folder, name: tableName)
     return Outcome(ran: pending.map(\.0.index), skipped: skipped, tablePath: table)
   }
 
@@ -125,6 +129,7 @@ public enum SweepRunner {
       try file.write(prefix.map(\.text).joined(separator: ",") + "," + lines[1] + "\n")
     }
     try file.commit()
+    try ResultManifest.record(name, in: folder)
     return path
   }
 }

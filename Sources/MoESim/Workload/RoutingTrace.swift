@@ -9,6 +9,13 @@ public struct TraceError: Error, Equatable, CustomStringConvertible, Sendable {
   /// The file does not exist or cannot be read.
   public var isMissingInput = false
 
+  public init(file: String, line: Int?, message: String, isMissingInput: Bool = false) {
+    self.file = file
+    self.line = line
+    self.message = message
+    self.isMissingInput = isMissingInput
+  }
+
   public var description: String {
     "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
   }
@@ -47,17 +54,13 @@ public struct RoutingTrace: Sendable {
   ) throws -> RoutingTrace {
     let text: String
     do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
+      text = try InputText.contents(path)
     } catch {
       throw TraceError(
-        file: path, line: nil,
-        message: "cannot read trace: \((error as NSError).localizedDescription)",
-        isMissingInput: true)
+        file: path, line: nil, message: "trace \(error.detail)",
+        isMissingInput: error.isMissingInput)
     }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      $0.hasSuffix("\r") ? $0.dropLast() : $0
-    }
-    while lines.last?.isEmpty == true { lines.removeLast() }
+    let lines = TextLines.split(text)
     guard let header = lines.first?.split(separator: ",").map(String.init) else {
       throw TraceError(file: path, line: nil, message: "empty trace; expected a header row")
     }
@@ -71,7 +74,7 @@ public struct RoutingTrace: Sendable {
     } else {
       throw TraceError(
         file: path, line: 1,
-        message: "header '\(header.joined(separator: ","))' is neither "
+        message: "header '\(ErrorText.echo(header.joined(separator: ",")))' is neither "
           + "'step,layer,token,expert[,gate]' nor 'step,layer,token,logit_0..logit_\(experts - 1)' "
           + "(model.moe.experts = \(experts))")
     }
@@ -194,7 +197,7 @@ struct TraceRowReader {
 
   func integer(_ field: Substring, _ line: Int, _ name: String, _ range: Range<Int>) throws -> Int {
     guard let value = Int(field.trimmingCharacters(in: .whitespaces)) else {
-      throw error(line, "\(name) = '\(field)' is not an integer")
+      throw error(line, "\(name) = '\(ErrorText.echo(field))' is not an integer")
     }
     guard range.contains(value) else {
       let allowed =
@@ -205,9 +208,17 @@ struct TraceRowReader {
     return value
   }
 
+  /// A finite number that `Float` (the routing arithmetic) can hold: beyond ±3.4028235e38 it
+  /// would become infinite and poison the softmax, so it is refused with the line.
   func real(_ field: Substring, _ line: Int, _ name: String) throws -> Float {
     guard let value = Double(field.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-      throw error(line, "\(name) = '\(field)' is not a finite number")
+      throw error(line, "\(name) = '\(ErrorText.echo(field))' is not a finite number")
+    }
+    guard Float(value).isFinite else {
+      throw error(
+        line,
+        "\(name) = \(ErrorText.echo(field)) is out of range; allowed finite 32-bit floats,"
+          + " |x| ≤ \(Float.greatestFiniteMagnitude)")
     }
     return Float(value)
   }

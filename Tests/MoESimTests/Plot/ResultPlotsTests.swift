@@ -97,7 +97,7 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     }
 
     // A results folder with charts in it is still MoESim's, so a later run replaces it.
-    #expect(ResultFolder.foreignEntry(in: root.path) == nil)
+    #expect(ResultManifest.foreignEntry(in: root.path) == nil)
     try RunWriter.run(scenario, folder: root.path, threads: 1)
     #expect(!FileManager.default.fileExists(atPath: written[0]))
   }
@@ -134,6 +134,20 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     #expect(ticks.low == 0 && abs(ticks.high - 1) < 1e-12 && ticks.ticks.count == 6)
     #expect(SVGDocument.label(1_064_289_280) == "1.064G")
     #expect(SVGDocument.escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;")
+  }
+
+  /// More distinct layers and experts than the cap: the heatmap draws the lowest ids only and
+  /// says so (a 300 KB experts.csv of 20 000 pairs once needed a 4·10⁸-cell grid and 5.7 GB).
+  @Test func theHeatmapDrawsAtMostLimitLayersAndExperts() throws {
+    var table = CSVTable(columns: ["layer", "expert", "load_share"], rows: [])
+    // Five pairs on the diagonal, limit 3: cells for layers 0...2 × experts 0...2 only.
+    table.rows = (0..<5).map { ["\($0)", "\($0)", "0.5"] }
+    let svg = try ResultPlots.loadHeatmap(table, limit: 3)
+    #expect(svg.contains("(first 3 of 5 layers, first 3 of 5 experts shown)"))
+    #expect(svg.components(separatedBy: " data-value=").count - 1 == 3 * 3)
+    let uncut = try ResultPlots.loadHeatmap(table, limit: 5)
+    #expect(!uncut.contains("shown)"))
+    #expect(uncut.components(separatedBy: " data-value=").count - 1 == 5 * 5)
   }
 
   @Test func aFolderWithoutCSVsIsRefused() throws {

@@ -112,6 +112,16 @@ import Testing
     #expect(plain.slots == 1 && plain.selected[1] == 3 && plain.gates[1] == 0.5)
   }
 
+  /// A trace saved with CRLF line ends (Windows, spreadsheets) reads exactly as with LF: Swift
+  /// sees `"\r\n"` as one Character, which splitting on `"\n"` alone never matches.
+  @Test func crlfLineEndsReadLikeLF() throws {
+    let lf = "step,layer,token,expert,gate\n0,1,0,2,0.7\n0,1,0,1,0.3\n0,3,2,0,1\n"
+    let crlf = try load(lf.replacingOccurrences(of: "\n", with: "\r\n"))
+    let plain = try load(lf)
+    #expect(crlf.selected == plain.selected && crlf.gates == plain.gates)
+    #expect(crlf.slots == 2)
+  }
+
   @Test func badRowsNameTheFileAndLine() throws {
     #expect(
       try failure("step,layer,token,expert\n0,1,0,2\n0,2,0,1\n")

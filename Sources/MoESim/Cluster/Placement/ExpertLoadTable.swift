@@ -22,10 +22,7 @@ public struct ExpertLoadTable: Sendable, Equatable {
     func fail(_ line: Int, _ column: String, _ kind: ScenarioError.Kind) -> ScenarioError {
       ScenarioError(file: file, path: "line \(line): \(column)", kind: kind)
     }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      $0.hasSuffix("\r") ? $0.dropLast() : $0
-    }
-    while lines.last?.isEmpty == true { lines.removeLast() }
+    let lines = TextLines.split(text)
     guard let header = lines.first, header == "layer,expert,load" else {
       throw fail(
         1, "header",

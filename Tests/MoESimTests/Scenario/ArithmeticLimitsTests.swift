@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@testable import MoESim
+
+/// The float knobs bounded by what 32-bit routing arithmetic carries (`ArithmeticLimits`): at
+/// the bound a run finishes with every figure finite; just above it the scenario is refused.
+@Suite struct ArithmeticLimitsTests {
+  /// Each knob at its bound (1e6, derived in `ArithmeticLimits`), with the router settings that
+  /// make it act: a capacity factor so that dropped gate mass is computed, 40 steps so that the
+  /// aux-bias correction accumulates.
+  static let knobs: [(key: String, extra: [String])] = [
+    ("router.aux_bias_coeff", []),
+    ("router.noise_std", ["router.kind=noisy_topk"]),
+    ("router.routed_scaling_factor", []),
+    ("router.routed_scaling_factor", ["router.kind=sigmoid_topk"]),
+    ("router.routed_scaling_factor", ["router.score_order=topk_then_softmax"]),
+  ]
+
+  static func scenario(_ key: String, _ value: Double, _ extra: [String]) throws -> Scenario {
+    try TestSupport.quickstart(
+      [
+        "workload.steps=40", "workload.tokens_per_step=32", "workload.sequence_length=16",
+        "model.layers=3", "router.capacity_factor=1.0", "\(key)=\(value)",
+      ] + extra)
+  }
+
+  @Test(arguments: knobs)
+  func atTheBoundEveryFigureIsFinite(knob: (key: String, extra: [String])) throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let results = folder.appendingPathComponent("r")
+    try RunWriter.run(
+      try Self.scenario(knob.key, 1e6, knob.extra), folder: results.path, threads: 1)
+    // Before the bound, 3e38 here wrote `nan` into steps.csv and 1e50 trapped.
+    for name in ["steps.csv", "experts.csv", "summary.csv"] {
+      let cells = try TestSupport.readCSV(results.appendingPathComponent(name)).joined()
+      #expect(!cells.contains { ["nan", "inf", "-inf"].contains($0) }, "\(name) \(knob)")
+    }
+  }
+
+  @Test(arguments: knobs)
+  func justAboveTheBoundIsRefusedNamingTheKey(knob: (key: String, extra: [String])) throws {
+    let above = (1e6 as Double).nextUp
+    let error = try #require(throws: ScenarioError.self) {
+      try Self.scenario(knob.key, above, knob.extra)
+    }
+    #expect(error.path == knob.key)
+    #expect(error.description.contains("allowed a number in"))
+  }
+
+  /// `noise_std` is read only by `noisy_topk`; other routers ignore it, so it is not bounded
+  /// there.
+  @Test func noiseStdIsBoundedOnlyWhereItIsUsed() throws {
+    #expect(throws: Never.self) { try Self.scenario("router.noise_std", 1e300, []) }
+  }
+}
