@@ -4,6 +4,9 @@ import Foundation
 /// stands in for a scenario file, or the `model` object of a scenario that writes
 /// `model: { hf_config: "config.json", ... }`.
 public enum HuggingFaceImport {
+  /// The `model_type` values the importer reads, sorted.
+  public static var importedModelTypes: [String] { HuggingFaceFamilies.importedTypes }
+
   /// Whether a parsed file is a `config.json` (an object with a top-level `model_type`) rather
   /// than a scenario, which has no such key.
   public static func isConfig(_ tree: JSONValue) -> Bool {
