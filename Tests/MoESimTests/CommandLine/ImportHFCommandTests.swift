@@ -31,12 +31,16 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let config = folder.appendingPathComponent("config.json")
     try Data(#"{"model_type": "bloom", "hidden_size": 64}"#.utf8).write(to: config)
-    for command in [["import-hf", config.path], ["params", config.path], ["memory", config.path]] {
+    for command in [
+      ["import-hf", config.path], ["params", config.path], ["memory", config.path],
+    ] {
       let result = try cli.moesim(command)
       #expect(result.status == 65)
       #expect(result.standardError.contains("\(config.path): model_type = \"bloom\""))
     }
-    let mistral = try cli.moesim(["params", HuggingFaceSizeTests.fixturePath("mistral-7b-v0.1.json")])
+    let mistral = try cli.moesim([
+      "params", HuggingFaceSizeTests.fixturePath("mistral-7b-v0.1.json"),
+    ])
     #expect(mistral.status == 65)
     #expect(mistral.standardError.contains("sliding_window = 4096"))
     #expect(try cli.moesim(["import-hf"]).status == 64)

@@ -20,13 +20,7 @@ enum DBRXFamily: HuggingFaceFamily {
       "model.norm", .string("layernorm_no_bias"),
       from: "DBRX nn.LayerNorm(bias=False), fixed by model_type")
     try config.nested("attn_config") { attention in
-      let kvHeads = try attention.copyInt(
-        "kv_n_heads", to: "model.attention.kv_heads", in: 1...heads)
-      guard heads % kvHeads == 0 else {
-        throw attention.error(
-          "kv_n_heads",
-          .outOfRange(value: String(kvHeads), allowed: "a divisor of n_heads = \(heads)"))
-      }
+      try attention.copyKVHeads("kv_n_heads", heads: heads, headsKey: "n_heads")
     }
     try config.nested("ffn_config") { ffn in
       if case .object(let activation)? = ffn.raw("ffn_act_fn"),
@@ -36,7 +30,8 @@ enum DBRXFamily: HuggingFaceFamily {
           "ffn_act_fn.name",
           .outOfRange(value: name.rendered, allowed: "\"silu\" (the gated unit MoESim counts)"))
       }
-      ffn.set("model.ffn.kind", .string("swiglu"), from: "ffn_config: gated SiLU experts (w1, v1, w2)")
+      ffn.set(
+        "model.ffn.kind", .string("swiglu"), from: "ffn_config: gated SiLU experts (w1, v1, w2)")
       try ffn.copyInt("ffn_hidden_size", to: "model.moe.expert_intermediate_size")
       let experts = try ffn.copyInt(
         "moe_num_experts", to: "model.moe.experts", in: 1...ScenarioLimits.experts)

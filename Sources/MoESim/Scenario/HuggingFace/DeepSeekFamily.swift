@@ -92,7 +92,8 @@ enum DeepSeekFamily: HuggingFaceFamily {
       try config.optionalString("scoring_func", among: ["softmax", "sigmoid"])
       ?? (isV2 ? "softmax" : "sigmoid")
     let method =
-      try config.optionalString("topk_method", among: ["greedy", "group_limited_greedy", "noaux_tc"])
+      try config.optionalString(
+        "topk_method", among: ["greedy", "group_limited_greedy", "noaux_tc"])
       ?? (isV2 ? "greedy" : "noaux_tc")
     config.set(
       "router.kind", .string(scoring == "sigmoid" ? "sigmoid_topk" : "softmax_topk"),

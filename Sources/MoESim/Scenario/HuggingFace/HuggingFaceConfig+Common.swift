@@ -13,13 +13,7 @@ extension HuggingFaceConfig {
     let heads = try copyInt("num_attention_heads", to: "model.attention.heads")
     if readsHeadDim {
       if has("num_key_value_heads") {
-        let kvHeads = try copyInt("num_key_value_heads", to: "model.attention.kv_heads", in: 1...heads)
-        guard heads % kvHeads == 0 else {
-          throw error(
-            "num_key_value_heads",
-            .outOfRange(
-              value: String(kvHeads), allowed: "a divisor of num_attention_heads = \(heads)"))
-        }
+        try copyKVHeads("num_key_value_heads", heads: heads, headsKey: "num_attention_heads")
       } else {
         _ = raw("num_key_value_heads")
         set(

@@ -85,12 +85,7 @@ public struct HuggingFaceConfig {
   mutating func optionalInt(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
     guard let value = raw(key) else { return nil }
     let allowed = ScenarioReader.describe(range)
-    let integer: Int
-    switch value {
-    case .integer(let exact): integer = exact
-    case .number(let real) where real.isFinite && real == real.rounded() && abs(real) < 9e18:
-      integer = Int(real)
-    default:
+    guard let integer = value.integralValue else {
       throw error(key, .wrongType(value: value.rendered, expected: "an integer \(allowed)"))
     }
     guard range.contains(integer) else {
@@ -123,11 +118,8 @@ public struct HuggingFaceConfig {
     _ key: String, allowed: String, where isAllowed: (Double) -> Bool
   ) throws -> Double? {
     guard let value = raw(key) else { return nil }
-    let real: Double
-    switch value {
-    case .integer(let exact): real = Double(exact)
-    case .number(let number): real = number
-    default: throw error(key, .wrongType(value: value.rendered, expected: "a number \(allowed)"))
+    guard let real = value.numericValue else {
+      throw error(key, .wrongType(value: value.rendered, expected: "a number \(allowed)"))
     }
     guard real.isFinite, isAllowed(real) else {
       throw error(key, .outOfRange(value: value.rendered, allowed: allowed))
@@ -162,6 +154,16 @@ public struct HuggingFaceConfig {
             value: element.rendered, allowed: "an integer in \(ScenarioReader.describe(range))"))
       }
       return integer
+    }
+  }
+
+  /// Reads the KV-head count `key` (1...`heads`, a divisor of `heads`) into
+  /// `model.attention.kv_heads`.
+  mutating func copyKVHeads(_ key: String, heads: Int, headsKey: String) throws {
+    let kvHeads = try copyInt(key, to: "model.attention.kv_heads", in: 1...heads)
+    guard heads % kvHeads == 0 else {
+      throw error(
+        key, .outOfRange(value: String(kvHeads), allowed: "a divisor of \(headsKey) = \(heads)"))
     }
   }
 
@@ -283,14 +285,17 @@ public struct HuggingFaceConfig {
 
   /// Refuses the first key (in sorted order) neither read nor harmless.
   func rejectUnreadKeys() throws {
-    let ignorable = prefix.isEmpty ? Self.harmlessKeys : Self.harmlessKeys.union(Self.nestedConfigClutter)
+    let ignorable =
+      prefix.isEmpty ? Self.harmlessKeys : Self.harmlessKeys.union(Self.nestedConfigClutter)
     for key in fields.keys.sorted() where !read.contains(key) && !ignorable.contains(key) {
       throw error(
         key,
         .unknownKey(
           suggestion: nil,
-          allowed: ["keys MoESim knows for model_type \"\(modelType)\" (it may change the "
-            + "architecture, so it is not ignored)"]))
+          allowed: [
+            "keys MoESim knows for model_type \"\(modelType)\" (it may change the "
+              + "architecture, so it is not ignored)"
+          ]))
     }
   }
 }

@@ -18,7 +18,8 @@ extension HuggingFaceImport {
       "  name: \(JSONValue.string(name).rendered),",
       "  description: \(JSONValue.string("Imported from \(path).").rendered),",
     ]
-    lines += render(read.entries.map { ($0.path.split(separator: ".").map(String.init), $0) }, indent: 1)
+    lines += render(
+      read.entries.map { ($0.path.split(separator: ".").map(String.init), $0) }, indent: 1)
     lines.append("}")
     return lines.joined(separator: "\n") + "\n"
   }

@@ -37,13 +37,7 @@ enum LlamaFamily: HuggingFaceFamily {
 
   /// Qwen3's KV heads, `head_dim` (transformers' default 128) and per-head QK norm.
   static func readQwen3Heads(_ config: inout HuggingFaceConfig, hidden: Int, heads: Int) throws {
-    let kvHeads = try config.copyInt(
-      "num_key_value_heads", to: "model.attention.kv_heads", in: 1...heads)
-    guard heads % kvHeads == 0 else {
-      throw config.error(
-        "num_key_value_heads",
-        .outOfRange(value: String(kvHeads), allowed: "a divisor of num_attention_heads = \(heads)"))
-    }
+    try config.copyKVHeads("num_key_value_heads", heads: heads, headsKey: "num_attention_heads")
     try config.readHeadDim(hidden: hidden, heads: heads, defaultHeadDim: 128)
     config.set(
       "model.attention.qk_norm", .string("head"),

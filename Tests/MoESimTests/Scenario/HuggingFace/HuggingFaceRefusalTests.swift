@@ -73,7 +73,8 @@ import Testing
     #expect(mistral.path == "sliding_window" && mistral.description.contains("sliding-window"))
     let deepseek = try #require(loadError("deepseek-v2.5.json"))
     #expect(deepseek.path == "topk_method" && deepseek.description.contains("best expert"))
-    let gptOSS = try #require(Self.error(try Self.mixtral { $0["model_type"] = .string("gpt_oss") }))
+    let gptOSS = try #require(
+      Self.error(try Self.mixtral { $0["model_type"] = .string("gpt_oss") }))
     #expect(gptOSS.path == "layer_types" && gptOSS.description.contains("attention sinks"))
   }
 
