@@ -8,6 +8,8 @@ enum UnsupportedFamilies: HuggingFaceFamily {
     "gpt_oss": ("layer_types", "per-layer sliding-window attention and attention sinks"),
     // Llama 4 attends in local chunks on three of four layers (`attention_chunk_size`).
     "llama4": ("text_config.attention_chunk_size", "chunked local attention"),
+    // Phi-3.5-MoE biases its output head (`lm_head_bias`) and routes with SparseMixer.
+    "phimoe": ("lm_head_bias", "a biased output head and SparseMixer routing"),
   ]
 
   static var modelTypes: [String] { refusals.keys.sorted() }

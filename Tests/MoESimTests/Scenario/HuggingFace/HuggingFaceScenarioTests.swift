@@ -85,6 +85,10 @@ import Testing
     #expect(scenario.model.mtpModules == 1)
     let olmoe = try Scenario.load(path: HuggingFaceSizeTests.fixturePath("olmoe-1b-7b.json"))
     #expect(olmoe.router.kind == .softmaxTopK && !olmoe.router.normalizeTopK)
+    let granite = try Scenario.load(
+      path: HuggingFaceSizeTests.fixturePath("granite-3.1-3b-a800m.json"))
+    #expect(granite.router.scoreOrder == .topKThenSoftmax)
+    #expect(granite.model.tiedEmbeddings)
   }
 
   /// DeepSeek's `moe_layer_freq`: layer i ≥ first_k_dense_replace is MoE when i % freq == 0; the

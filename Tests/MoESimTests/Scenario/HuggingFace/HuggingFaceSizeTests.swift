@@ -37,6 +37,12 @@ import Testing
       fixture: "llama-3-70b-instruct-131k.json", total: 70.6e9, active: 70.6e9, unit: 0.1e9,
       source: "Hub model page of meta-llama/Meta-Llama-3-70B: 70.6B params"),
     Published(
+      fixture: "qwen2-7b-instruct.json", total: 7.6e9, active: 7.6e9, unit: 0.1e9,
+      source: "Qwen2 report, arXiv:2407.10671, table 1: Qwen2-7B 7.6B parameters"),
+    Published(
+      fixture: "qwen2-57b-a14b.json", total: 57e9, active: 14e9, unit: 1e9,
+      source: "model card of Qwen/Qwen2-57B-A14B: 57B total, 14B activated"),
+    Published(
       fixture: "qwen3-8b.json", total: 8.2e9, active: 8.2e9, unit: 0.1e9,
       source: "model card of Qwen/Qwen3-8B: 8.2B parameters (6.95B non-embedding)"),
     Published(
@@ -58,6 +64,11 @@ import Testing
       // "1T" is one digit; exactCountsWherePublishersGiveThem checks the exact inventory.
       fixture: "kimi-k2-instruct.json", total: 1e12, active: 32e9, unit: 1e9, totalUnit: 1e12,
       source: "model card of moonshotai/Kimi-K2-Instruct: 1T total, 32B activated"),
+    // Granite's "800M" leaves out the tied embedding (807.37M); MoESim counts it as the active
+    // output head (882.87M). Both are within one unit of the stated digit.
+    Published(
+      fixture: "granite-3.1-3b-a800m.json", total: 3.3e9, active: 0.8e9, unit: 0.1e9,
+      source: "model card of ibm-granite/granite-3.1-3b-a800m-instruct: 3.3B total, 800M active"),
     Published(
       fixture: "dbrx-instruct.json", total: 132e9, active: 36e9, unit: 1e9,
       source: "model card of databricks/dbrx-instruct: 132B total, 36B active"),
