@@ -60,7 +60,8 @@ enum Help {
       USAGE: moesim run [SCENARIO] [options]
 
       Simulates SCENARIO (default: the built-in quickstart, identical to
-      Scenarios/quickstart.json5) and writes, in the results folder:
+      Scenarios/quickstart.json5; a Hugging Face config.json also works, with the default
+      workload) and writes, in the results folder:
         summary.csv   one row of headline figures
         steps.csv     one row per step × MoE layer (load, drops, aux loss, z-loss, entropy)
         experts.csv   one row per MoE layer × expert (tokens routed, kept, dropped, share)
@@ -158,6 +159,8 @@ enum Help {
       """,
     "memory": """
       USAGE: moesim memory [SCENARIO] [options]
+
+      SCENARIO may be a Hugging Face config.json (see 'moesim help import-hf').
 
       Prints memory per device (GiB = 2^30 bytes) for each pipeline stage of the scenario's
       cluster layout, by kind: weights and KV cache and activation workspace (memory.mode =

@@ -15,13 +15,21 @@ extension HuggingFaceImport {
       "// MoESim's defaults (see the README's scenario reference). The workload, cluster and",
       "// memory blocks are MoESim's, not the config's: add them to suit the study.",
       "{",
-      "  name: \(JSONValue.string(name).rendered),",
-      "  description: \(JSONValue.string("Imported from \(path).").rendered),",
+      "  name: \(quoted(name)),",
+      "  description: \(quoted("Imported from \(path).")),",
     ]
     lines += render(
       read.entries.map { ($0.path.split(separator: ".").map(String.init), $0) }, indent: 1)
     lines.append("}")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `text` as a JSON string literal, escaped (a path may hold quotes or backslashes).
+  private static func quoted(_ text: String) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .withoutEscapingSlashes
+    let data = (try? encoder.encode(text)) ?? Data("\"\"".utf8)
+    return String(decoding: data, as: UTF8.self)
   }
 
   /// The lines of the objects and keys of `entries` (paths relative to this level), grouped by

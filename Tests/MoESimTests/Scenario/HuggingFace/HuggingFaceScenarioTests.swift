@@ -47,6 +47,21 @@ import Testing
     #expect(keyLines.allSatisfy { $0.contains(",  // ") }, "\(keyLines)")
   }
 
+  /// A path with a quote and a backslash still gives a scenario that parses.
+  @Test func importedTextEscapesThePath() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let odd = folder.appendingPathComponent(#"my "model"\v1"#)
+    try FileManager.default.createDirectory(at: odd, withIntermediateDirectories: true)
+    let config = odd.appendingPathComponent("config.json")
+    try FileManager.default.copyItem(
+      at: URL(fileURLWithPath: HuggingFaceSizeTests.fixturePath("olmoe-1b-7b.json")), to: config)
+    let text = try HuggingFaceImport.scenarioText(configAt: config.path)
+    let scenario = try Scenario.parse(Data(text.utf8), file: "odd.json5")
+    #expect(scenario.description == "Imported from \(config.path).")
+    #expect(scenario.name == "my--model--v1")
+  }
+
   /// Explicit keys win over the config's, nested objects merge key by key, and the path is read
   /// from the scenario's folder.
   @Test func hfConfigKeysAreOverriddenByExplicitOnes() throws {
