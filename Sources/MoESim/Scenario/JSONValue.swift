@@ -66,6 +66,21 @@ public enum JSONValue: Sendable, Equatable {
     }
   }
 
+  /// The value as a finite number accepted by `isAllowed`; otherwise throws what `error` makes
+  /// of the problem (the readers add their key path); `allowed` describes the rule.
+  func finiteNumber(
+    allowed: String, where isAllowed: (Double) -> Bool,
+    error: (ScenarioError.Kind) -> ScenarioError
+  ) throws -> Double {
+    guard let real = numericValue else {
+      throw error(.wrongType(value: rendered, expected: "a number \(allowed)"))
+    }
+    guard real.isFinite, isAllowed(real) else {
+      throw error(.outOfRange(value: rendered, allowed: "a finite number \(allowed)"))
+    }
+    return real
+  }
+
   static func render(_ value: Double) -> String {
     if value.isNaN { return "NaN" }
     if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }

@@ -61,10 +61,8 @@ enum DeepSeekFamily: HuggingFaceFamily {
       _ = config.raw("n_routed_experts")
       return Array(repeating: false, count: layers)
     }
-    let experts = try config.copyInt(
-      "n_routed_experts", to: "model.moe.experts", in: 1...ScenarioLimits.experts)
-    let topK = try config.copyInt("num_experts_per_tok", to: "model.moe.top_k", in: 1...experts)
-    try config.copyInt("moe_intermediate_size", to: "model.moe.expert_intermediate_size")
+    let (experts, topK) = try config.readRoutedExperts(
+      count: "n_routed_experts", width: "moe_intermediate_size")
     let shared = try config.optionalInt("n_shared_experts", in: 0...ScenarioLimits.experts) ?? 0
     config.set("model.moe.shared_experts", shared, from: "n_shared_experts")
     let first = try config.optionalInt("first_k_dense_replace", in: 0...(layers - 1)) ?? 0

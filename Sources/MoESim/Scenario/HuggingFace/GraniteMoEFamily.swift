@@ -11,10 +11,7 @@ enum GraniteMoEFamily: HuggingFaceFamily {
     try config.readDecoderBasics()
     try config.readGatedFeedForward()
     try config.readAttentionBias()
-    let experts = try config.copyInt(
-      "num_local_experts", to: "model.moe.experts", in: 1...ScenarioLimits.experts)
-    try config.copyInt("num_experts_per_tok", to: "model.moe.top_k", in: 1...experts)
-    try config.copyInt("intermediate_size", to: "model.moe.expert_intermediate_size")
+    try config.readRoutedExperts(count: "num_local_experts", width: "intermediate_size")
     for key in [
       "embedding_multiplier", "residual_multiplier", "attention_multiplier", "logits_scaling",
     ] {

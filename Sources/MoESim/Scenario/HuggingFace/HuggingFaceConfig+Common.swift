@@ -93,6 +93,18 @@ extension HuggingFaceConfig {
       from: "quantization_config.quant_method \"fp8\" (block scales not counted)")
   }
 
+  /// `countKey` routed experts per MoE layer, each of width `widthKey`, and
+  /// `num_experts_per_tok` of them per token. Returns (experts, top-k).
+  @discardableResult
+  mutating func readRoutedExperts(count countKey: String, width widthKey: String) throws
+    -> (experts: Int, topK: Int)
+  {
+    let experts = try copyInt(countKey, to: "model.moe.experts", in: 1...ScenarioLimits.experts)
+    let topK = try copyInt("num_experts_per_tok", to: "model.moe.top_k", in: 1...experts)
+    try copyInt(widthKey, to: "model.moe.expert_intermediate_size")
+    return (experts, topK)
+  }
+
   /// A softmax top-k router; `normalize` renormalises the selected gates.
   mutating func setSoftmaxRouter(normalize: Bool, from source: String) {
     set("router.kind", .string("softmax_topk"), from: "softmax gate of model_type \"\(modelType)\"")

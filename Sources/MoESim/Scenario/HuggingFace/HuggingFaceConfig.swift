@@ -118,13 +118,7 @@ public struct HuggingFaceConfig {
     _ key: String, allowed: String, where isAllowed: (Double) -> Bool
   ) throws -> Double? {
     guard let value = raw(key) else { return nil }
-    guard let real = value.numericValue else {
-      throw error(key, .wrongType(value: value.rendered, expected: "a number \(allowed)"))
-    }
-    guard real.isFinite, isAllowed(real) else {
-      throw error(key, .outOfRange(value: value.rendered, allowed: allowed))
-    }
-    return real
+    return try value.finiteNumber(allowed: allowed, where: isAllowed) { error(key, $0) }
   }
 
   /// A string among `allowed`, or nil when absent.

@@ -7,10 +7,7 @@ enum MixtralFamily: HuggingFaceFamily {
   static func read(_ config: inout HuggingFaceConfig) throws {
     try config.readDecoderBasics()
     try config.readGatedFeedForward()
-    let experts = try config.copyInt(
-      "num_local_experts", to: "model.moe.experts", in: 1...ScenarioLimits.experts)
-    try config.copyInt("num_experts_per_tok", to: "model.moe.top_k", in: 1...experts)
-    try config.copyInt("intermediate_size", to: "model.moe.expert_intermediate_size")
+    try config.readRoutedExperts(count: "num_local_experts", width: "intermediate_size")
     try config.refuseSlidingWindow()
     config.setSoftmaxRouter(
       normalize: true, from: "Mixtral renormalises the top-k gates (no config key)")

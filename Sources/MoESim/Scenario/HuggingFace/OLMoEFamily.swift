@@ -11,10 +11,7 @@ enum OLMoEFamily: HuggingFaceFamily {
     config.set(
       "model.attention.qk_norm", .string("full"),
       from: "OLMoE q_norm/k_norm over the whole projections, fixed by model_type")
-    let experts = try config.copyInt(
-      "num_experts", to: "model.moe.experts", in: 1...ScenarioLimits.experts)
-    try config.copyInt("num_experts_per_tok", to: "model.moe.top_k", in: 1...experts)
-    try config.copyInt("intermediate_size", to: "model.moe.expert_intermediate_size")
+    try config.readRoutedExperts(count: "num_experts", width: "intermediate_size")
     try config.readSoftmaxRouter(defaultNormalize: false)
     config.setActiveCountsEmbedding(true)
     try config.readQuantization()

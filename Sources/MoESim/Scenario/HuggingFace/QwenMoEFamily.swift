@@ -20,10 +20,7 @@ enum QwenMoEFamily: HuggingFaceFamily {
       config.set("model.attention.qkv_bias", bias, from: "qkv_bias", defaultUsed: !present)
     }
     try config.readGatedFeedForward()
-    let experts = try config.copyInt(
-      "num_experts", to: "model.moe.experts", in: 1...ScenarioLimits.experts)
-    try config.copyInt("num_experts_per_tok", to: "model.moe.top_k", in: 1...experts)
-    try config.copyInt("moe_intermediate_size", to: "model.moe.expert_intermediate_size")
+    try config.readRoutedExperts(count: "num_experts", width: "moe_intermediate_size")
     let step = try config.optionalInt("decoder_sparse_step", in: 1...layers) ?? 1
     config.set(
       "model.moe.layer_interval", step,
