@@ -104,10 +104,13 @@ enum DeepSeekFamily: HuggingFaceFamily {
       topKGroups = 1
     } else if method == "group_limited_greedy" && topKGroups < groups {
       config.refuseRouter(
-        config.refuse(
-          "topk_method", value: .string(method),
-          feature: "groups ranked by their best expert (MoESim ranks a group by the sum of its "
-            + "top-2 scores, DeepSeek-V3's noaux_tc)"))
+        config.error(
+          "topk_method",
+          .outOfRange(
+            value: "\"\(method)\"",
+            allowed: "\"greedy\" or \"noaux_tc\": MoESim ranks a group by the sum of its top-2 "
+              + "scores, not by its best expert (the model alone imports with "
+              + "model: { hf_config: ... } in a scenario that sets its own router)")))
     }
     config.set("router.n_group", groups, from: "n_group (topk_method \"\(method)\")")
     config.set("router.topk_group", topKGroups, from: "topk_group")
