@@ -15,6 +15,8 @@ enum Help {
       run [SCENARIO]        Simulate and write CSV results (default: the built-in quickstart)
       validate SCENARIO...  Check scenario files; print nothing but errors
       params [SCENARIO]     Print total and active parameters by component (no simulation)
+      import-hf CONFIG.json Write a Hugging Face config.json as the equivalent, commented
+                            scenario (a config.json also works wherever a scenario does)
       export-trace [SCENARIO] --out FILE
                             Write a run's routing decisions as a replayable trace CSV
       bench                 Measure routing throughput (decisions/s) on 1 and N threads
@@ -37,6 +39,8 @@ enum Help {
       for e in 8 16 32 64; do moesim run --set model.moe.experts=$e --out Results/e$e; done
       moesim params Scenarios/mixtral-8x7b.json5
       moesim params Scenarios/deepseek-v3.json5 --precision int4 --layout tp=8,ep=8,pp=2
+      moesim params path/to/Mixtral-8x7B-v0.1/config.json
+      moesim import-hf path/to/config.json --out Scenarios/my-model.json5
       moesim memory Scenarios/llama3-70b-dense.json5 --set memory.zero_stage=3
 
     EXIT STATUS: 0 ok, 64 bad command line, 65 invalid scenario, 66 missing input,
@@ -56,7 +60,8 @@ enum Help {
     USAGE: moesim run [SCENARIO] [options]
 
     Simulates SCENARIO (default: the built-in quickstart, identical to
-    Scenarios/quickstart.json5) and writes, in the results folder:
+    Scenarios/quickstart.json5; a Hugging Face config.json also works, with the default
+    workload) and writes, in the results folder:
       summary.csv   one row of headline figures
       steps.csv     one row per step × MoE layer (load, drops, aux loss, z-loss, entropy)
       experts.csv   one row per MoE layer × expert (tokens routed, kept, dropped, share)
@@ -100,6 +105,8 @@ enum Help {
     "params": """
     USAGE: moesim params [SCENARIO] [options]
 
+    SCENARIO may be a Hugging Face config.json (see 'moesim help import-hf').
+
     Prints the model's parameters by component (embedding, attention, dense FFN, routed and
     shared experts, router, norms, output head; extra modules such as MTP apart): total,
     active per token, share, bytes at precision.weights (GB = 10^9 bytes) and bytes on the
@@ -116,6 +123,7 @@ enum Help {
     \(scenarioOptions)
     """,
     "export-trace": ExportTraceCommand.help,
+    "import-hf": ImportHFCommand.help,
     "bench": """
     USAGE: moesim bench [--workload R-fine|R-coarse|SCENARIO] [options]
 
@@ -156,6 +164,8 @@ enum Help {
     """,
     "memory": """
     USAGE: moesim memory [SCENARIO] [options]
+
+    SCENARIO may be a Hugging Face config.json (see 'moesim help import-hf').
 
     Prints memory per device (GiB = 2^30 bytes) for each pipeline stage of the scenario's
     cluster layout, by kind: weights and KV cache and activation workspace (memory.mode =

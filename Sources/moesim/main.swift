@@ -33,6 +33,8 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       return try ValidateCommand.main(rest)
     case "params":
       try ParamsCommand.main(rest)
+    case "import-hf":
+      try ImportHFCommand.main(rest)
     case "export-trace":
       try ExportTraceCommand.main(rest)
     case "bench":

@@ -46,6 +46,41 @@ public enum JSONValue: Sendable, Equatable {
     }
   }
 
+  /// The value as a number, when it is one (an integer or not).
+  var numericValue: Double? {
+    switch self {
+    case .integer(let exact): return Double(exact)
+    case .number(let number): return number
+    default: return nil
+    }
+  }
+
+  /// The value as an integer, when it is one: integral floating-point spellings such as `1e6`
+  /// count, fractions and numbers beyond `Int` do not.
+  var integralValue: Int? {
+    switch self {
+    case .integer(let exact): return exact
+    case .number(let real) where real.isFinite && real == real.rounded() && abs(real) < 9e18:
+      return Int(real)
+    default: return nil
+    }
+  }
+
+  /// The value as a finite number accepted by `isAllowed`; otherwise throws what `error` makes
+  /// of the problem (the readers add their key path); `allowed` describes the rule.
+  func finiteNumber(
+    allowed: String, where isAllowed: (Double) -> Bool,
+    error: (ScenarioError.Kind) -> ScenarioError
+  ) throws -> Double {
+    guard let real = numericValue else {
+      throw error(.wrongType(value: rendered, expected: "a number \(allowed)"))
+    }
+    guard real.isFinite, isAllowed(real) else {
+      throw error(.outOfRange(value: rendered, allowed: "a finite number \(allowed)"))
+    }
+    return real
+  }
+
   static func render(_ value: Double) -> String {
     if value.isNaN { return "NaN" }
     if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }

@@ -109,12 +109,14 @@ public enum FeedForwardKind: String, Sendable, CaseIterable, Encodable {
   public var matrices: Int { self == .swiglu ? 3 : 2 }
 }
 
-/// Normalisation layer kind; LayerNorm has a bias vector, RMSNorm does not.
+/// Normalisation layer kind; LayerNorm has a bias vector unless built without one (DBRX's
+/// `nn.LayerNorm(bias=False)`), RMSNorm has none.
 public enum NormKind: String, Sendable, CaseIterable, Encodable {
   case rmsnorm
   case layernorm
+  case layernormNoBias = "layernorm_no_bias"
 
-  /// Parameters per normalised vector of width `width`.
+  /// Parameters per normalised vector of width `width`: a scale, and a bias for `layernorm`.
   public func parameters(width: Int) -> Double {
     Double(width) * (self == .layernorm ? 2 : 1)
   }

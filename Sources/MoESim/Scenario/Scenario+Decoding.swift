@@ -27,6 +27,7 @@ extension Scenario {
 
   /// Builds and validates a scenario from a parsed tree; `file` names it in errors.
   public init(tree: JSONValue, file: String) throws {
+    let tree = try HuggingFaceImport.expandingModel(in: tree, file: file)
     self = try ScenarioReader.read(tree, file: file, path: "", keys: Self.keys) { root in
       let name = try root.required("name", try root.optionalString("name"))
       guard name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }), name.first != "."

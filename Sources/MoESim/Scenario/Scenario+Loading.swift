@@ -2,33 +2,46 @@ import Foundation
 
 extension Scenario {
   /// Reads, overrides and validates the scenario file at `path`.
+  /// A Hugging Face `config.json` (a file with a top-level `model_type`) is read as the scenario
+  /// it stands for (see `HuggingFaceImport.scenarioTree`).
   public static func load(path: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
-    let data: Data
+    try parse(try readFile(path), file: path, overrides: overrides)
+  }
+
+  /// The bytes of the file at `path`; an unreadable file is missing input.
+  static func readFile(_ path: String) throws -> Data {
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      return try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
       throw ScenarioError(
         file: path, path: "",
         kind: .unreadable(detail: (error as NSError).localizedDescription), isMissingInput: true)
     }
-    return try parse(data, file: path, overrides: overrides)
   }
 
-  /// Parses JSON5 `data`, applies `overrides` in order, and validates; `file` names it in errors.
-  /// An error at or under an overridden key is attributed to that `--set` argument.
-  public static func parse(_ data: Data, file: String, overrides: [ScenarioOverride] = [])
-    throws -> Scenario
-  {
-    var tree: JSONValue
+  /// The tree of JSON5 `data`; `file` names it in errors.
+  static func parseTree(_ data: Data, file: String) throws -> JSONValue {
     do {
       try JSON5SyntaxCheck.check(data)
-      tree = try JSONValue.parseJSON5(data)
+      return try JSONValue.parseJSON5(data)
     } catch let failure as JSON5SyntaxCheck.Failure {
       throw ScenarioError(file: file, path: "", kind: .malformed(detail: failure.description))
     } catch {
       throw ScenarioError(
         file: file, path: codingPath(of: error), kind: .malformed(detail: describeParseError(error))
       )
+    }
+  }
+
+  /// Parses JSON5 `data`, applies `overrides` in order, and validates; `file` names it in errors.
+  /// An error at or under an overridden key is attributed to that `--set` argument. `data` may
+  /// be a Hugging Face `config.json`, read as the scenario it stands for.
+  public static func parse(_ data: Data, file: String, overrides: [ScenarioOverride] = [])
+    throws -> Scenario
+  {
+    var tree = try parseTree(data, file: file)
+    if HuggingFaceImport.isConfig(tree) {
+      tree = try HuggingFaceImport.scenarioTree(config: tree, file: file)
     }
     for override in overrides {
       tree = try tree.setting(

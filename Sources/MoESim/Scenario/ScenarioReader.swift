@@ -61,14 +61,10 @@ struct ScenarioReader {
     let integerText =
       range.upperBound == Int.max && allowed == nil
       ? "an integer \(allowedText)" : "an integer in \(allowedText)"
-    let integer: Int
-    switch value {
-    case .integer(let exact): integer = exact
-    case .number(let real) where real.isFinite && real == real.rounded() && abs(real) < 9e18:
-      integer = Int(real)
-    case .number:
-      throw error(key, .outOfRange(value: value.rendered, allowed: integerText))
-    default:
+    guard let integer = value.integralValue else {
+      if case .number = value {
+        throw error(key, .outOfRange(value: value.rendered, allowed: integerText))
+      }
       throw error(key, .wrongType(value: value.rendered, expected: integerText))
     }
     guard range.contains(integer) else {
@@ -89,16 +85,7 @@ struct ScenarioReader {
     _ key: String, allowed: String, where isAllowed: (Double) -> Bool
   ) throws -> Double? {
     guard let value = raw(key) else { return nil }
-    let real: Double
-    switch value {
-    case .integer(let exact): real = Double(exact)
-    case .number(let number): real = number
-    default: throw error(key, .wrongType(value: value.rendered, expected: "a number \(allowed)"))
-    }
-    guard real.isFinite, isAllowed(real) else {
-      throw error(key, .outOfRange(value: value.rendered, allowed: "a finite number \(allowed)"))
-    }
-    return real
+    return try value.finiteNumber(allowed: allowed, where: isAllowed) { error(key, $0) }
   }
 
   func double(
