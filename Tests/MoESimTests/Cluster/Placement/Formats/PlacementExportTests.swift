@@ -114,4 +114,18 @@ import Testing
     #expect(
       rows == [[0, 1, 0, 1], placements[0].slotExperts, [0, 1, 0, 1], placements[1].slotExperts])
   }
+
+  /// The shipped `example-export-*` files are what the exports write today for
+  /// `moesim place Scenarios/traces/example-loads.csv --devices 4 --slots 20`.
+  @Test(arguments: [
+    (PlacementExportFormat.sglang, "example-export-sglang-init-expert-location.json"),
+    (.eplb, "example-export-eplb-plan.json"),
+    (.trtllm, "example-export-trtllm-moe_load_balancer.yaml"),
+  ])
+  func shippedExportsAreCurrent(format: PlacementExportFormat, name: String) throws {
+    let (table, placements) = try Self.plan()
+    let shipped = try String(
+      contentsOfFile: TestSupport.scenarioPath("traces/\(name)"), encoding: .utf8)
+    #expect(format.render(table, placements: placements) == shipped)
+  }
 }
