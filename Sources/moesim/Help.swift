@@ -54,167 +54,167 @@ enum Help {
 
   static let commands: [String: String] = [
     "run": """
-    USAGE: moesim run [SCENARIO] [options]
+      USAGE: moesim run [SCENARIO] [options]
 
-    Simulates SCENARIO (default: the built-in quickstart, identical to
-    Scenarios/quickstart.json5) and writes, in the results folder:
-      summary.csv   one row of headline figures
-      steps.csv     one row per step × MoE layer (load, drops, aux loss, z-loss, entropy)
-      experts.csv   one row per MoE layer × expert (tokens routed, kept, dropped, share)
-      devices.csv   one row per step × expert-parallel device (with cluster.placement)
-      params.csv    total and active parameters by component
-      memory.csv    memory per device by stage and kind, for the scenario's layout and the
-                    smallest layout that fits
-      compute.csv   FLOPs per token (forward, training, 6·N), Chinchilla tokens, run totals
-      scenario.json the resolved scenario, every default filled in
-    Files are written under a temporary name and renamed when complete. Output is identical
-    for any --threads value. A progress line goes to standard error when it is a terminal.
-    The run is written into a hidden sibling folder that replaces DIR whole at the end, so DIR
-    never mixes two runs; Ctrl-C stops between steps, removes the partial files, leaves DIR
-    as it was and exits 130.
+      Simulates SCENARIO (default: the built-in quickstart, identical to
+      Scenarios/quickstart.json5) and writes, in the results folder:
+        summary.csv   one row of headline figures
+        steps.csv     one row per step × MoE layer (load, drops, aux loss, z-loss, entropy)
+        experts.csv   one row per MoE layer × expert (tokens routed, kept, dropped, share)
+        devices.csv   one row per step × expert-parallel device (with cluster.placement)
+        params.csv    total and active parameters by component
+        memory.csv    memory per device by stage and kind, for the scenario's layout and the
+                      smallest layout that fits
+        compute.csv   FLOPs per token (forward, training, 6·N), Chinchilla tokens, run totals
+        scenario.json the resolved scenario, every default filled in
+      Files are written under a temporary name and renamed when complete. Output is identical
+      for any --threads value. A progress line goes to standard error when it is a terminal.
+      The run is written into a hidden sibling folder that replaces DIR whole at the end, so DIR
+      never mixes two runs; Ctrl-C stops between steps, removes the partial files, leaves DIR
+      as it was and exits 130.
 
-    OPTIONS:
-      --out DIR             Results folder (default: Results/<scenario name>); an existing
-                            DIR is replaced whole if it holds only MoESim results
-      --force               Replace DIR even if it holds other files
-      --trace-every N       Write one step in N to steps.csv (steps 0, N, 2N, ...)
-      --no-step-trace       Write no steps.csv (summary and experts still cover every step)
-    \(scenarioOptions)
-      --threads N           Worker threads (default: all cores)
-      --quiet               Print no summary and no progress
-    """,
+      OPTIONS:
+        --out DIR             Results folder (default: Results/<scenario name>); an existing
+                              DIR is replaced whole if it holds only MoESim results
+        --force               Replace DIR even if it holds other files
+        --trace-every N       Write one step in N to steps.csv (steps 0, N, 2N, ...)
+        --no-step-trace       Write no steps.csv (summary and experts still cover every step)
+      \(scenarioOptions)
+        --threads N           Worker threads (default: all cores)
+        --quiet               Print no summary and no progress
+      """,
     "validate": """
-    USAGE: moesim validate SCENARIO... [options]
+      USAGE: moesim validate SCENARIO... [options]
 
-    Checks each scenario: JSON5 syntax, unknown keys (with the closest valid key suggested),
-    types and ranges. Prints nothing when all are valid; otherwise one line per invalid file
-    naming the file, key path, value and what is allowed. Exit status 0 or 65.
+      Checks each scenario: JSON5 syntax, unknown keys (with the closest valid key suggested),
+      types and ranges. Prints nothing when all are valid; otherwise one line per invalid file
+      naming the file, key path, value and what is allowed. Exit status 0 or 65.
 
-    OPTIONS:
-    \(scenarioOptions)
-    """,
+      OPTIONS:
+      \(scenarioOptions)
+      """,
     "params": """
-    USAGE: moesim params [SCENARIO] [options]
+      USAGE: moesim params [SCENARIO] [options]
 
-    Prints the model's parameters by component (embedding, attention, dense FFN, routed and
-    shared experts, router, norms, output head; extra modules such as MTP apart): total,
-    active per token, share, bytes at precision.weights (GB = 10^9 bytes) and bytes on the
-    fullest device of the layout; active with and without the input embedding; then FLOPs
-    per token at memory.context (forward, training = 3 × forward, the 6·N rule) and the
-    Chinchilla-optimal token counts.
+      Prints the model's parameters by component (embedding, attention, dense FFN, routed and
+      shared experts, router, norms, output head; extra modules such as MTP apart): total,
+      active per token, share, bytes at precision.weights (GB = 10^9 bytes) and bytes on the
+      fullest device of the layout; active with and without the input embedding; then FLOPs
+      per token at memory.context (forward, training = 3 × forward, the 6·N rule) and the
+      Chinchilla-optimal token counts.
 
-    OPTIONS:
-      --precision X         Weight format: fp32, bf16, fp16, fp8, int8, int4
-                            (same as --set precision.weights=X)
-      --layout L            Parallel layout, e.g. tp=8,ep=8,dp=1,pp=2 (keys tp, ep, expert_tp,
-                            dp, pp; absent ones are 1); cluster.devices follows
-      --csv                 Print CSV (the columns of params.csv) instead of a table
-    \(scenarioOptions)
-    """,
+      OPTIONS:
+        --precision X         Weight format: fp32, bf16, fp16, fp8, int8, int4
+                              (same as --set precision.weights=X)
+        --layout L            Parallel layout, e.g. tp=8,ep=8,dp=1,pp=2 (keys tp, ep, expert_tp,
+                              dp, pp; absent ones are 1); cluster.devices follows
+        --csv                 Print CSV (the columns of params.csv) instead of a table
+      \(scenarioOptions)
+      """,
     "export-trace": ExportTraceCommand.help,
     "bench": """
-    USAGE: moesim bench [--workload R-fine|R-coarse|SCENARIO] [options]
+      USAGE: moesim bench [--workload R-fine|R-coarse|SCENARIO] [options]
 
-    Times whole simulations of a workload (no result files) and prints routing decisions
-    (token × MoE layer) per second, ns per decision and peak resident memory, for 1 thread
-    and for --threads N, so the parallel speed-up shows. R-fine (256 experts, top-8, 58 MoE
-    layers, 32 steps) and R-coarse (8 experts, top-2, 32 MoE layers, 64 steps) are built in,
-    identical to Scenarios/bench/; any scenario file works too. --peer runs the NumPy peer
-    script on the same workload, so the ratio comes from one invocation; with --repeat the
-    peer and each thread count take turns, round after round, in alternating order (peer,
-    1, N; then N, 1, peer), and the medians are reported.
-    The table ends with the bound: this machine's peak of 16-lane fused multiply-adds on one
-    thread (12 independent chains), the logits GEMM alone on the workload's shapes, in the
-    run's layout (rows, or token tiles of 16 tokens for softmax routers of at most 16
-    experts), and the fraction of that peak it reaches, and its share of a one-thread
-    decision.
+      Times whole simulations of a workload (no result files) and prints routing decisions
+      (token × MoE layer) per second, ns per decision and peak resident memory, for 1 thread
+      and for --threads N, so the parallel speed-up shows. R-fine (256 experts, top-8, 58 MoE
+      layers, 32 steps) and R-coarse (8 experts, top-2, 32 MoE layers, 64 steps) are built in,
+      identical to Scenarios/bench/; any scenario file works too. --peer runs the NumPy peer
+      script on the same workload, so the ratio comes from one invocation; with --repeat the
+      peer and each thread count take turns, round after round, in alternating order (peer,
+      1, N; then N, 1, peer), and the medians are reported.
+      The table ends with the bound: this machine's peak of 16-lane fused multiply-adds on one
+      thread (12 independent chains), the logits GEMM alone on the workload's shapes, in the
+      run's layout (rows, or token tiles of 16 tokens for softmax routers of at most 16
+      experts), and the fraction of that peak it reaches, and its share of a one-thread
+      decision.
 
-    OPTIONS:
-      --workload NAME       R-fine (default), R-coarse, or a scenario file
-      --threads N           Threads of the parallel run (default: all cores; 1 = one run)
-      --repeat N            Run each configuration (and the peer) N times, interleaved, and
-                            report the medians (default 1)
-      --peer SCRIPT         Also run `python3 SCRIPT` (peer_numpy.py) with the workload's knobs
-      --python EXE          The Python for --peer (default python3)
-      --csv                 Print CSV: workload, threads, decisions, seconds, decisions_per_s,
-                            ns_per_decision, peak_rss_mib, engine, kernels
-    \(scenarioOptions)
+      OPTIONS:
+        --workload NAME       R-fine (default), R-coarse, or a scenario file
+        --threads N           Threads of the parallel run (default: all cores; 1 = one run)
+        --repeat N            Run each configuration (and the peer) N times, interleaved, and
+                              report the medians (default 1)
+        --peer SCRIPT         Also run `python3 SCRIPT` (peer_numpy.py) with the workload's knobs
+        --python EXE          The Python for --peer (default python3)
+        --csv                 Print CSV: workload, threads, decisions, seconds, decisions_per_s,
+                              ns_per_decision, peak_rss_mib, engine, kernels
+      \(scenarioOptions)
 
-    EXAMPLES:
-      moesim bench --workload R-coarse --repeat 3
-      moesim bench --workload R-fine --peer ../shared/bench/peer_numpy.py
-      moesim bench --workload R-fine --set workload.steps=320 --csv   # memory vs steps
-      MOESIM_KERNELS=avx2 moesim bench --workload R-coarse    # one kernel variant
+      EXAMPLES:
+        moesim bench --workload R-coarse --repeat 3
+        moesim bench --workload R-fine --peer ../shared/bench/peer_numpy.py
+        moesim bench --workload R-fine --set workload.steps=320 --csv   # memory vs steps
+        MOESIM_KERNELS=avx2 moesim bench --workload R-coarse    # one kernel variant
 
-    ENVIRONMENT:
-      MOESIM_KERNELS        baseline, avx2 or avx512: run that kernel variant (if the CPU has
-                            it) instead of the fastest; every variant gives the same bits
-    """,
+      ENVIRONMENT:
+        MOESIM_KERNELS        baseline, avx2 or avx512: run that kernel variant (if the CPU has
+                              it) instead of the fastest; every variant gives the same bits
+      """,
     "memory": """
-    USAGE: moesim memory [SCENARIO] [options]
+      USAGE: moesim memory [SCENARIO] [options]
 
-    Prints memory per device (GiB = 2^30 bytes) for each pipeline stage of the scenario's
-    cluster layout, by kind: weights and KV cache and activation workspace (memory.mode =
-    inference), or weights, gradients, Adam optimizer states and activations (training, with
-    memory.zero_stage and memory.recompute); then whether the fullest device fits
-    cluster.device_memory_gib, and the smallest device count (and layout) that fits.
+      Prints memory per device (GiB = 2^30 bytes) for each pipeline stage of the scenario's
+      cluster layout, by kind: weights and KV cache and activation workspace (memory.mode =
+      inference), or weights, gradients, Adam optimizer states and activations (training, with
+      memory.zero_stage and memory.recompute); then whether the fullest device fits
+      cluster.device_memory_gib, and the smallest device count (and layout) that fits.
 
-    OPTIONS:
-      --precision X         Weight format: fp32, bf16, fp16, fp8, int8, int4
-      --layout L            Parallel layout, e.g. tp=8,ep=8,dp=1,pp=2
-      --csv                 Print CSV (the columns of memory.csv) instead of a table
-    \(scenarioOptions)
-    """,
+      OPTIONS:
+        --precision X         Weight format: fp32, bf16, fp16, fp8, int8, int4
+        --layout L            Parallel layout, e.g. tp=8,ep=8,dp=1,pp=2
+        --csv                 Print CSV (the columns of memory.csv) instead of a table
+      \(scenarioOptions)
+      """,
     "sweep": sweepHelp,
     "merge": mergeHelp,
     "plot": plotHelp,
     "compare": compareHelp,
     "help": """
-    USAGE: moesim help [COMMAND]
+      USAGE: moesim help [COMMAND]
 
-    Shows the overview, or the help of COMMAND.
-    """,
+      Shows the overview, or the help of COMMAND.
+      """,
     "place": """
-    USAGE: moesim place LOADS --devices D [--slots N] [--nodes M] [--groups G]
-                        [--strategy replicated|contiguous|round_robin|load_aware]
-                        [--format F] [--export sglang|eplb|trtllm --export-out PATH]
+      USAGE: moesim place LOADS --devices D [--slots N] [--nodes M] [--groups G]
+                          [--strategy replicated|contiguous|round_robin|load_aware]
+                          [--format F] [--export sglang|eplb|trtllm --export-out PATH]
 
-    Reads recorded per-expert loads and places each layer's experts on D devices in N
-    physical slots (default E; N - E redundant slots replicate the heaviest experts), with
-    the simulator's own placement code. Prints three CSV blocks separated by an empty line:
-      layer,slot,device,expert          the plan (slot s is on device s / (N / D))
-      layer,device,load                 load per device (an expert's load split evenly
-                                        over its replicas)
-      layer,max_device_load,mean_device_load,max_over_mean_device_load
-    --nodes M and --groups G make the replicated strategy hierarchical (expert groups to
-    nodes first, then replicas to the devices of each node) when G is a multiple of M.
-    Default strategy: replicated (EPLB-style).
+      Reads recorded per-expert loads and places each layer's experts on D devices in N
+      physical slots (default E; N - E redundant slots replicate the heaviest experts), with
+      the simulator's own placement code. Prints three CSV blocks separated by an empty line:
+        layer,slot,device,expert          the plan (slot s is on device s / (N / D))
+        layer,device,load                 load per device (an expert's load split evenly
+                                          over its replicas)
+        layer,max_device_load,mean_device_load,max_over_mean_device_load
+      --nodes M and --groups G make the replicated strategy hierarchical (expert groups to
+      nodes first, then replicas to the devices of each node) when G is a multiple of M.
+      Default strategy: replicated (EPLB-style).
 
-    LOAD FORMATS (--format F; default: told from the file name and content):
-      csv       layer,expert,load rows, experts 0..E-1 in every layer (.csv with that header)
-      sglang    SGLang expert distribution record: JSON {"logical_count": [steps?][layers]
-                [experts]} (.json with logical_count), or that array as .npy
-      eplb      DeepSeek EPLB weight [layers][experts]: a headerless CSV matrix, JSON
-                ([[...]] or {"weight": [[...]]}) or .npy
-      npy       any .npy of shape (layers, experts) or (steps, layers, experts): int32,
-                int64, float32, float64 or uint8, little-endian, C order
-      trtllm    TensorRT-LLM expert statistic folder: meta_info.json + rank*.safetensors
-                with tensors "{iter}_{layer}" (a folder, or its meta_info.json)
-      megatron  JSON Lines {"iteration": i, "layer": l, "ep_rank": r, "tokens_per_expert":
-                [...]} (.jsonl; ep_rank optional: rank r lists experts r*n..r*n+n-1)
-    Steps, iterations and ranks are summed. Rows without layer ids are layers 0, 1, ...
+      LOAD FORMATS (--format F; default: told from the file name and content):
+        csv       layer,expert,load rows, experts 0..E-1 in every layer (.csv with that header)
+        sglang    SGLang expert distribution record: JSON {"logical_count": [steps?][layers]
+                  [experts]} (.json with logical_count), or that array as .npy
+        eplb      DeepSeek EPLB weight [layers][experts]: a headerless CSV matrix, JSON
+                  ([[...]] or {"weight": [[...]]}) or .npy
+        npy       any .npy of shape (layers, experts) or (steps, layers, experts): int32,
+                  int64, float32, float64 or uint8, little-endian, C order
+        trtllm    TensorRT-LLM expert statistic folder: meta_info.json + rank*.safetensors
+                  with tensors "{iter}_{layer}" (a folder, or its meta_info.json)
+        megatron  JSON Lines {"iteration": i, "layer": l, "ep_rank": r, "tokens_per_expert":
+                  [...]} (.jsonl; ep_rank optional: rank r lists experts r*n..r*n+n-1)
+      Steps, iterations and ranks are summed. Rows without layer ids are layers 0, 1, ...
 
-    EXPORT (--export F --export-out PATH; written atomically, nothing on bad input):
-      sglang    {"physical_to_logical_map": [layers][N]} for --init-expert-location
-      eplb      {"phy2log", "log2phy", "logcnt"}: DeepSeek EPLB's three maps
-      trtllm    moe_load_balancer.yaml: num_slots, initial_global_assignments
-    sglang and eplb have one row per model layer 0..last; a layer without loads gets
-    SGLang's trivial layout (slot s holds expert s mod E).
+      EXPORT (--export F --export-out PATH; written atomically, nothing on bad input):
+        sglang    {"physical_to_logical_map": [layers][N]} for --init-expert-location
+        eplb      {"phy2log", "log2phy", "logcnt"}: DeepSeek EPLB's three maps
+        trtllm    moe_load_balancer.yaml: num_slots, initial_global_assignments
+      sglang and eplb have one row per model layer 0..last; a layer without loads gets
+      SGLang's trivial layout (slot s holds expert s mod E).
 
-    EXAMPLES:
-      moesim place Scenarios/traces/example-trtllm-statistic --devices 4 --slots 20
-      moesim place logical_count.json --devices 8 --slots 288 --nodes 2 --groups 8 \\
-        --export sglang --export-out init_expert_location.json
-    """,
+      EXAMPLES:
+        moesim place Scenarios/traces/example-trtllm-statistic --devices 4 --slots 20
+        moesim place logical_count.json --devices 8 --slots 288 --nodes 2 --groups 8 \\
+          --export sglang --export-out init_expert_location.json
+      """,
   ]
 }
