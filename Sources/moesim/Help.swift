@@ -21,7 +21,8 @@ enum Help {
                             Write a run's routing decisions as a replayable trace CSV
       bench                 Measure routing throughput (decisions/s) on 1 and N threads
       memory [SCENARIO]     Print memory per device for the scenario's cluster, and the verdict
-      place LOADS.csv       Plan expert placement (replication, packing) from recorded loads
+      place LOADS           Plan expert placement from recorded loads (CSV, SGLang, EPLB,
+                            TensorRT-LLM, Megatron, .npy); export it for SGLang, EPLB, TRT-LLM
       sweep [SCENARIO] --vary K=V1,V2,...  Run a grid of scenarios, one folder per point
       merge DIR...          Combine sweep shard tables into one sweep.csv
       plot RESULTS_DIR...   Write SVG charts next to the CSVs of a results or sweep folder
@@ -189,13 +190,13 @@ enum Help {
     Shows the overview, or the help of COMMAND.
     """,
     "place": """
-    USAGE: moesim place LOADS.csv --devices D [--slots N] [--nodes M] [--groups G]
+    USAGE: moesim place LOADS --devices D [--slots N] [--nodes M] [--groups G]
                         [--strategy replicated|contiguous|round_robin|load_aware]
+                        [--format F] [--export sglang|eplb|trtllm --export-out PATH]
 
-    Reads recorded per-expert loads (CSV with header layer,expert,load; experts 0..E-1 in
-    every layer) and places each layer's experts on D devices in N physical slots (default
-    E; N - E redundant slots replicate the heaviest experts), with the simulator's own
-    placement code. Prints three CSV blocks separated by an empty line:
+    Reads recorded per-expert loads and places each layer's experts on D devices in N
+    physical slots (default E; N - E redundant slots replicate the heaviest experts), with
+    the simulator's own placement code. Prints three CSV blocks separated by an empty line:
       layer,slot,device,expert          the plan (slot s is on device s / (N / D))
       layer,device,load                 load per device (an expert's load split evenly
                                         over its replicas)
@@ -203,6 +204,32 @@ enum Help {
     --nodes M and --groups G make the replicated strategy hierarchical (expert groups to
     nodes first, then replicas to the devices of each node) when G is a multiple of M.
     Default strategy: replicated (EPLB-style).
+
+    LOAD FORMATS (--format F; default: told from the file name and content):
+      csv       layer,expert,load rows, experts 0..E-1 in every layer (.csv with that header)
+      sglang    SGLang expert distribution record: JSON {"logical_count": [steps?][layers]
+                [experts]} (.json with logical_count), or that array as .npy
+      eplb      DeepSeek EPLB weight [layers][experts]: a headerless CSV matrix, JSON
+                ([[...]] or {"weight": [[...]]}) or .npy
+      npy       any .npy of shape (layers, experts) or (steps, layers, experts): int32,
+                int64, float32, float64 or uint8, little-endian, C order
+      trtllm    TensorRT-LLM expert statistic folder: meta_info.json + rank*.safetensors
+                with tensors "{iter}_{layer}" (a folder, or its meta_info.json)
+      megatron  JSON Lines {"iteration": i, "layer": l, "ep_rank": r, "tokens_per_expert":
+                [...]} (.jsonl; ep_rank optional: rank r lists experts r*n..r*n+n-1)
+    Steps, iterations and ranks are summed. Rows without layer ids are layers 0, 1, ...
+
+    EXPORT (--export F --export-out PATH; written atomically, nothing on bad input):
+      sglang    {"physical_to_logical_map": [layers][N]} for --init-expert-location
+      eplb      {"phy2log", "log2phy", "logcnt"}: DeepSeek EPLB's three maps
+      trtllm    moe_load_balancer.yaml: num_slots, initial_global_assignments
+    sglang and eplb have one row per model layer 0..last; a layer without loads gets
+    SGLang's trivial layout (slot s holds expert s mod E).
+
+    EXAMPLES:
+      moesim place Scenarios/traces/example-trtllm-statistic --devices 4 --slots 20
+      moesim place logical_count.json --devices 8 --slots 288 --nodes 2 --groups 8 \\
+        --export sglang --export-out init_expert_location.json
     """,
   ]
 }

@@ -1,33 +1,54 @@
 import Foundation
 import MoESim
 
-/// `moesim place LOADS.csv`: plans expert placement from recorded loads with the simulator's
-/// own placement code and prints the plan, the load per device and max/mean per layer.
+/// `moesim place LOADS`: plans expert placement from recorded loads (MoESim's CSV or a serving
+/// or training system's own record) with the simulator's own placement code, prints the plan,
+/// the load per device and max/mean per layer, and optionally writes the plan in a runtime's
+/// format.
 enum PlaceCommand {
   static let spec = OptionSpec(
-    valued: ["--slots", "--devices", "--nodes", "--groups", "--strategy"])
+    valued: [
+      "--slots", "--devices", "--nodes", "--groups", "--strategy", "--format", "--export",
+      "--export-out",
+    ])
 
   static func main(_ arguments: [String]) throws {
     let parsed = try Arguments(arguments, spec: spec, command: "place")
     guard parsed.positionals.count == 1, let path = parsed.positionals.first else {
-      throw UsageError(message: "place takes one LOADS.csv file", command: "place")
+      throw UsageError(message: "place takes one LOADS file or folder", command: "place")
     }
     guard let devices = try parsed.positiveInt("--devices", command: "place") else {
       throw UsageError(message: "place needs --devices D", command: "place")
     }
-    let strategyName = parsed.value("--strategy") ?? PlacementKind.replicated.rawValue
-    guard let kind = PlacementKind(rawValue: strategyName) else {
-      let names = PlacementKind.allCases.map(\.rawValue).joined(separator: ", ")
+    let kind = try choice(parsed, "--strategy", of: PlacementKind.self) ?? .replicated
+    let export = try choice(parsed, "--export", of: PlacementExportFormat.self)
+    let exportPath = parsed.value("--export-out")
+    guard (export == nil) == (exportPath == nil) else {
+      throw UsageError(message: "--export F and --export-out PATH go together", command: "place")
+    }
+    let format: LoadFormat
+    if let named = try choice(parsed, "--format", of: LoadFormat.self) {
+      format = named
+    } else if let detected = try LoadFormat.detect(path: path) {
+      format = detected
+    } else {
+      let names = LoadFormat.allCases.map(\.rawValue).joined(separator: ", ")
       throw UsageError(
-        message: "--strategy = '\(strategyName)' is not one of \(names)", command: "place")
+        message: "cannot tell the format of '\(path)' from its name; give --format (\(names))",
+        command: "place")
     }
-    let text: String
-    do {
-      text = try InputText.contents(path)
-    } catch {
-      throw LoadsFileError(path: path, failure: error)
+    let table: ExpertLoadTable
+    if format == .csv {
+      let text: String
+      do {
+        text = try InputText.contents(path)
+      } catch {
+        throw LoadsFileError(path: path, failure: error)
+      }
+      table = try ExpertLoadTable(csv: text, file: path)
+    } else {
+      table = try format.read(path: path)
     }
-    let table = try ExpertLoadTable(csv: text, file: path)
     let slots = try parsed.positiveInt("--slots", command: "place") ?? table.experts
     let shape: PlacementShape
     do {
@@ -38,10 +59,23 @@ enum PlaceCommand {
     } catch {
       throw UsageError(message: "\(error)", command: "place")
     }
-    print(
-      PlacementTables.render(
-        table, placements: PlacementTables.plan(table, kind: kind, shape: shape)),
-      terminator: "")
+    let placements = PlacementTables.plan(table, kind: kind, shape: shape)
+    if let export, let exportPath {
+      try AtomicFile.write(export.render(table, placements: placements), to: exportPath)
+    }
+    print(PlacementTables.render(table, placements: placements), terminator: "")
+  }
+
+  /// The value of a named-choice option, nil when it is absent.
+  static func choice<Choice: RawRepresentable & CaseIterable>(
+    _ parsed: Arguments, _ option: String, of type: Choice.Type
+  ) throws -> Choice? where Choice.RawValue == String {
+    guard let name = parsed.value(option) else { return nil }
+    guard let value = Choice(rawValue: name) else {
+      let names = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+      throw UsageError(message: "\(option) = '\(name)' is not one of \(names)", command: "place")
+    }
+    return value
   }
 }
 

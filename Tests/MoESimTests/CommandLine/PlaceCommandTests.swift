@@ -76,4 +76,52 @@ import Testing
     #expect(table.experts == 2)
     #expect(table.loads == [[1, 4], [0.5, 2]])
   }
+
+  /// The shipped examples of every load format hold the same loads: byte-identical tables.
+  @Test func everyLoadFormatPrintsTheSamePlan() throws {
+    var outputs: Set<String> = []
+    for name in [
+      "example-loads.csv", "example-eplb-weight.npy", "example-eplb-weight.csv",
+      "example-sglang-expert-distribution.json", "example-trtllm-statistic",
+      "example-megatron-tokens-per-expert.jsonl",
+    ] {
+      let outcome = try CommandLineTests().moesim([
+        "place", TestSupport.scenarioPath("traces/\(name)"), "--devices", "4", "--slots", "20",
+      ])
+      #expect(outcome.status == 0, "\(name): \(outcome.standardError)")
+      outputs.insert(outcome.standardOutput)
+    }
+    #expect(outputs.count == 1)
+  }
+
+  /// `--export` writes the file; a bad load file is refused with 65 and nothing is written.
+  @Test func exportIsWrittenOnlyForGoodInput() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("plan.yaml")
+    let good = try CommandLineTests().moesim([
+      "place", TestSupport.scenarioPath("traces/example-loads.csv"), "--devices", "4",
+      "--export", "trtllm", "--export-out", out.path,
+    ])
+    #expect(good.status == 0)
+    #expect(try String(contentsOf: out, encoding: .utf8).hasSuffix("num_slots: 16\n"))
+    try FileManager.default.removeItem(at: out)
+    let bad = folder.appendingPathComponent("bad.json")
+    try #"{"logical_count": [[1, 2], [3]]}"#.write(to: bad, atomically: true, encoding: .utf8)
+    let refused = try CommandLineTests().moesim([
+      "place", bad.path, "--devices", "1", "--export", "sglang", "--export-out", out.path,
+    ])
+    #expect(refused.status == 65)
+    #expect(
+      refused.standardError.contains("\(bad.path): logical_count[1] is not a list of 2 items"))
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+    let alone = try CommandLineTests().moesim([
+      "place", bad.path, "--devices", "1", "--export", "sglang",
+    ])
+    #expect(alone.status == 64)
+    let unknown = try CommandLineTests().moesim([
+      "place", bad.path, "--devices", "1", "--format", "parquet",
+    ])
+    #expect(unknown.status == 64)
+  }
 }

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The file formats `moesim place` reads per-expert loads from, by their command-line name.
+public enum LoadFormat: String, Sendable, CaseIterable {
+  /// MoESim's own `layer,expert,load` CSV.
+  case csv
+  /// SGLang's expert distribution record (JSON with `logical_count`).
+  case sglang
+  /// DeepSeek EPLB's `weight` matrix as a CSV matrix, JSON or `.npy`.
+  case eplb
+  /// Any `.npy` array of shape [layers, experts] or [steps, layers, experts].
+  case npy
+  /// TensorRT-LLM's expert statistic folder (`meta_info.json`, `rank*.safetensors`).
+  case trtllm
+  /// Megatron-Core `tokens_per_expert` JSON Lines.
+  case megatron
+
+  /// The format a path's extension and first bytes make unambiguous, or nil: a folder or
+  /// `meta_info.json` is trtllm, `.npy` npy, `.jsonl` megatron, `.json` sglang when it has
+  /// `logical_count` and eplb otherwise, `.csv` csv when its header is `layer,expert,load` and
+  /// eplb (a bare matrix) otherwise.
+  /// A path that does not exist is missing input.
+  public static func detect(path: String) throws -> LoadFormat? {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      throw TraceError(file: path, line: nil, message: "no such file", isMissingInput: true)
+    }
+    if isFolder.boolValue { return .trtllm }
+    let url = URL(fileURLWithPath: path)
+    if url.lastPathComponent == "meta_info.json" { return .trtllm }
+    switch url.pathExtension.lowercased() {
+    case "npy": return .npy
+    case "jsonl": return .megatron
+    case "json":
+      guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else { return nil }
+      return data.range(of: Data("\"logical_count\"".utf8)) != nil ? .sglang : .eplb
+    case "csv":
+      guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+      defer { try? handle.close() }
+      let head = (try? handle.read(upToCount: 64)) ?? Data()
+      return head.starts(with: Data("layer,expert,load".utf8)) ? .csv : .eplb
+    default: return nil
+    }
+  }
+
+  /// Reads the loads at `path` in this format.
+  public func read(path: String) throws -> ExpertLoadTable {
+    switch self {
+    case .csv:
+      let text: String
+      do {
+        text = try String(contentsOfFile: path, encoding: .utf8)
+      } catch {
+        throw ScenarioError(
+          file: path, path: "", kind: .unreadable(detail: (error as NSError).localizedDescription),
+          isMissingInput: true)
+      }
+      return try ExpertLoadTable(csv: text, file: path)
+    case .sglang:
+      return path.lowercased().hasSuffix(".npy")
+        ? try EPLBWeight.readNumpy(path: path) : try SGLangExpertDistribution.read(path: path)
+    case .eplb:
+      switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+      case "npy": return try EPLBWeight.readNumpy(path: path)
+      case "json": return try EPLBWeight.readJSON(path: path)
+      default: return try EPLBWeight.readCSV(path: path)
+      }
+    case .npy: return try EPLBWeight.readNumpy(path: path)
+    case .trtllm: return try TensorRTLLMExpertStatistic.read(path: path)
+    case .megatron: return try MegatronTokensPerExpert.read(path: path)
+    }
+  }
+}
