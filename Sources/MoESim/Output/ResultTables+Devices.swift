@@ -1,4 +1,4 @@
-/// `devices.csv` and the cluster columns of `summary.csv` (issue 6).
+/// `devices.csv` and the cluster columns of `summary.csv`.
 extension ResultTables {
   public static let devicesColumns = [
     "step", "device", "node", "source_tokens", "expert_assignments", "expert_slots_touched",

@@ -5,7 +5,7 @@ public enum ResultTables {
     "step", "layer", "tokens", "capacity", "assignments_kept", "assignments_dropped",
     "max_over_mean_load", "cv_load", "min_load", "max_load", "mean_load", "entropy", "aux_loss",
     "z_loss", "dropped_gate_fraction", "tokens_without_expert",
-    // Router family and balancing (issue 5).
+    // Router family and balancing.
     "seq_aux_loss", "padded_slots", "bias_min", "bias_max", "bias_std",
     "max_vio", "top1_repeat_rate", "topk_overlap", "shared_choice_rate",
     "same_device_as_previous_layer", "device_max_over_mean_load", "device_cv_load",

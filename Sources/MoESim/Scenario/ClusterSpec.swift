@@ -9,7 +9,7 @@ public struct ClusterSpec: Sendable, Equatable, Encodable {
   /// enough for tensor parallelism, typically one node).
   public var maxTP: Int
   public var layout: ParallelLayout
-  /// The accelerator (issue 6: catalog name or inline definition); nil when not given.
+  /// The accelerator (a catalog name or an inline definition); nil when not given.
   public var device: DeviceSpec?
   /// Devices per node (one NVLink / Infinity Fabric domain); inter-node traffic crosses NICs.
   public var devicesPerNode: Int = 8

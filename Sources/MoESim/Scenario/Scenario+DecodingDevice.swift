@@ -1,4 +1,4 @@
-/// Reading of the `cluster` keys of the device catalog, placement and time model (issue 6):
+/// Reading of the `cluster` keys of the device catalog, placement and time model:
 /// `device`, `devices_per_node`, `placement`, `cost`.
 extension ClusterSpec {
   static let deviceKeys = ["device", "devices_per_node", "placement", "cost"]

@@ -127,7 +127,7 @@ public struct Simulation: Sendable {
       layerMetrics.deallocate()
     }
 
-    // Expert placement (issue 6): only when `cluster.placement` is set; off the token loop.
+    // Expert placement: only when `cluster.placement` is set; off the token loop.
     var planner = scenario.cluster.placement.flatMap { spec in
       spec.shape(model: scenario.model, cluster: scenario.cluster).map {
         PlacementPlanner(spec: spec, shape: $0, layers: layers.count)
