@@ -1,4 +1,4 @@
-/// The columns and rows of every CSV file of a run, in one place so that the README's column
+/// The columns and rows of every CSV file of a run, in one place so that the column
 /// reference and the files cannot drift apart.
 public enum ResultTables {
   public static let stepsColumns = [
@@ -13,7 +13,8 @@ public enum ResultTables {
   ]
 
   public static func stepsRow(_ metrics: LayerStepMetrics) -> [CSVField] {
-    [
+    let device = metrics.deviceLoad
+    return [
       .integer(metrics.step), .integer(metrics.layer), .integer(metrics.tokens),
       metrics.capacity.map(CSVField.integer) ?? .empty,
       .integer(metrics.assignmentsKept), .integer(metrics.assignmentsDropped),
@@ -30,9 +31,9 @@ public enum ResultTables {
       metrics.locality.topKOverlap.map(CSVField.real) ?? .empty,
       metrics.locality.sharedChoiceRate.map(CSVField.real) ?? .empty,
       metrics.crossLayer?.sameDeviceRate.map(CSVField.real) ?? .empty,
-      metrics.deviceLoad.map { .real($0.maxOverMean) } ?? .empty,
-      metrics.deviceLoad.map { .real($0.coefficientOfVariation) } ?? .empty,
-      metrics.deviceLoad.map { .real(1 / $0.maxOverMean) } ?? .empty,
+      device.map { .real($0.maxOverMean) } ?? .empty,
+      device.map { .real($0.coefficientOfVariation) } ?? .empty,
+      device.map { .real(1 / $0.maxOverMean) } ?? .empty,
     ]
   }
 

@@ -99,16 +99,20 @@ import Testing
 }
 
 extension AccountingCommandTests {
-  /// Every column and quantity of params.csv, memory.csv and compute.csv is documented.
-  @Test func readmeDocumentsEveryColumn() throws {
+  /// Every column of steps.csv, summary.csv, devices.csv, params.csv and memory.csv, and every
+  /// quantity of compute.csv, is documented in the output reference.
+  @Test func outputReferenceDocumentsEveryColumn() throws {
     let readme = try String(
-      contentsOf: TestSupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+      contentsOf: TestSupport.packageRoot.appendingPathComponent("Results/README.md"),
+      encoding: .utf8)
     let scenario = try TestSupport.scenario("deepseek-v3.json5", "compute.training_tokens=1e12")
     let quantities = ResultTables.computeRows(scenario).compactMap { row -> String? in
       if case .text(let name) = row[0] { return name }
       return nil
     }
-    for name in ResultTables.paramsColumns + ResultTables.memoryColumns + quantities {
+    let runColumns =
+      ResultTables.stepsColumns + ResultTables.summaryColumns + ResultTables.devicesColumns
+    for name in ResultTables.paramsColumns + ResultTables.memoryColumns + quantities + runColumns {
       #expect(readme.contains("`\(name)`"), "\(name)")
     }
   }
