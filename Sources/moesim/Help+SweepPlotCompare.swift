@@ -1,18 +1,31 @@
 extension Help {
   static let sweepHelp = """
     USAGE: moesim sweep [SCENARIO] --vary KEY.PATH=V1,V2,... [--vary ...] [options]
+           moesim sweep [SCENARIO] --zip K1=V1,V2,... --zip K2=W1,W2,... [--vary ...] [options]
+           moesim sweep [SCENARIO] --points POINTS.csv [--vary ...] [options]
 
-    Runs SCENARIO (default: the built-in quickstart) at every point of the grid of the --vary
-    values (the first --vary varies slowest). Each point is an ordinary run written by the same
-    code as `moesim run`, into DIR/point-NNNN (byte-identical to `moesim run --set KEY=V ...`);
-    DIR/sweep.csv holds one row per point: point, the varied keys, then every summary.csv
-    column. Values are JSON5, checked exactly like --set; integer ranges expand in place:
+    Runs SCENARIO (default: the built-in quickstart) at every point of a grid: the --points
+    file's rows, then the --zip axes (coupled: their i-th values go together; all the same
+    length), then each --vary, crossed in that order (the first varies slowest). Each point is
+    an ordinary run written by the same code as `moesim run`, into DIR/point-NNNN
+    (byte-identical to `moesim run --set KEY=V ...`); DIR/sweep.csv holds one row per point:
+    point, the varied keys, every summary.csv column, point_status and point_error. Values are
+    JSON5, checked exactly like --set; an object value is merged into the scenario's object key
+    by key (so --vary 'model.moe={experts:16,top_k:4},{...}' keeps first_dense_layers; null
+    removes a key). Integer ranges expand in place:
       8..256*2   8,16,32,64,128,256 (multiply)      1..9+4   1,5,9 (add)      1..4   1,2,3,4
-    Re-running skips the points whose folder already holds a complete run of the same resolved
-    scenario, so an interrupted sweep resumes where it stopped.
+    model.moe.expert_intermediate_size=keep_active keeps top_k × expert width at the base
+    scenario's (file + --set): width = round(k0 × I0 / k), halves up, at least 1.
+    A point whose scenario is invalid is not run: its row says invalid and why, a warning names
+    it, and the sweep exits 0 if any point ran (--strict: stop at the first invalid point with
+    its error, exit 64 or 65, before anything runs). Re-running skips the points whose folder
+    already holds a complete run of the same resolved scenario, so an interrupted sweep resumes.
 
     OPTIONS:
       --vary KEY.PATH=LIST  A key and its values (repeatable; one --vary per key)
+      --zip KEY.PATH=LIST   A coupled key (repeatable; every --zip has as many values)
+      --points FILE         CSV: a header of keys, a row per coupled set of values
+      --strict              Refuse the sweep when any point is invalid
       --out DIR             Sweep folder (default: Results/<scenario name>-sweep)
       --jobs N              Points run at once (default: all cores, at most --threads)
       --threads N           Threads in total (default: all cores); each point gets
@@ -26,6 +39,8 @@ extension Help {
 
     EXAMPLES:
       moesim sweep --vary model.moe.experts=8..64*2 --vary model.moe.top_k=1,2 --out /tmp/s
+      moesim sweep --zip model.moe.experts=8,16,32,64 --zip model.moe.top_k=1,2,4,8 \\
+        --vary model.moe.expert_intermediate_size=keep_active --out /tmp/fine
       moesim sweep Scenarios/quickstart.json5 --vary router.capacity_factor=1.0,1.25,null
       moesim sweep --vary model.moe.experts=8..64*2 --shard 0/2 --out /shared/s   # one machine
       moesim merge /shared/s
@@ -54,8 +69,11 @@ extension Help {
       drops.svg           steps.csv: dropped / routed assignments per step
       memory.svg          memory.csv: GiB per device by kind, per layout × stage
       sweep-FIGURE.svg    sweep.csv: drop_fraction, mean_max_over_mean_load,
-                          worst_max_over_mean_load, total_params, active_params against the
-                          first varied key (a line per value of the other varied keys)
+                          worst_max_over_mean_load, total_params, active_params, and
+                          entropy_mean, aux_loss_mean, step_time_s, tokens_per_s when every
+                          point has them, against the first varied key (a line per value of
+                          the other varied keys not coupled to it; invalid points left out)
+    A table with no rows (a dense run's experts.csv and steps.csv) draws no chart.
     Each mark carries its CSV value (data-value, data-x, data-y attributes, and a tooltip).
     The charts are recorded in the folder's manifest.csv, so a later run still replaces the
     folder; a chart file MoESim did not write is never overwritten (exit 73).

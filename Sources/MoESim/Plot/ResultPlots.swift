@@ -17,6 +17,12 @@ public enum ResultPlots {
     "active_params",
   ]
 
+  /// Further `summary.csv` figures drawn for a sweep when every point that ran has a value
+  /// (step time and throughput need a cluster with a device and placement).
+  public static let optionalSweepFigures = [
+    "entropy_mean", "aux_loss_mean", "step_time_s", "tokens_per_s",
+  ]
+
   /// Writes every chart whose CSV is in `folder`, and records them in its `manifest.csv`;
   /// returns the paths written.
   /// - Throws: `PlotError` when the folder holds none of the files, or a file lacks a column;
@@ -25,24 +31,33 @@ public enum ResultPlots {
     var charts: [(String, String)] = []
     let file = { (name: String) in URL(fileURLWithPath: folder).appendingPathComponent(name).path }
     let exists = { (name: String) in FileManager.default.fileExists(atPath: file(name)) }
+    // A table with no rows (a dense model has no MoE layer to route) draws nothing.
     if exists("experts.csv") {
-      charts.append(("load-heatmap.svg", try loadHeatmap(CSVTable(path: file("experts.csv")))))
+      let experts = try CSVTable(path: file("experts.csv"))
+      if !experts.rows.isEmpty { charts.append(("load-heatmap.svg", try loadHeatmap(experts))) }
     }
     if exists("steps.csv") {
       let steps = try CSVTable(path: file("steps.csv"))
-      charts.append(("imbalance.svg", try imbalance(steps)))
-      charts.append(("drops.svg", try drops(steps)))
+      if !steps.rows.isEmpty {
+        charts.append(("imbalance.svg", try imbalance(steps)))
+        charts.append(("drops.svg", try drops(steps)))
+      }
     }
     if exists("memory.csv") {
       charts.append(("memory.svg", try memory(CSVTable(path: file("memory.csv")))))
     }
     if exists("sweep.csv") {
       let sweep = try CSVTable(path: file("sweep.csv"))
-      for figure in sweepFigures {
+      let ran = pointsThatRan(sweep).rows
+      let optional = optionalSweepFigures.filter { figure in
+        guard let column = sweep.columns.firstIndex(of: figure) else { return false }
+        return !ran.isEmpty && ran.allSatisfy { column < $0.count && !$0[column].isEmpty }
+      }
+      for figure in sweepFigures + optional {
         charts.append(("sweep-\(figure).svg", try sweepChart(sweep, figure: figure)))
       }
     }
-    guard !charts.isEmpty else {
+    guard !charts.isEmpty || exists("experts.csv") || exists("steps.csv") else {
       throw PlotError(
         path: folder,
         detail: "holds none of experts.csv, steps.csv, memory.csv, sweep.csv; is it a MoESim"
@@ -167,34 +182,63 @@ public enum ResultPlots {
   }
 
   /// `figure` against the first varied key (its values evenly spaced in grid order), a line
-  /// per combination of the other varied keys.
-  static func sweepChart(_ table: CSVTable, figure: String) throws -> String {
-    let summaryStart = try table.index("scenario")
+  /// per combination of the other varied keys. A key coupled to the first (`--zip`, `--points`:
+  /// one value for each of its values) names no line; points marked `invalid` are left out.
+  static func sweepChart(_ sweep: CSVTable, figure: String) throws -> String {
+    let summaryStart = try sweep.index("scenario")
     guard summaryStart >= 2 else {
-      throw PlotError(path: table.path, detail: "has no varied-key column before 'scenario'")
+      throw PlotError(path: sweep.path, detail: "has no varied-key column before 'scenario'")
     }
+    let table = pointsThatRan(sweep)
     let ys = try table.numbers(figure)
+    let coupled = (2..<summaryStart).filter { column in
+      var valueOf: [String: String] = [:]
+      return table.rows.allSatisfy { row in
+        let known = valueOf[row[1]] ?? row[column]
+        valueOf[row[1]] = known
+        return known == row[column]
+      }
+    }
+    let free = (2..<summaryStart).filter { !coupled.contains($0) }
     var categories: [String] = []
     var seriesNames: [String] = []
     var points: [String: [(Double, Double)]] = [:]
     for (index, row) in table.rows.enumerated() {
       let xText = row[1]
       if !categories.contains(xText) { categories.append(xText) }
-      let others = (2..<summaryStart).map { "\(table.columns[$0])=\(row[$0])" }
+      let others = free.map { "\(table.columns[$0])=\(row[$0])" }
       let name = others.isEmpty ? figure : others.joined(separator: ", ")
       if points[name] == nil { seriesNames.append(name) }
       points[name, default: []].append(
         (Double(categories.firstIndex(of: xText) ?? 0), ys[index]))
     }
-    let unit =
-      figure.hasSuffix("_params")
-      ? " (parameters)" : figure == "drop_fraction" ? " (fraction)" : " (ratio)"
+    let units = [
+      "drop_fraction": " (fraction)", "entropy_mean": " (nats)", "step_time_s": " (s)",
+      "tokens_per_s": " (tokens/s)",
+    ]
+    let unit = figure.hasSuffix("_params") ? " (parameters)" : units[figure] ?? " (ratio)"
+    let coupledText =
+      coupled.isEmpty
+      ? ""
+      : " (with " + coupled.map { table.columns[$0] }.joined(separator: ", ")
+        + ")"
     return Charts.lines(
-      title: "\(figure) against \(table.columns[1])", xLabel: table.columns[1],
+      title: "\(figure) against \(table.columns[1])\(coupledText)", xLabel: table.columns[1],
       yLabel: figure + unit,
       series: seriesNames.map { name in
         LineSeries(
           name: name, xs: points[name]?.map(\.0) ?? [], ys: points[name]?.map(\.1) ?? [])
       }, categories: categories)
+  }
+
+  /// The rows of a sweep table whose point ran (`point_status` is not `invalid`).
+  static func pointsThatRan(_ sweep: CSVTable) -> CSVTable {
+    let status = sweep.columns.firstIndex(of: "point_status")
+    return CSVTable(
+      columns: sweep.columns,
+      rows: sweep.rows.filter { row in
+        status.map { $0 >= row.count || row[$0] != "invalid" } ?? true
+      },
+      path: sweep.path)
   }
 }

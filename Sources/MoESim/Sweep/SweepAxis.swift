@@ -1,7 +1,9 @@
 import Foundation
 
-/// One `--vary key.path=v1,v2,...` argument of `moesim sweep`: a scenario key and the values it
-/// takes, each value exactly as `--set key.path=value` would take it.
+/// One `--vary key.path=v1,v2,...` (or `--zip`) argument of `moesim sweep`, or one column of a
+/// `--points` file: a scenario key and the values it takes, each value exactly as
+/// `--set key.path=value` would take it, except that an object value is merged into the
+/// scenario's object key by key (see `overrides(_:)`).
 ///
 /// Values are separated by commas outside brackets, braces and quotes (so `[1,2],[3]` is two
 /// values). An integer range expands in place: `a..b*m` gives a, a·m, a·m², … up to b
@@ -13,17 +15,23 @@ public struct SweepAxis: Sendable, Equatable {
   public var values: [String]
   /// The argument as the user wrote it, quoted back in errors.
   public var argument: String
+  /// Where the axis came from, as errors name it: `--vary key=...`, `--zip key=...` or
+  /// `--points file.csv column key`.
+  public var source: String
 
   /// Most values one axis may expand to; a larger grid is almost certainly a typo.
   public static let maximumValues = 10_000
 
   /// Parses `key.path=v1,v2,...`; every value is checked as a `--set` value would be.
   /// - Throws: `ScenarioError` (a usage error) naming the `--vary` argument and what is allowed.
-  public init(parsing argument: String) throws {
+  /// - Parameter option: the option that carried the argument, `--vary` or `--zip`.
+  public init(parsing argument: String, option: String = "--vary") throws {
     self.argument = argument
+    self.source = "\(option) \(argument)"
+    let source = self.source
     guard let equals = argument.firstIndex(of: "=") else {
       throw Self.error(
-        argument, path: argument, value: "'\(argument)'", allowed: "key.path=v1,v2,...")
+        source, path: argument, value: "'\(argument)'", allowed: "key.path=v1,v2,...")
     }
     path = String(argument[..<equals]).trimmingCharacters(in: .whitespaces)
     let list = String(argument[argument.index(after: equals)...])
@@ -32,28 +40,56 @@ public struct SweepAxis: Sendable, Equatable {
       let text = item.trimmingCharacters(in: .whitespaces)
       guard !text.isEmpty else {
         throw Self.error(
-          argument, path: path, value: "'\(list)'",
+          source, path: path, value: "'\(list)'",
           allowed: "a comma-separated list of values"
             + " with no empty item")
       }
-      values += try Self.expand(text, argument: argument, path: path)
+      values += try Self.expand(text, source: source, path: path)
       guard values.count <= Self.maximumValues else {
         throw Self.error(
-          argument, path: path, value: "'\(list)'", allowed: "at most \(Self.maximumValues) values")
+          source, path: path, value: "'\(list)'", allowed: "at most \(Self.maximumValues) values")
       }
     }
     self.values = values
     // The path and every value go through the same parser as `--set`.
-    for value in values { _ = try override(value) }
+    for value in values { _ = try overrides(value) }
   }
 
-  /// The `--set`-style override that gives the key `value`.
-  public func override(_ value: String) throws -> ScenarioOverride {
+  /// An axis of given values (a `--points` column), each checked as a `--set` value would be.
+  public init(path: String, values: [String], source: String) throws {
+    self.path = path
+    self.values = values
+    self.argument = path
+    self.source = source
+    for value in values { _ = try overrides(value) }
+  }
+
+  /// The `--set`-style overrides that give the key `value`. An object value is merged into
+  /// the object already there, key by key and recursively (one override per leaf, so keys the
+  /// value does not name, such as `first_dense_layers` under `model.moe`, are kept); a leaf
+  /// set to `null` is removed, so its default applies. Every other value replaces the key.
+  public func overrides(_ value: String) throws -> [ScenarioOverride] {
+    let whole: ScenarioOverride
     do {
-      return try ScenarioOverride(parsing: "\(path)=\(value)")
+      whole = try ScenarioOverride(parsing: "\(path)=\(value)")
     } catch var error as ScenarioError {
-      error.file = "--vary \(argument)"
+      error.file = source
       throw error
+    }
+    return Self.leaves(of: whole.value, at: path).map { leafPath, leafValue in
+      var leaf = whole
+      leaf.path = leafPath
+      leaf.value = leafValue
+      return leaf
+    }
+  }
+
+  /// The leaves of `value` with their dotted paths under `path`: an object is walked (so `{}`
+  /// has none and changes nothing), anything else is a leaf.
+  static func leaves(of value: JSONValue, at path: String) -> [(String, JSONValue)] {
+    guard case .object(let fields) = value else { return [(path, value)] }
+    return fields.keys.sorted().flatMap { key in
+      leaves(of: fields[key] ?? .null, at: path + "." + key)
     }
   }
 
@@ -91,7 +127,7 @@ public struct SweepAxis: Sendable, Equatable {
   }
 
   /// `text` itself, or the integers of the range it spells.
-  static func expand(_ text: String, argument: String, path: String) throws -> [String] {
+  static func expand(_ text: String, source: String, path: String) throws -> [String] {
     guard let dots = text.range(of: "..") else { return [text] }
     let startText = String(text[..<dots.lowerBound])
     var rest = String(text[dots.upperBound...])
@@ -107,7 +143,7 @@ public struct SweepAxis: Sendable, Equatable {
     guard let start = Int(startText), let end = Int(rest), let step = Int(stepText), start <= end,
       multiply ? (start > 0 && step >= 2) : step >= 1
     else {
-      throw error(argument, path: path, value: "'\(text)'", allowed: allowed)
+      throw error(source, path: path, value: "'\(text)'", allowed: allowed)
     }
     var values: [String] = []
     var value = start
@@ -115,7 +151,7 @@ public struct SweepAxis: Sendable, Equatable {
       values.append(String(value))
       guard values.count <= maximumValues else {
         throw error(
-          argument, path: path, value: "'\(text)'", allowed: "at most \(maximumValues) values")
+          source, path: path, value: "'\(text)'", allowed: "at most \(maximumValues) values")
       }
       let (next, overflow) =
         multiply ? value.multipliedReportingOverflow(by: step) : value.addingReportingOverflow(step)
@@ -125,11 +161,12 @@ public struct SweepAxis: Sendable, Equatable {
     return values
   }
 
-  static func error(_ argument: String, path: String, value: String, allowed: String)
+  /// A usage error whose file is `source` (e.g. `--vary model.moe.top_k=1,99`).
+  static func error(_ source: String, path: String, value: String, allowed: String)
     -> ScenarioError
   {
     ScenarioError(
-      file: "--vary \(argument)", path: path, kind: .outOfRange(value: value, allowed: allowed),
+      file: source, path: path, kind: .outOfRange(value: value, allowed: allowed),
       isUsageError: true)
   }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Runs the points of a sweep, several at once, each into its own results folder written by
 /// `RunWriter` (so each is atomic), then writes the tidy table of the points: `sweep.csv`, or
-/// `sweep.shard-I-of-N.csv` for a shard.
+/// `sweep.shard-I-of-N.csv` for a shard. A point whose scenario is invalid is not run; its row
+/// says `invalid` in `point_status` and why in `point_error`, its summary fields empty.
 ///
 /// A point whose folder already holds a complete run of the same resolved scenario is skipped,
 /// so re-running an interrupted sweep only runs what is missing. Each point is an ordinary run:
@@ -14,12 +15,15 @@ public enum SweepRunner {
     public var ran: [Int]
     /// Grid indices skipped because their results were already complete, ascending.
     public var skipped: [Int]
+    /// Grid indices not run because their scenario is invalid, ascending.
+    public var invalid: [Int]
     /// The table written.
     public var tablePath: String
   }
 
   /// - Parameters:
   ///   - points: the points to run with their scenarios, in grid order.
+  ///   - invalid: the points not run, each with the one-line reason its scenario is invalid.
   ///   - folder: the sweep folder; created with its parents when missing.
   ///   - jobs: points run at once.
   ///   - threads: worker threads in total; each point gets `max(1, threads / jobs)` so the
@@ -27,8 +31,8 @@ public enum SweepRunner {
   ///   - shouldStop: polled between steps of every point (SIGINT).
   ///   - pointDone: called (from a worker thread) when a point finishes.
   public static func run(
-    plan: SweepPlan, points: [(SweepPoint, Scenario)], shard: SweepShard?, folder: String,
-    jobs: Int, threads: Int, options: RunOptions,
+    plan: SweepPlan, points: [(SweepPoint, Scenario)], invalid: [(SweepPoint, String)] = [],
+    shard: SweepShard?, folder: String, jobs: Int, threads: Int, options: RunOptions,
     shouldStop: @escaping @Sendable () -> Bool = { false },
     pointDone: @escaping @Sendable (SweepPoint) -> Void = { _ in }
   ) throws -> Outcome {
@@ -77,8 +81,10 @@ public enum SweepRunner {
     group.wait()
     if let error = queue.firstError { throw error }
     let table = try writeTable(
-      plan: plan, points: points.map(\.0), folder: folder, name: tableName)
-    return Outcome(ran: pending.map(\.0.index), skipped: skipped, tablePath: table)
+      plan: plan, points: points.map(\.0), invalid: invalid, folder: folder, name: tableName)
+    return Outcome(
+      ran: pending.map(\.0.index), skipped: skipped, invalid: invalid.map(\.0.index).sorted(),
+      tablePath: table)
   }
 
   /// The folder of `point` inside the sweep folder.
@@ -101,19 +107,35 @@ public enum SweepRunner {
     return echo == RunWriter.resolvedJSON(scenario)
   }
 
-  /// The sweep table's columns: `point`, the varied keys, then every `summary.csv` column.
+  /// The columns after the summary's: whether the point ran, and why not.
+  public static let statusColumns = ["point_status", "point_error"]
+
+  /// The sweep table's columns: `point`, the varied keys, every `summary.csv` column, then
+  /// `point_status` (`ok` or `invalid`) and `point_error` (the reason; empty when `ok`).
   public static func columns(_ plan: SweepPlan) -> [String] {
-    ["point"] + plan.axes.map(\.path) + ResultTables.summaryColumns
+    ["point"] + plan.axes.map(\.path) + ResultTables.summaryColumns + statusColumns
   }
 
-  /// Writes one row per point: its index, its values, then its `summary.csv` row verbatim.
-  static func writeTable(plan: SweepPlan, points: [SweepPoint], folder: String, name: String)
-    throws -> String
-  {
+  /// Writes one row per point in grid order: its index, its values, then its `summary.csv` row
+  /// verbatim and `ok`, or empty summary fields, `invalid` and the reason.
+  static func writeTable(
+    plan: SweepPlan, points: [SweepPoint], invalid: [(SweepPoint, String)] = [], folder: String,
+    name: String
+  ) throws -> String {
     let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
     let file = try AtomicFile(path: path)
     try file.write(columns(plan).map { CSVField.text($0).text }.joined(separator: ",") + "\n")
-    for point in points {
+    let reasons = Dictionary(invalid.map { ($0.0.index, $0.1) }, uniquingKeysWith: { a, _ in a })
+    let all = (points + invalid.map(\.0)).sorted { $0.index < $1.index }
+    for point in all {
+      let prefix = [CSVField.integer(point.index)] + point.values.map(CSVField.text)
+      if let reason = reasons[point.index] {
+        let empty = [String](repeating: "", count: ResultTables.summaryColumns.count)
+        try file.write(
+          (prefix.map(\.text) + empty + ["invalid", CSVField.text(reason).text])
+            .joined(separator: ",") + "\n")
+        continue
+      }
       let summaryPath = URL(fileURLWithPath: pointFolder(folder, point))
         .appendingPathComponent("summary.csv").path
       guard let text = try? String(contentsOfFile: summaryPath, encoding: .utf8) else {
@@ -125,8 +147,7 @@ public enum SweepRunner {
         throw OutputError(
           .ioError, path: summaryPath, detail: "is not a one-row summary.csv of this version")
       }
-      let prefix = [CSVField.integer(point.index)] + point.values.map(CSVField.text)
-      try file.write(prefix.map(\.text).joined(separator: ",") + "," + lines[1] + "\n")
+      try file.write(prefix.map(\.text).joined(separator: ",") + "," + lines[1] + ",ok,\n")
     }
     try file.commit()
     try ResultManifest.record(name, in: folder)

@@ -99,8 +99,8 @@ import Testing
 }
 
 extension AccountingCommandTests {
-  /// Every column of steps.csv, summary.csv, devices.csv, params.csv and memory.csv, and every
-  /// quantity of compute.csv, is documented in the output reference.
+  /// Every column of steps.csv, summary.csv, devices.csv, sweep.csv's own columns, params.csv
+  /// and memory.csv, and every quantity of compute.csv, is documented in the output reference.
   @Test func outputReferenceDocumentsEveryColumn() throws {
     let readme = try String(
       contentsOf: TestSupport.packageRoot.appendingPathComponent("Results/README.md"),
@@ -112,6 +112,7 @@ extension AccountingCommandTests {
     }
     let runColumns =
       ResultTables.stepsColumns + ResultTables.summaryColumns + ResultTables.devicesColumns
+      + SweepRunner.statusColumns
     for name in ResultTables.paramsColumns + ResultTables.memoryColumns + quantities + runColumns {
       #expect(readme.contains("`\(name)`"), "\(name)")
     }

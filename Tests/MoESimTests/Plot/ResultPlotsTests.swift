@@ -127,6 +127,35 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     #expect(Self.numbers(topK2?.attributes["data-y"]) == [0.25, 0.0625])
   }
 
+  @Test func sweepChartsLeaveOutInvalidPointsAndNameNoLineForCoupledKeys() throws {
+    let root = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    // experts and top_k zipped, crossed with two seeds; point 3 invalid; step_time_s empty in
+    // every row, entropy_mean filled in every valid row.
+    let table = """
+      point,model.moe.experts,model.moe.top_k,seed,scenario,drop_fraction,\
+      mean_max_over_mean_load,worst_max_over_mean_load,total_params,active_params,entropy_mean,\
+      step_time_s,point_status,point_error
+      0,8,1,1,a,0.5,2,3,100,10,1.5,,ok,
+      1,8,1,2,a,0.25,2,3,100,10,1.25,,ok,
+      2,16,2,1,a,0.125,2,3,100,10,2.5,,ok,
+      3,16,2,2,a,,,,,,,,invalid,"bad, really"
+
+      """
+    try table.write(to: root.appendingPathComponent("sweep.csv"), atomically: true, encoding: .utf8)
+    let written = try ResultPlots.write(folder: root.path).map {
+      URL(fileURLWithPath: $0).lastPathComponent
+    }
+    #expect(written.contains("sweep-entropy_mean.svg"))
+    #expect(!written.contains("sweep-step_time_s.svg"))
+    #expect(written.count == ResultPlots.sweepFigures.count + 1)
+    let drops = try #require(try ElementCollector.parse(root.path + "/sweep-drop_fraction.svg"))
+    let series = Set(drops.compactMap { $0.attributes["data-series"] })
+    #expect(series == ["seed=1", "seed=2"])
+    let seed2 = drops.first { $0.attributes["data-series"] == "seed=2" }
+    #expect(Self.numbers(seed2?.attributes["data-y"]) == [0.25])
+  }
+
   @Test func csvFieldsWithQuotesAndTicksAtNiceSteps() {
     #expect(CSVTable.parse("a,\"b,\"\"c\"\"\"\n1,2\n") == [["a", "b,\"c\""], ["1", "2"]])
     // 0...0.93 in about 5 ticks: step 0.2 (the first of 1, 2, 5 × 10^-1 ≥ 0.186).

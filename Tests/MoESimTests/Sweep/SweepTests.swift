@@ -95,8 +95,8 @@ import Testing
       }
     }
 
-    // The table: header = point, varied keys, summary columns; each row ends with the point's
-    // own summary row.
+    // The table: header = point, varied keys, summary columns, status; each row holds the
+    // point's own summary row, then `ok` and an empty error.
     let table = try String(contentsOfFile: first.tablePath, encoding: .utf8)
       .split(separator: "\n")
     #expect(table.count == 5)
@@ -105,7 +105,7 @@ import Testing
       contentsOfFile: SweepRunner.pointFolder(folder, points[3].0) + "/summary.csv",
       encoding: .utf8
     ).split(separator: "\n")
-    #expect(String(table[4]) == "3,8,2," + summary[1])
+    #expect(String(table[4]) == "3,8,2," + summary[1] + ",ok,")
 
     // Remove one point; a second run redoes only that one and leaves the others untouched.
     let kept = SweepRunner.pointFolder(folder, points[0].0) + "/summary.csv"
