@@ -49,8 +49,8 @@ enum CompareCommand {
     }
     let path = try Comparison.write(variants, totals: totals, folder: folder)
     if !parsed.flags.contains("--quiet") {
-      let text = try String(contentsOfFile: path, encoding: .utf8)
-      print(text, terminator: "")
+      let verdicts = try ComparisonVerdict.verdicts(CSVTable(path: path))
+      print(CompareReport.text(verdicts, tablePath: path))
     }
   }
 }

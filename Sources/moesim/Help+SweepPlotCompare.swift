@@ -73,6 +73,10 @@ extension Help {
                           entropy_mean, aux_loss_mean, step_time_s, tokens_per_s when every
                           point has them, against the first varied key (a line per value of
                           the other varied keys not coupled to it; invalid points left out)
+      compare-FIGURE.svg  comparison.csv: a bar per variant of total_params, active_params,
+                          forward_flops_per_token, memory_bytes_per_device, step_time_s,
+                          tokens_per_s (each when every row has it); each variant's folder
+                          is plotted as a results folder
     A table with no rows (a dense run's experts.csv and steps.csv) draws no chart.
     Each mark carries its CSV value (data-value, data-x, data-y attributes, and a tooltip).
     The charts are recorded in the folder's manifest.csv, so a later run still replaces the
@@ -84,7 +88,10 @@ extension Help {
 
     Derives the dense counterpart of an MoE scenario (same attention, embeddings, norms,
     layers, precision, cluster and workload; every FFN dense, one width W; ep = expert_tp = 1)
-    and writes OUT/comparison.csv (printed too), a row per variant:
+    and writes OUT/comparison.csv, a row per variant, then prints per counterpart a verdict:
+    which is faster (step time) and by how much, which needs less memory per device and fewer
+    forward FLOPs per token, which fits, and the loss estimates, each blank one with its reason.
+    The counterparts:
       active   W gives the MoE's forward matmul FLOPs per token: on MoE layers
                top_k × expert width + shared-expert width (default)
       total    W gives the MoE's stored parameters
@@ -108,7 +115,7 @@ extension Help {
                             Results/<name>-compare)
       --no-run              Accounting only; do not simulate the variants
       --threads N           Threads per run (default: all cores)
-      --quiet               Do not print the table
+      --quiet               Do not print the verdict
     \(scenarioOptions)
     """
 }

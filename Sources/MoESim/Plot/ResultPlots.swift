@@ -10,6 +10,9 @@ import Foundation
 /// | `drops.svg` | `steps.csv` | dropped / routed assignments over all layers, per step |
 /// | `memory.svg` | `memory.csv` | GiB per device by kind, a bar per layout × pipeline stage |
 /// | `sweep-<figure>.svg` | `sweep.csv` | each headline figure against the first varied key |
+/// | `compare-<figure>.svg` | `comparison.csv` | a bar per variant (see `ComparisonPlots`) |
+///
+/// A compare folder's variant folders (`moe/`, `dense_equal_active/`, …) are plotted too.
 public enum ResultPlots {
   /// The `summary.csv` figures drawn for a sweep.
   public static let sweepFigures = [
@@ -57,11 +60,22 @@ public enum ResultPlots {
         charts.append(("sweep-\(figure).svg", try sweepChart(sweep, figure: figure)))
       }
     }
+    var variantFolders: [String] = []
+    if exists("comparison.csv") {
+      let comparison = try CSVTable(path: file("comparison.csv"))
+      charts += try ComparisonPlots.charts(comparison)
+      let variant = try comparison.index("variant")
+      variantFolders = comparison.rows.map { file($0[variant]) }.filter { path in
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+          && isFolder.boolValue
+      }
+    }
     guard !charts.isEmpty || exists("experts.csv") || exists("steps.csv") else {
       throw PlotError(
         path: folder,
-        detail: "holds none of experts.csv, steps.csv, memory.csv, sweep.csv; is it a MoESim"
-          + " results folder?")
+        detail: "holds none of experts.csv, steps.csv, memory.csv, sweep.csv, comparison.csv;"
+          + " is it a MoESim results folder?")
     }
     // A chart file MoESim did not write (the user's own) is never overwritten; the charts
     // written are recorded in the folder's manifest, so a later run may replace them.
@@ -69,11 +83,12 @@ public enum ResultPlots {
       try ResultManifest.checkReplaceable(
         name, in: folder, hint: "move it away or plot a copy of the folder")
     }
-    return try charts.map { name, svg in
+    let written = try charts.map { name, svg in
       try AtomicFile.write(svg, to: file(name))
       try ResultManifest.record(name, in: folder)
       return file(name)
     }
+    return try written + variantFolders.flatMap { try write(folder: $0) }
   }
 
   /// The most layers (rows) and experts (columns) the heatmap draws: 256 × 256 cells keep the
