@@ -1,8 +1,12 @@
-/// `--precision X` and `--layout tp=..,ep=..,dp=..,pp=..` of `moesim params` and `moesim memory`:
-/// shorthands for `--set precision.weights=X` and `--set cluster.layout={...}`, applied after the
-/// user's own `--set` overrides and validated like them.
+/// `--precision X` and `--layout tp=..,ep=..,dp=..,pp=..` of `moesim params`, `moesim memory`
+/// and `moesim run`: shorthands for `--set precision.weights=X` and `--set cluster.layout={...}`
+/// (so `cluster.devices` follows the layout), applied after the user's own `--set` overrides and
+/// validated like them.
 enum AccountingOptions {
-  static let spec = OptionSpec(valued: ["--precision", "--layout"], flags: ["--csv"])
+  /// The two shorthands.
+  static let shorthandSpec = OptionSpec(valued: ["--precision", "--layout"])
+  /// The shorthands and `--csv`, for `params` and `memory`.
+  static let spec = shorthandSpec.merging(OptionSpec(flags: ["--csv"]))
   static let layoutKeys = ["tp", "ep", "expert_tp", "dp", "pp"]
 
   /// Appends the shorthands to `arguments`' `--set` overrides.
@@ -13,7 +17,6 @@ enum AccountingOptions {
     }
     if let layout = arguments.value("--layout") {
       overrides.append("cluster.layout=\(try layoutObject(layout, command: command))")
-      overrides.append("cluster.devices=null")
     }
     arguments.values["--set", default: []] += overrides
   }

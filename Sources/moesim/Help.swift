@@ -88,6 +88,7 @@ enum Help {
       --threads N           Worker threads, 1...\(ThreadLimit.maximum) (default: all cores)
       --trace-every N       Write one step in N to steps.csv (steps 0, N, 2N, ...)
       --no-step-trace       Write no steps.csv (summary and experts still cover every step)
+    \(shorthandOptions)
     \(scenarioOptions)
       --quiet               Print no summary and no progress
     """,

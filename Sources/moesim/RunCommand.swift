@@ -3,17 +3,18 @@ import MoESim
 
 /// `moesim run`: simulate a scenario and write its result folder.
 enum RunCommand {
-  static let spec = ScenarioArguments.spec.merging(
+  static let spec = ScenarioArguments.spec.merging(AccountingOptions.shorthandSpec).merging(
     OptionSpec(
       valued: ["--out", "--threads", "--trace-every"],
       flags: ["--quiet", "--force", "--no-step-trace"]))
 
   static func main(_ arguments: [String]) throws {
-    let parsed = try Arguments(arguments, spec: spec, command: "run")
+    var parsed = try Arguments(arguments, spec: spec, command: "run")
     guard parsed.positionals.count <= 1 else {
       throw UsageError(
         message: "run takes one scenario file, got \(parsed.positionals.count)", command: "run")
     }
+    try AccountingOptions.apply(to: &parsed, command: "run")
     let scenario = try ScenarioArguments.load(path: parsed.positionals.first, arguments: parsed)
     let threads =
       try parsed.threads(command: "run")

@@ -48,6 +48,7 @@ extension Scenario {
         override.value, at: override.path.split(separator: ".").map(String.init)[...],
         override: override)
     }
+    tree = try derivingDevices(in: tree, overrides: overrides)
     do {
       return try Scenario(tree: tree, file: file)
     } catch var error as ScenarioError {
@@ -60,8 +61,31 @@ extension Scenario {
         error.file = "--set \(culprit.argument)"
         error.isUsageError = true
       }
+      // A pinned device count that conflicts with an overridden layout names both overrides.
+      if error.path == "cluster.devices", error.isUsageError,
+        let layout = overrides.last(where: { $0.setsCluster("layout") }),
+        case .outOfRange(let value, let allowed) = error.kind
+      {
+        error.kind = .outOfRange(
+          value: value, allowed: allowed + " as set by --set \(layout.argument)")
+      }
       throw error
     }
+  }
+
+  /// `cluster.devices` follows an overridden layout: when an override sets `cluster.layout` (or a
+  /// key under it) and none sets `cluster.devices`, the file's `devices` is dropped so that it
+  /// defaults to the new layout's `tp × pp × dp`. A `--set cluster.devices=N` pins it, and a
+  /// conflict with the layout is then that override's error.
+  static func derivingDevices(in tree: JSONValue, overrides: [ScenarioOverride]) throws
+    -> JSONValue
+  {
+    guard let layout = overrides.last(where: { $0.setsCluster("layout") }),
+      !overrides.contains(where: { $0.setsCluster("devices") }),
+      case .object(let root) = tree, case .object(let cluster)? = root["cluster"],
+      cluster["devices"] != nil
+    else { return tree }
+    return try tree.setting(.null, at: ["cluster", "devices"], override: layout)
   }
 
   /// The dotted key path at which Foundation's decoder failed, e.g. `model.moe.experts`.
@@ -98,5 +122,16 @@ extension Scenario {
       return context.debugDescription
     }
     return String(describing: error)
+  }
+}
+
+extension ScenarioOverride {
+  /// Whether this override sets `cluster.<key>` or a key under it, directly or inside an
+  /// object given for `cluster`.
+  func setsCluster(_ key: String) -> Bool {
+    let path = "cluster." + key
+    if self.path == path || self.path.hasPrefix(path + ".") { return true }
+    if self.path == "cluster", case .object(let fields) = value { return fields[key] != nil }
+    return false
   }
 }
