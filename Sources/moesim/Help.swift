@@ -29,6 +29,7 @@ enum Help {
       compare [SCENARIO]    MoE vs its dense counterpart at equal active compute (or total,
                             memory): comparison.csv
       help [COMMAND]        Show help for a command
+      help scenario [BLOCK] List every scenario key: type, default, allowed values, meaning
 
     OPTIONS:
       -h, --help            Show this help

@@ -23,6 +23,10 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
         print(Help.overview)
         return .success
       }
+      if topic == "scenario" {
+        print(try Help.scenarioKeys(block: rest.dropFirst().first))
+        return .success
+      }
       guard let text = Help.commands[topic] else {
         throw UsageError(message: "no help for unknown command '\(topic)'", command: nil)
       }

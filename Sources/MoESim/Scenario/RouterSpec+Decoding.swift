@@ -1,11 +1,6 @@
 extension RouterSpec {
   /// The keys of a `RouterSpec` object in a scenario file.
-  static let keys = [
-    "kind", "normalize_topk", "capacity_factor", "drop_policy", "temperature", "bias_spread",
-    "score_order", "routed_scaling_factor", "n_group", "topk_group", "noise_std",
-    "capacity_scope", "pad_to_capacity", "bias_update_rate", "aux_bias_coeff",
-    "sequence_aux_loss", "warmup_steps",
-  ]
+  static let keys = ScenarioKeys.names(in: "router")
 
   init(reading reader: inout ScenarioReader) throws {
     kind = try reader.choice("kind", default: .softmaxTopK)

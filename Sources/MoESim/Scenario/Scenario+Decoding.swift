@@ -20,10 +20,7 @@ public enum ScenarioLimits {
 
 extension Scenario {
   /// The keys of a `Scenario` object in a scenario file.
-  static let keys = [
-    "name", "description", "seed", "model", "router", "workload", "precision", "cluster",
-    "memory", "compute",
-  ]
+  static let keys = ScenarioKeys.names(in: "")
 
   /// Builds and validates a scenario from a parsed tree; `file` names it in errors.
   public init(tree: JSONValue, file: String) throws {
@@ -83,10 +80,7 @@ extension Scenario {
 
 extension ModelSpec {
   /// The keys of a `ModelSpec` object in a scenario file.
-  static let keys = [
-    "vocab_size", "hidden_size", "layers", "attention", "ffn", "tied_embeddings", "norm",
-    "active_counts_embedding", "moe", "mtp_modules"
-  ]
+  static let keys = ScenarioKeys.names(in: "model")
 
   init(reading reader: inout ScenarioReader) throws {
     let dimension = 1...ScenarioLimits.modelDimension
@@ -118,9 +112,7 @@ extension ModelSpec {
 
 extension AttentionSpec {
   /// The keys of a `AttentionSpec` object in a scenario file.
-  static let keys = [
-    "heads", "kv_heads", "head_dim", "qkv_bias", "output_bias", "qk_norm", "mla"
-  ]
+  static let keys = ScenarioKeys.names(in: "model.attention")
 
   init(reading reader: inout ScenarioReader, hidden: Int) throws {
     heads = try reader.int("heads", in: 1...ScenarioLimits.modelDimension)
@@ -155,9 +147,7 @@ extension AttentionSpec {
 
 extension LatentAttentionSpec {
   /// The keys of a `LatentAttentionSpec` object (DeepSeek-V2/V3 config.json names).
-  static let keys = [
-    "q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim",
-  ]
+  static let keys = ScenarioKeys.names(in: "model.attention.mla")
 
   init(reading reader: inout ScenarioReader) throws {
     let dimension = 1...ScenarioLimits.modelDimension
@@ -171,9 +161,7 @@ extension LatentAttentionSpec {
 
 extension FeedForwardSpec {
   /// The keys of a `FeedForwardSpec` object in a scenario file.
-  static let keys = [
-    "kind", "intermediate_size", "bias"
-  ]
+  static let keys = ScenarioKeys.names(in: "model.ffn")
 
   init(reading reader: inout ScenarioReader, needsIntermediateSize: Bool) throws {
     kind = try reader.choice("kind", default: .swiglu)
@@ -189,11 +177,7 @@ extension FeedForwardSpec {
 
 extension MoESpec {
   /// The keys of a `MoESpec` object in a scenario file.
-  static let keys = [
-    "experts", "top_k", "expert_intermediate_size", "shared_experts",
-    "shared_expert_intermediate_size", "first_dense_layers", "layer_interval", "router_bias",
-    "shared_expert_gate", "expert_bias", "dense_layers",
-  ]
+  static let keys = ScenarioKeys.names(in: "model.moe")
 
   init(reading reader: inout ScenarioReader, layers: Int, defaultExpertBias: Bool) throws {
     experts = try reader.int("experts", in: 1...ScenarioLimits.experts)

@@ -1,7 +1,7 @@
 /// Reading of the `precision`, `cluster` and `memory` sections (see the README's scenario
 /// reference).
 extension PrecisionSpec {
-  static let keys = ["weights", "weight_group_size", "kv_cache", "activations"]
+  static let keys = ScenarioKeys.names(in: "precision")
 
   init(reading reader: inout ScenarioReader) throws {
     self.init()
@@ -20,7 +20,7 @@ extension PrecisionSpec {
 }
 
 extension ClusterSpec {
-  static let keys = ["devices", "device_memory_gib", "max_tp", "layout"] + deviceKeys
+  static let keys = ScenarioKeys.names(in: "cluster")
 
   init(reading reader: inout ScenarioReader, model: ModelSpec) throws {
     self.init()
@@ -37,7 +37,7 @@ extension ClusterSpec {
 }
 
 extension ParallelLayout {
-  static let keys = ["tp", "ep", "expert_tp", "dp", "pp"]
+  static let keys = ScenarioKeys.names(in: "cluster.layout")
 
   init(reading reader: inout ScenarioReader, model: ModelSpec) throws {
     self.init()
@@ -69,7 +69,7 @@ extension ParallelLayout {
 }
 
 extension MemorySpec {
-  static let keys = ["mode", "batch", "context", "zero_stage", "recompute"]
+  static let keys = ScenarioKeys.names(in: "memory")
 
   init(reading reader: inout ScenarioReader, precision: PrecisionSpec) throws {
     self.init()
@@ -90,7 +90,7 @@ extension MemorySpec {
 }
 
 extension ComputeSpec {
-  static let keys = ["training_tokens"]
+  static let keys = ScenarioKeys.names(in: "compute")
 
   init(reading reader: inout ScenarioReader) throws {
     self.init()

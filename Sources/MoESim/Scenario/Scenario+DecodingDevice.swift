@@ -1,8 +1,6 @@
 /// Reading of the `cluster` keys of the device catalog, placement and time model:
 /// `device`, `devices_per_node`, `placement`, `cost`.
 extension ClusterSpec {
-  static let deviceKeys = ["device", "devices_per_node", "placement", "cost"]
-
   /// Reads the device keys; `device_memory_gib` defaults to the device's memory when a device
   /// is named, so it is read here too.
   mutating func readDeviceKeys(_ reader: inout ScenarioReader, model: ModelSpec) throws {
@@ -56,11 +54,7 @@ extension ClusterSpec {
 }
 
 extension DeviceSpec {
-  static let keys = [
-    "name", "memory_gb", "hbm_bandwidth_gbps", "fp32_tflops", "bf16_tflops", "fp8_tflops",
-    "int8_tops", "intra_node_bandwidth_gbps", "inter_node_bandwidth_gbps", "link_latency_us",
-    "devices_per_node",
-  ]
+  static let keys = ScenarioKeys.names(in: "cluster.device")
 
   init(reading reader: inout ScenarioReader) throws {
     let fields = reader
@@ -84,9 +78,7 @@ extension DeviceSpec {
 }
 
 extension ClusterPlacementSpec {
-  static let keys = [
-    "strategy", "redundant_slots", "groups", "window_steps", "replan_every", "dedup_dispatch",
-  ]
+  static let keys = ScenarioKeys.names(in: "cluster.placement")
 
   init(reading reader: inout ScenarioReader, model: ModelSpec, ep: Int, nodes: Int, perNode: Int)
     throws
@@ -131,9 +123,7 @@ extension ClusterPlacementSpec {
 }
 
 extension ClusterCostSpec {
-  static let keys = [
-    "mode", "compute_efficiency", "bandwidth_efficiency", "overlap", "charge_replan_copy",
-  ]
+  static let keys = ScenarioKeys.names(in: "cluster.cost")
 
   init(reading reader: inout ScenarioReader) throws {
     self.init()

@@ -2,11 +2,7 @@ import Foundation
 
 extension WorkloadSpec {
   /// The keys of a `WorkloadSpec` object in a scenario file.
-  static let keys = [
-    "tokens_per_step", "steps", "sequence_length", "vocab_size", "zipf_exponent", "domains",
-    "router_dim", "noise", "domain_offset_scale", "domain_schedule", "kind", "trace",
-    "sequences_per_step", "context_scale", "context_correlation", "layer_persistence",
-  ]
+  static let keys = ScenarioKeys.names(in: "workload")
 
   init(reading reader: inout ScenarioReader) throws {
     tokensPerStep = try reader.int(
@@ -93,7 +89,10 @@ extension WorkloadSpec {
     let names = domains.map(\.name)
     let points: [DomainSchedulePoint] =
       try reader.optionalArray("domain_schedule") { element, path in
-        try ScenarioReader.read(element, file: file, path: path, keys: ["step", "weights"]) {
+        try ScenarioReader.read(
+          element, file: file, path: path,
+          keys: ScenarioKeys.names(in: "workload.domain_schedule[]")
+        ) {
           (point: inout ScenarioReader) throws -> DomainSchedulePoint in
           let step = try point.int("step", in: 0...Int.max)
           let weights = try point.object("weights", keys: names) {
@@ -129,9 +128,7 @@ extension WorkloadSpec {
 
 extension DomainSpec {
   /// The keys of a `DomainSpec` object in a scenario file.
-  static let keys = [
-    "name", "weight",
-  ]
+  static let keys = ScenarioKeys.names(in: "workload.domains[]")
 
   init(reading reader: inout ScenarioReader) throws {
     name = try reader.required("name", try reader.optionalString("name"))

@@ -1,4 +1,5 @@
 import Foundation
+import MoESim
 import Testing
 
 /// `cluster.devices` follows an overridden layout; `moesim run --layout` and `--precision`.
@@ -50,5 +51,24 @@ import Testing
     let bad = try cli.moesim(["run", deepseek, "--layout", "tp=8,bogus=2"])
     #expect(bad.status == 64 && bad.standardError.contains("--layout 'tp=8,bogus=2'"))
     #expect(try cli.moesim(["help", "run"]).standardOutput.contains("--layout L"))
+  }
+}
+
+/// `moesim help scenario [BLOCK]`.
+@Suite struct HelpScenarioCommandTests {
+  let cli = CommandLineTests()
+
+  @Test func helpScenarioListsEveryKeyAndNarrowsToABlock() throws {
+    let all = try cli.moesim(["help", "scenario"])
+    #expect(all.status == 0)
+    for key in ScenarioKeys.all {
+      #expect(all.standardOutput.contains("  \(key.path)  \(key.type.rawValue)  "), "\(key.path)")
+    }
+    let router = try cli.moesim(["help", "scenario", "router"])
+    #expect(router.status == 0)
+    #expect(router.standardOutput.contains("router.capacity_factor  number  default null"))
+    #expect(!router.standardOutput.contains("model.moe.top_k"))
+    let bad = try cli.moesim(["help", "scenario", "routr"])
+    #expect(bad.status == 64 && bad.standardError.contains("'routr' is not a scenario block"))
   }
 }
