@@ -17,20 +17,20 @@ enum CompareReport {
         row([
           "step time", moe.stepTimeSeconds.map(seconds) ?? "—",
           dense.stepTimeSeconds.map(seconds) ?? "—",
-          verdict.speed.map { phrase($0, better: "faster") }
+          verdict.speed.map { phrase($0, better: "faster", dense: dense) }
             ?? "blank: \(verdict.timeBlankReason ?? "")",
         ]))
       lines.append(
         row([
           "memory per device", AccountingReport.gibibytes(moe.memoryBytesPerDevice),
           AccountingReport.gibibytes(dense.memoryBytesPerDevice),
-          phrase(verdict.memory, better: "less memory"),
+          phrase(verdict.memory, better: "less memory", dense: dense),
         ]))
       lines.append(
         row([
           "forward FLOPs/token", AccountingReport.flops(moe.forwardFLOPsPerToken),
           AccountingReport.flops(dense.forwardFLOPsPerToken),
-          phrase(verdict.flops, better: "fewer FLOPs"),
+          phrase(verdict.flops, better: "fewer FLOPs", dense: dense),
         ]))
       lines.append(
         row([
@@ -60,10 +60,12 @@ enum CompareReport {
     return (tables + ["table: \(tablePath)"]).joined(separator: "\n\n")
   }
 
-  /// `moe 1.22× faster`, `equal`.
-  static func phrase(_ ratio: ComparisonVerdict.Ratio, better: String) -> String {
+  /// `moe: 1.22× faster`, `dense_equal_active: 2.84× less memory`, `equal (within 0.5%)`.
+  static func phrase(
+    _ ratio: ComparisonVerdict.Ratio, better: String, dense: ComparisonVerdict.Side
+  ) -> String {
     guard ratio.winner != .tie else { return "equal (within 0.5%)" }
-    return String(format: "%@: %.2f× %@", ratio.winner.rawValue, ratio.factor, better)
+    return String(format: "%@: %.2f× %@", name(ratio.winner, dense), ratio.factor, better)
   }
 
   static func name(_ winner: ComparisonVerdict.Winner, _ dense: ComparisonVerdict.Side) -> String {

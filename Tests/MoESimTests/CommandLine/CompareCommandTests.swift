@@ -28,7 +28,7 @@ import Testing
     let dense = try #require(Double(table[2][memory]))
     let factor = String(format: "%.2f×", max(moe, dense) / min(moe, dense))
     let winner = moe < dense ? "moe" : "dense_equal_active"
-    #expect(out.contains("\(winner == "moe" ? "moe" : "dense"): \(factor) less memory"))
+    #expect(out.contains("\(winner): \(factor) less memory"))
 
     let plot = try cli.moesim(["plot", "c"], in: folder)
     #expect(plot.status == 0, "\(plot.standardError)")
@@ -45,5 +45,24 @@ import Testing
       written.filter { $0.hasPrefix("c/dense_equal_active/") } == [
         "c/dense_equal_active/memory.svg"
       ])
+  }
+
+  @Test func withATimeModelTheVerdictSaysWhichIsFasterByTheCSVRatio() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try cli.moesim(
+      [
+        "compare", "--set", "cluster.device=h100-sxm", "--set",
+        "cluster.placement={strategy: \"contiguous\"}", "--set", "workload.steps=2", "--set",
+        "workload.tokens_per_step=256", "--threads", "1", "--out", "t",
+      ], in: folder)
+    #expect(result.status == 0, "\(result.standardError)")
+    let table = try TestSupport.readCSV(folder.appendingPathComponent("t/comparison.csv"))
+    let column = try #require(table[0].firstIndex(of: "step_time_s"))
+    let moe = try #require(Double(table[1][column]))
+    let dense = try #require(Double(table[2][column]))
+    let winner = moe < dense ? "moe" : "dense_equal_active"
+    let factor = String(format: "%.2f×", max(moe, dense) / min(moe, dense))
+    #expect(result.standardOutput.contains("\(winner): \(factor) faster"))
   }
 }
