@@ -5,7 +5,8 @@
 public struct CostModel: Sendable {
   public let device: DeviceSpec
   public let cost: ClusterCostSpec
-  /// Parameters of one routed expert, from the parameter accounting.
+  /// Parameters of one expert slot on one device (one routed expert split over `expert_tp`,
+  /// `WeightSharding.parametersPerExpertSlot`); 0 for a model without MoE blocks.
   public let expertParameters: Double
   /// One device's work for an MoE layer's other parts (attention, norms, shared experts,
   /// router), per layer.
@@ -24,21 +25,25 @@ public struct CostModel: Sendable {
   /// does when `tp × dp` exceeds the devices of a node.
   public let dataParallelSpansNodes: Bool
 
-  /// Nil without `cluster.device` or without MoE blocks.
+  /// Nil without `cluster.device`. A model without MoE blocks is timed by its once-per-step
+  /// part alone (`expertParameters = 0`, `layerWork = .zero`).
   public init?(scenario: Scenario) {
     let parts = ParameterBreakdown(model: scenario.model)
-    guard let device = scenario.cluster.device,
-      let block = parts.blocks.first(where: { $0.routedExperts > 0 })
-    else { return nil }
+    guard let device = scenario.cluster.device else { return nil }
+    let block = parts.blocks.first(where: { $0.routedExperts > 0 })
     // Built once: its per-token figures at the scenario's context, scaled per mode below.
     let compute = ComputeCost(model: scenario.model, context: scenario.memory.context)
     let setting = NonExpertWork.Setting(scenario: scenario, context: scenario.memory.context)
     let head = scenario.model.tiedEmbeddings ? parts.embedding : parts.head
     self.init(
-      device: device, cost: scenario.cluster.cost, expertParameters: block.expertParameters,
-      layerWork: NonExpertWork(block: block, compute: compute, setting: setting),
+      device: device, cost: scenario.cluster.cost,
+      expertParameters: block.map(setting.sharding.parametersPerExpertSlot) ?? 0,
+      layerWork: block.map { NonExpertWork(block: $0, compute: compute, setting: setting) }
+        ?? .zero,
       stepWork: parts.blocks.filter { $0.routedExperts == 0 }.reduce(
-        NonExpertWork(headParameters: head, compute: compute, setting: setting)
+        NonExpertWork(
+          headParameters: head, finalNormParameters: parts.finalNorm, compute: compute,
+          setting: setting)
       ) { $0 + NonExpertWork(block: $1, compute: compute, setting: setting) },
       hiddenSize: scenario.model.hiddenSize,
       weightBytesPerParameter: scenario.precision.weightBytes,
@@ -94,7 +99,8 @@ public struct CostModel: Sendable {
     let communication = stepWork.gradientBytes / dataParallelBytesPerSecond
     return StepPartCost(
       flops: stepWork.flops(tokens: tokens), bytes: stepWork.bytes(tokens: tokens),
-      kvCacheBytes: stepWork.kvCacheBytes(tokens: tokens), gradientBytes: stepWork.gradientBytes,
+      weightBytes: stepWork.weightBytes, kvCacheBytes: stepWork.kvCacheBytes(tokens: tokens),
+      gradientBytes: stepWork.gradientBytes,
       computeSeconds: compute, communicationSeconds: communication,
       busySeconds: compute + communication - cost.overlap * min(compute, communication))
   }
@@ -103,6 +109,8 @@ public struct CostModel: Sendable {
   public struct StepPartCost: Sendable, Equatable {
     public var flops: Double
     public var bytes: Double
+    /// The part of `bytes` that is weights.
+    public var weightBytes: Double
     public var kvCacheBytes: Double
     public var gradientBytes: Double
     public var computeSeconds: Double
@@ -117,6 +125,8 @@ public struct CostModel: Sendable {
     public var expertWeightBytes: Double
     /// HBM bytes of the routed experts: weights read plus token rows in and out.
     public var expertBytes: Double
+    /// Weight bytes of every part read in the layer, passes included.
+    public var weightBytes: Double
     /// FLOPs and HBM bytes of the layer's other parts (`layerWork` for the step's tokens).
     public var denseFLOPs: Double
     public var denseBytes: Double
@@ -176,6 +186,7 @@ public struct CostModel: Sendable {
           / (spansNodes ? inter : intra) : 0
       return DeviceLayerCost(
         expertFLOPs: expertFLOPs, expertWeightBytes: expertWeightBytes, expertBytes: expertBytes,
+        weightBytes: expertWeightBytes * passes + layerWork.weightBytes,
         denseFLOPs: denseFLOPs, denseBytes: denseBytes,
         kvCacheBytes: layerWork.kvCacheBytes(tokens: stepTokens),
         allToAllIntraBytes: intraBytes, allToAllInterBytes: interBytes,
