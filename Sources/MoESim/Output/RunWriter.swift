@@ -97,6 +97,11 @@ public enum RunWriter {
     try steps?.commit()
     try devices?.commit()
     if shouldStop() { throw interrupted() }
+    if totals.layers.isEmpty, let costModel {
+      // No MoE layer to route: every step is the same pass through the dense blocks and head.
+      let step = ClusterStep(step: 0, tokens: scenario.workload.tokensPerStep, model: costModel)
+      for _ in 0..<scenario.workload.steps { clusterTotals.add(step) }
+    }
 
     let experts = try CSVWriter(path: path("experts.csv"), columns: ResultTables.expertsColumns)
     for row in ResultTables.expertsRows(totals) { try experts.write(row) }
