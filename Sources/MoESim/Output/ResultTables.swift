@@ -108,7 +108,12 @@ public enum ResultTables {
       "cv_load_mean", "max_vio_batch_mean", "max_vio_global", "top1_repeat_rate", "topk_overlap",
       "shared_choice_rate", "same_device_as_previous_layer", "device_max_over_mean_load_mean",
       "device_cv_load_mean", "balancedness_mean",
-    ] + clusterSummaryColumns
+    ] + clusterSummaryColumns + ["device_memory_gib", "device_memory_source"]
+
+  /// The memory of one device the run assumed, and where it came from.
+  public static func deviceMemoryFields(_ scenario: Scenario) -> [CSVField] {
+    [.real(scenario.cluster.deviceMemoryGiB), .text(scenario.cluster.deviceMemorySource.rawValue)]
+  }
 
   public static func summaryRow(scenario: Scenario, totals: RunTotals, params: ParameterCount)
     -> [CSVField]

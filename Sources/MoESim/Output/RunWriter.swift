@@ -110,7 +110,8 @@ public enum RunWriter {
     let summary = try CSVWriter(path: path("summary.csv"), columns: ResultTables.summaryColumns)
     try summary.write(
       ResultTables.summaryRow(scenario: scenario, totals: totals, params: params)
-        + ResultTables.clusterSummaryFields(clusterTotals, scenario: scenario, model: costModel))
+        + ResultTables.clusterSummaryFields(clusterTotals, scenario: scenario, model: costModel)
+        + ResultTables.deviceMemoryFields(scenario))
     try summary.commit()
     return totals
   }

@@ -45,3 +45,19 @@ import Testing
     #expect(row["step_time_s"] == "" && row["mean_max_over_mean_load"] == "")
   }
 }
+
+/// `summary.csv` says which device memory the run assumed and why.
+@Suite struct DeviceMemoryColumnsTests {
+  @Test(arguments: [
+    ([String](), 81_559.0 / 1024, "default"),
+    (["cluster.device=h200"], 143_771.0 / 1024, "cluster.device"),
+    (["cluster.device=h200", "cluster.device_memory_gib=100"], 100, "cluster.device_memory_gib"),
+  ])
+  func memoryAndItsSource(overrides: [String], gibibytes: Double, source: String) throws {
+    let scenario = try TestSupport.quickstart(
+      ["workload.steps=1", "workload.tokens_per_step=16"] + overrides)
+    let row = try DenseRunTimingTests.summary(scenario)
+    #expect(row["device_memory_gib"] == CSVField.real(gibibytes).text)
+    #expect(row["device_memory_source"] == source)
+  }
+}
