@@ -22,11 +22,18 @@ public enum RunWriter {
   ///   - progress: called after each step with the number of steps done.
   ///   - shouldStop: polled between steps; when it returns true the run stops, its partial
   ///     files are removed and `RunInterrupted` is thrown.
+  /// - Throws: `ScenarioError` (before anything is written) when a timed step cannot fit in
+  ///   device memory (`StepFootprint`).
   @discardableResult
   public static func run(
     _ scenario: Scenario, folder: String, threads: Int, options: RunOptions = RunOptions(),
     progress: (_ stepsDone: Int) -> Void = { _ in }, shouldStop: () -> Bool = { false }
   ) throws -> RunTotals {
+    // A step that cannot fit on its devices is refused, not timed (the command line names the
+    // file before this; callers without one see the scenario's name).
+    if let refusal = StepFootprint.refusal(scenario, file: "scenario '\(scenario.name)'") {
+      throw refusal
+    }
     let results = try ResultFolder(destination: folder, force: options.force)
     do {
       let totals = try write(
