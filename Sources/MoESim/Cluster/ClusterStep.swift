@@ -19,6 +19,8 @@ public struct ClusterStep: Sendable, Equatable {
     public var allToAllIntraBytes = 0.0
     public var allToAllInterBytes = 0.0
     public var gradientBytes = 0.0
+    /// Bytes sent in tensor-parallel collectives.
+    public var tensorParallelBytes = 0.0
     public var messages = 0
     public var computeSeconds = 0.0
     public var communicationSeconds = 0.0
@@ -68,6 +70,7 @@ public struct ClusterStep: Sendable, Equatable {
         devices[d].allToAllIntraBytes += cost.allToAllIntraBytes
         devices[d].allToAllInterBytes += cost.allToAllInterBytes
         devices[d].gradientBytes += cost.gradientBytes
+        devices[d].tensorParallelBytes += cost.tensorParallelBytes
         devices[d].messages += cost.messages
         devices[d].computeSeconds += cost.computeSeconds
         devices[d].communicationSeconds += cost.communicationSeconds
@@ -118,6 +121,7 @@ extension ClusterStep.Device {
     hbmBytes += part.bytes
     weightBytes += part.weightBytes
     gradientBytes += part.gradientBytes
+    tensorParallelBytes += part.tensorParallelBytes
     computeSeconds += part.computeSeconds
     communicationSeconds += part.communicationSeconds
     busySeconds += part.busySeconds

@@ -5,7 +5,7 @@ extension ResultTables {
     "expert_weight_bytes_read", "expert_flops", "a2a_intra_bytes", "a2a_inter_bytes",
     "gradient_bytes", "messages", "compute_time_s", "comm_time_s", "busy_time_s",
     "replaced_slots", "replaced_weight_bytes", "dense_flops", "kv_cache_bytes", "hbm_bytes",
-    "replan_time_s",
+    "replan_time_s", "tp_collective_bytes",
   ]
 
   /// One row per device of `step`; time and byte columns are empty without `cluster.device`.
@@ -28,7 +28,7 @@ extension ResultTables {
         .integer(device.slotsReplaced),
         expertBytes.map { .real($0 * Double(device.slotsReplaced)) } ?? .empty,
         timed(device.denseFLOPs), timed(device.kvCacheBytes), timed(device.hbmBytes),
-        timed(device.replanSeconds),
+        timed(device.replanSeconds), timed(device.tensorParallelBytes),
       ]
     }
   }

@@ -25,7 +25,11 @@ import Testing
     let model = try #require(CostModel(scenario: dense))
     let part = model.stepPart(tokens: 64)
     #expect(abs(seconds - part.busySeconds) <= 1e-12 * seconds)
-    #expect(seconds == max(part.flops / model.flopsPerSecond, part.bytes / model.hbmBytesPerSecond))
+    // Roofline plus the tp-2 collectives of its 8 blocks (overlap 0).
+    let roofline = max(part.flops / model.flopsPerSecond, part.bytes / model.hbmBytesPerSecond)
+    let collectives = model.tensorParallelCost(tokens: 64, blocks: 8).seconds
+    #expect(collectives > 0)
+    #expect(abs(seconds - (roofline + collectives)) <= 1e-12 * seconds)
     let throughput = try #require(Double(row["tokens_per_s"] ?? ""))
     #expect(abs(throughput * seconds - 64) < 1e-9)
     #expect(row["device"] == "h100-sxm" && row["a2a_bytes_per_token"] == "0")
