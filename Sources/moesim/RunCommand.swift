@@ -23,6 +23,8 @@ enum RunCommand {
     let quiet = parsed.flags.contains("--quiet")
     let options = try runOptions(parsed)
     try checkFitsInMemory(scenario, file: parsed.positionals.first, threads: threads)
+    let file = parsed.positionals.first ?? BuiltinScenarios.quickstartFile
+    if let refusal = StepFootprint.refusal(scenario, file: file) { throw refusal }
     warnAboutLargeTrace(scenario, options: options)
     Interruption.install()
     let progress = Progress(total: scenario.workload.steps, enabled: !quiet && isatty(2) == 1)

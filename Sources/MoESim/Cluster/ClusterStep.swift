@@ -13,9 +13,14 @@ public struct ClusterStep: Sendable, Equatable {
     public var kvCacheBytes = 0.0
     /// HBM bytes of every part: weights, activations, KV cache.
     public var hbmBytes = 0.0
+    /// The part of `hbmBytes` that is weights (passes included), of the shards
+    /// `WeightSharding` puts on the device.
+    public var weightBytes = 0.0
     public var allToAllIntraBytes = 0.0
     public var allToAllInterBytes = 0.0
     public var gradientBytes = 0.0
+    /// Bytes sent in tensor-parallel collectives.
+    public var tensorParallelBytes = 0.0
     public var messages = 0
     public var computeSeconds = 0.0
     public var communicationSeconds = 0.0
@@ -29,6 +34,8 @@ public struct ClusterStep: Sendable, Equatable {
   /// `Σ_layers max_d assignments / Σ_layers mean_d assignments`: the straggler ratio of the
   /// step's expert work (1 when every layer is perfectly balanced).
   public var stragglerRatio: Double
+  /// Whether the step has MoE layers (else expert figures and the straggler ratio mean nothing).
+  public var hasRoutedExperts: Bool
   /// Σ over layers of the slowest device's busy time, plus the once-per-step part (dense blocks
   /// and head); nil without a device (no time model).
   public var stepSeconds: Double?
@@ -59,9 +66,11 @@ public struct ClusterStep: Sendable, Equatable {
         devices[d].denseFLOPs += cost.denseFLOPs
         devices[d].kvCacheBytes += cost.kvCacheBytes
         devices[d].hbmBytes += cost.expertBytes + cost.denseBytes
+        devices[d].weightBytes += cost.weightBytes
         devices[d].allToAllIntraBytes += cost.allToAllIntraBytes
         devices[d].allToAllInterBytes += cost.allToAllInterBytes
         devices[d].gradientBytes += cost.gradientBytes
+        devices[d].tensorParallelBytes += cost.tensorParallelBytes
         devices[d].messages += cost.messages
         devices[d].computeSeconds += cost.computeSeconds
         devices[d].communicationSeconds += cost.communicationSeconds
@@ -71,21 +80,51 @@ public struct ClusterStep: Sendable, Equatable {
       }
       seconds += slowest
     }
-    if let part = model?.stepPart(tokens: tokens) {
-      // Every device does the same share, so it adds to the slowest device's time as it is.
-      for d in devices.indices {
-        devices[d].denseFLOPs += part.flops
-        devices[d].kvCacheBytes += part.kvCacheBytes
-        devices[d].hbmBytes += part.bytes
-        devices[d].gradientBytes += part.gradientBytes
-        devices[d].computeSeconds += part.computeSeconds
-        devices[d].communicationSeconds += part.communicationSeconds
-        devices[d].busySeconds += part.busySeconds
-      }
-      seconds += part.busySeconds
-    }
     stragglerRatio = meanSum > 0 ? maxSum / meanSum : 1
-    stepSeconds = model == nil ? nil : seconds
+    hasRoutedExperts = true
+    stepSeconds = nil
+    if let model {
+      addStepPart(model.stepPart(tokens: tokens), to: &seconds)
+      stepSeconds = seconds
+    }
+  }
+
+  /// A step of a model without MoE layers: `tokens` tokens through its dense blocks and head,
+  /// the same work on every device of a stage (one `Device` stands for each of them).
+  public init(step: Int, tokens: Int, model: CostModel) {
+    self.step = step
+    self.tokens = tokens
+    devices = [Device()]
+    stragglerRatio = 1
+    hasRoutedExperts = false
+    var seconds = 0.0
+    stepSeconds = nil
+    addStepPart(model.stepPart(tokens: tokens), to: &seconds)
+    stepSeconds = seconds
+  }
+
+  /// Adds the once-per-step part to every device: each does the same share, so it adds to the
+  /// slowest device's time as it is.
+  private mutating func addStepPart(_ part: CostModel.StepPartCost, to seconds: inout Double) {
+    for d in devices.indices {
+      devices[d].addStepPart(part)
+    }
+    seconds += part.busySeconds
+  }
+}
+
+extension ClusterStep.Device {
+  /// Adds the once-per-step part's figures.
+  fileprivate mutating func addStepPart(_ part: CostModel.StepPartCost) {
+    denseFLOPs += part.flops
+    kvCacheBytes += part.kvCacheBytes
+    hbmBytes += part.bytes
+    weightBytes += part.weightBytes
+    gradientBytes += part.gradientBytes
+    tensorParallelBytes += part.tensorParallelBytes
+    computeSeconds += part.computeSeconds
+    communicationSeconds += part.communicationSeconds
+    busySeconds += part.busySeconds
   }
 }
 
@@ -100,11 +139,14 @@ public struct ClusterTotals: Sendable, Equatable {
   public var allToAllBytes = 0.0
   public var replacedSlots = 0
   public var timed = false
+  /// Whether the steps had MoE layers.
+  public var hasRoutedExperts = false
 
   public init() {}
 
   public mutating func add(_ step: ClusterStep) {
     steps += 1
+    hasRoutedExperts = hasRoutedExperts || step.hasRoutedExperts
     tokens += step.tokens
     stragglerRatioSum += step.stragglerRatio
     worstStragglerRatio = max(worstStragglerRatio, step.stragglerRatio)

@@ -5,7 +5,8 @@
 public struct CostModel: Sendable {
   public let device: DeviceSpec
   public let cost: ClusterCostSpec
-  /// Parameters of one routed expert, from the parameter accounting.
+  /// Parameters of one expert slot on one device (one routed expert split over `expert_tp`,
+  /// `WeightSharding.parametersPerExpertSlot`); 0 for a model without MoE blocks.
   public let expertParameters: Double
   /// One device's work for an MoE layer's other parts (attention, norms, shared experts,
   /// router), per layer.
@@ -23,22 +24,33 @@ public struct CostModel: Sendable {
   /// Whether a data-parallel ring spans several nodes: replicas sit `tp` devices apart, so it
   /// does when `tp × dp` exceeds the devices of a node.
   public let dataParallelSpansNodes: Bool
+  /// The ring of a tensor-parallel group: `tp` neighbouring devices, over the intra-node link
+  /// unless `tp` exceeds the devices of a node.
+  public let tensorParallel: RingCollective
+  /// Model replicas `dp` sharing the step's tokens.
+  public let dataParallelReplicas: Int
+  /// Blocks timed once per step (the dense blocks).
+  public let denseBlocks: Int
 
-  /// Nil without `cluster.device` or without MoE blocks.
+  /// Nil without `cluster.device`. A model without MoE blocks is timed by its once-per-step
+  /// part alone (`expertParameters = 0`, `layerWork = .zero`).
   public init?(scenario: Scenario) {
     let parts = ParameterBreakdown(model: scenario.model)
-    guard let device = scenario.cluster.device,
-      let block = parts.blocks.first(where: { $0.routedExperts > 0 })
-    else { return nil }
+    guard let device = scenario.cluster.device else { return nil }
+    let block = parts.blocks.first(where: { $0.routedExperts > 0 })
     // Built once: its per-token figures at the scenario's context, scaled per mode below.
     let compute = ComputeCost(model: scenario.model, context: scenario.memory.context)
     let setting = NonExpertWork.Setting(scenario: scenario, context: scenario.memory.context)
     let head = scenario.model.tiedEmbeddings ? parts.embedding : parts.head
     self.init(
-      device: device, cost: scenario.cluster.cost, expertParameters: block.expertParameters,
-      layerWork: NonExpertWork(block: block, compute: compute, setting: setting),
+      device: device, cost: scenario.cluster.cost,
+      expertParameters: block.map(setting.sharding.parametersPerExpertSlot) ?? 0,
+      layerWork: block.map { NonExpertWork(block: $0, compute: compute, setting: setting) }
+        ?? .zero,
       stepWork: parts.blocks.filter { $0.routedExperts == 0 }.reduce(
-        NonExpertWork(headParameters: head, compute: compute, setting: setting)
+        NonExpertWork(
+          headParameters: head, finalNormParameters: parts.finalNorm, compute: compute,
+          setting: setting)
       ) { $0 + NonExpertWork(block: $1, compute: compute, setting: setting) },
       hiddenSize: scenario.model.hiddenSize,
       weightBytesPerParameter: scenario.precision.weightBytes,
@@ -48,7 +60,11 @@ public struct CostModel: Sendable {
         device.flopsPerSecond(for: scenario.precision.activations)),
       spansNodes: scenario.cluster.layout.ep > scenario.cluster.devicesPerNode,
       dataParallelSpansNodes: scenario.cluster.layout.tp * scenario.cluster.layout.dp
-        > scenario.cluster.devicesPerNode)
+        > scenario.cluster.devicesPerNode,
+      tensorParallelRanks: scenario.cluster.layout.tp,
+      tensorParallelSpansNodes: scenario.cluster.layout.tp > scenario.cluster.devicesPerNode,
+      dataParallelReplicas: scenario.cluster.layout.dp,
+      denseBlocks: parts.blocks.filter { $0.routedExperts == 0 }.count)
   }
 
   /// A model from explicit figures (tests, and callers outside a scenario).
@@ -56,7 +72,8 @@ public struct CostModel: Sendable {
     device: DeviceSpec, cost: ClusterCostSpec, expertParameters: Double,
     layerWork: NonExpertWork = .zero, stepWork: NonExpertWork = .zero, hiddenSize: Int,
     weightBytesPerParameter: Double, activationBytes: Double, peakFLOPsPerSecond: Double,
-    spansNodes: Bool, dataParallelSpansNodes: Bool = false
+    spansNodes: Bool, dataParallelSpansNodes: Bool = false, tensorParallelRanks: Int = 1,
+    tensorParallelSpansNodes: Bool = false, dataParallelReplicas: Int = 1, denseBlocks: Int = 0
   ) {
     self.device = device
     self.cost = cost
@@ -69,6 +86,34 @@ public struct CostModel: Sendable {
     self.peakFLOPsPerSecond = peakFLOPsPerSecond
     self.spansNodes = spansNodes
     self.dataParallelSpansNodes = dataParallelSpansNodes
+    self.tensorParallel = RingCollective(
+      ranks: tensorParallelRanks,
+      bytesPerSecond: (tensorParallelSpansNodes
+        ? device.interNodeBandwidthGBps : device.intraNodeBandwidthGBps) * 1e9
+        * cost.bandwidthEfficiency,
+      stepLatencySeconds: device.linkLatencyMicroseconds * 1e-6)
+    self.dataParallelReplicas = dataParallelReplicas
+    self.denseBlocks = denseBlocks
+  }
+
+  /// One device's tensor-parallel traffic for `blocks` blocks of a step of `tokens` tokens.
+  /// Sequence parallelism (Korthikanti et al. 2022, "Reducing Activation Recomputation in Large
+  /// Transformer Models", sec. 4.2.2, Fig. 5), as `DeviceMemory` splits the activations:
+  /// before attention and before the FFN an all-gather, after each a reduce-scatter, of the
+  /// replica's `T / dp` tokens' hidden states (`h · x` bytes each) — four ring collectives per
+  /// block and pass; the backward pass mirrors them in training. On a ring an all-reduce costs
+  /// exactly a reduce-scatter plus an all-gather, so the time is that of Megatron's two
+  /// all-reduces without sequence parallelism.
+  public func tensorParallelCost(tokens: Double, blocks: Int) -> (
+    bytesSent: Double, seconds: Double
+  ) {
+    guard tensorParallel.ranks > 1, blocks > 0 else { return (0, 0) }
+    let payload = tokens / Double(dataParallelReplicas) * Double(hiddenSize) * activationBytes
+    let collectives = 4 * Double(blocks) * (cost.mode == .training ? 2 : 1)
+    return (
+      collectives * tensorParallel.reduceScatterBytesSent(payload: payload),
+      collectives * tensorParallel.reduceScatterSeconds(payload: payload)
+    )
   }
 
   /// Bytes/s of the link a data-parallel gradient all-reduce crosses.
@@ -91,10 +136,12 @@ public struct CostModel: Sendable {
     let tokens = Double(tokens)
     let compute = stepWork.seconds(
       tokens: tokens, flopsPerSecond: flopsPerSecond, bytesPerSecond: hbmBytesPerSecond)
-    let communication = stepWork.gradientBytes / dataParallelBytesPerSecond
+    let collectives = tensorParallelCost(tokens: tokens, blocks: denseBlocks)
+    let communication = stepWork.gradientBytes / dataParallelBytesPerSecond + collectives.seconds
     return StepPartCost(
       flops: stepWork.flops(tokens: tokens), bytes: stepWork.bytes(tokens: tokens),
-      kvCacheBytes: stepWork.kvCacheBytes(tokens: tokens), gradientBytes: stepWork.gradientBytes,
+      weightBytes: stepWork.weightBytes, kvCacheBytes: stepWork.kvCacheBytes(tokens: tokens),
+      gradientBytes: stepWork.gradientBytes, tensorParallelBytes: collectives.bytesSent,
       computeSeconds: compute, communicationSeconds: communication,
       busySeconds: compute + communication - cost.overlap * min(compute, communication))
   }
@@ -103,8 +150,12 @@ public struct CostModel: Sendable {
   public struct StepPartCost: Sendable, Equatable {
     public var flops: Double
     public var bytes: Double
+    /// The part of `bytes` that is weights.
+    public var weightBytes: Double
     public var kvCacheBytes: Double
     public var gradientBytes: Double
+    /// Bytes one device sends in the dense blocks' tensor-parallel collectives.
+    public var tensorParallelBytes: Double
     public var computeSeconds: Double
     public var communicationSeconds: Double
     public var busySeconds: Double
@@ -117,6 +168,8 @@ public struct CostModel: Sendable {
     public var expertWeightBytes: Double
     /// HBM bytes of the routed experts: weights read plus token rows in and out.
     public var expertBytes: Double
+    /// Weight bytes of every part read in the layer, passes included.
+    public var weightBytes: Double
     /// FLOPs and HBM bytes of the layer's other parts (`layerWork` for the step's tokens).
     public var denseFLOPs: Double
     public var denseBytes: Double
@@ -126,6 +179,8 @@ public struct CostModel: Sendable {
     public var allToAllIntraBytes: Double
     public var allToAllInterBytes: Double
     public var gradientBytes: Double
+    /// Bytes this device sends in the layer's tensor-parallel collectives.
+    public var tensorParallelBytes: Double
     public var messages: Int
     public var computeSeconds: Double
     public var communicationSeconds: Double
@@ -149,6 +204,7 @@ public struct CostModel: Sendable {
     let intra = device.intraNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let inter = device.interNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let tokenBytes = Double(hiddenSize) * activationBytes
+    let collectives = tensorParallelCost(tokens: stepTokens, blocks: 1)
     return traffic.assignments.indices.map { d in
       let assignments = Double(traffic.assignments[d])
       let expertFLOPs = 2 * expertParameters * assignments * passes
@@ -168,7 +224,7 @@ public struct CostModel: Sendable {
         intraBytes / intra + interBytes / inter + replicaGradientBytes
         / (spansNodes ? inter : intra)
         + layerWork.gradientBytes / dataParallelBytesPerSecond
-        + device.linkLatencyMicroseconds * 1e-6 * Double(messages)
+        + device.linkLatencyMicroseconds * 1e-6 * Double(messages) + collectives.seconds
       // The new weights come over the expert-parallel group's slowest link.
       let replan =
         cost.chargeReplanCopy
@@ -176,10 +232,12 @@ public struct CostModel: Sendable {
           / (spansNodes ? inter : intra) : 0
       return DeviceLayerCost(
         expertFLOPs: expertFLOPs, expertWeightBytes: expertWeightBytes, expertBytes: expertBytes,
+        weightBytes: expertWeightBytes * passes + layerWork.weightBytes,
         denseFLOPs: denseFLOPs, denseBytes: denseBytes,
         kvCacheBytes: layerWork.kvCacheBytes(tokens: stepTokens),
         allToAllIntraBytes: intraBytes, allToAllInterBytes: interBytes,
-        gradientBytes: replicaGradientBytes + layerWork.gradientBytes, messages: messages,
+        gradientBytes: replicaGradientBytes + layerWork.gradientBytes,
+        tensorParallelBytes: collectives.bytesSent, messages: messages,
         computeSeconds: compute, communicationSeconds: communication, replanSeconds: replan,
         busySeconds: compute + communication - cost.overlap * min(compute, communication)
           + replan)

@@ -1,8 +1,8 @@
 /// Memory of one device, by kind, for every pipeline stage of a parallel layout.
 ///
-/// Sharding rules (Megatron-Core conventions): attention, dense FFN, shared experts, embedding and
-/// output head are split over `tp` (the vocabulary row-wise); norms and routers are replicated;
-/// routed experts are split over `ep` (`ceil(E / ep)` per device) and each expert over
+/// Weights are sharded by `WeightSharding` (the rule the time model reads too): attention, dense
+/// FFN, shared experts, embedding and output head split over `tp`, norms and routers replicated,
+/// `ceil((E + redundant_slots) / ep)` expert slots per device, each expert split over
 /// `expert_tp`; blocks are split over `pp` contiguous stages (the first `L mod pp` stages take one
 /// more), the first stage holding the embedding and the last the final norm, the head (a tied
 /// head keeps a copy of the embedding there when `pp > 1`) and, in training, the MTP modules.
@@ -57,13 +57,15 @@ public struct DeviceMemory: Sendable, Equatable {
     self.init(
       model: scenario.model, parts: ParameterBreakdown(model: scenario.model),
       precision: scenario.precision, memory: scenario.memory,
-      layout: layout ?? scenario.cluster.layout, capacityBytes: scenario.cluster.deviceMemoryBytes)
+      sharding: WeightSharding(scenario: scenario, layout: layout),
+      capacityBytes: scenario.cluster.deviceMemoryBytes)
   }
 
   init(
     model: ModelSpec, parts: ParameterBreakdown, precision: PrecisionSpec, memory: MemorySpec,
-    layout: ParallelLayout, capacityBytes: Double
+    sharding: WeightSharding, capacityBytes: Double
   ) {
+    let layout = sharding.layout
     self.layout = layout
     self.capacityBytes = capacityBytes
     let stageCount = max(1, min(layout.pp, parts.blocks.count))
@@ -75,7 +77,7 @@ public struct DeviceMemory: Sendable, Equatable {
       stages.append(
         Self.stage(
           index: index, blocks: first..<(first + count), stageCount: stageCount, model: model,
-          parts: parts, precision: precision, memory: memory, layout: layout))
+          parts: parts, precision: precision, memory: memory, sharding: sharding))
       first += count
     }
     self.stages = stages
@@ -85,8 +87,9 @@ public struct DeviceMemory: Sendable, Equatable {
   static func stage(
     index: Int, blocks range: Range<Int>, stageCount: Int, model: ModelSpec,
     parts: ParameterBreakdown, precision: PrecisionSpec, memory: MemorySpec,
-    layout: ParallelLayout
+    sharding: WeightSharding
   ) -> Stage {
+    let layout = sharding.layout
     let tp = Double(layout.tp)
     let training = memory.mode == .training
     let isFirst = index == 0
@@ -103,28 +106,28 @@ public struct DeviceMemory: Sendable, Equatable {
       func add(_ name: String, _ parameters: Double) {
         components[isMTP ? "mtp" : name, default: 0] += parameters
       }
-      add("attention", block.attention / tp)
-      add("dense_ffn", block.denseFFN / tp)
-      add("shared_experts", block.sharedExperts / tp)
+      add("attention", sharding.tensorParallel(block.attention))
+      add("dense_ffn", sharding.tensorParallel(block.denseFFN))
+      add("shared_experts", sharding.tensorParallel(block.sharedExperts))
       add("norms", block.norms)
       add("router", block.router)
-      let local = (Double(block.routedExperts) / Double(layout.ep)).rounded(.up)
-      let expertParameters = local * block.expertParameters / Double(layout.expertTP)
+      let expertParameters = sharding.routedExpertParameters(block)
       add("routed_experts", expertParameters)
       experts += expertParameters
     }
-    if isFirst { components["embedding"] = parts.embedding / tp }
+    if isFirst { components["embedding"] = sharding.tensorParallel(parts.embedding) }
     if isLast {
       components["norms", default: 0] += parts.finalNorm
       if model.tiedEmbeddings && !isFirst {
-        components["embedding", default: 0] += parts.embedding / tp
+        components["embedding", default: 0] += sharding.tensorParallel(parts.embedding)
       } else {
-        components["output_head"] = parts.head / tp
+        components["output_head"] = sharding.tensorParallel(parts.head)
       }
       if training && !parts.mtpBlocks.isEmpty {
         let modules = Double(parts.mtpBlocks.count)
         components["mtp", default: 0] +=
-          modules * (parts.mtpNormsPerModule + parts.mtpProjectionPerModule / tp)
+          modules
+          * (parts.mtpNormsPerModule + sharding.tensorParallel(parts.mtpProjectionPerModule))
       }
     }
     // Summed in a fixed order, so results do not depend on dictionary order.

@@ -3,7 +3,8 @@
 ///
 /// The `tp × dp` devices of a pipeline stage share that work: each of the `dp` replicas takes
 /// `T / dp` tokens and splits every matrix `tp` ways (the vocabulary of the head too), with
-/// sequence parallelism for the activations, as `DeviceMemory` shards the weights. All figures
+/// sequence parallelism for the activations; the weights it reads are those `WeightSharding`
+/// puts on the device, the rule `DeviceMemory` counts them by. All figures
 /// are per device and already multiplied by the passes of the mode (3 in training).
 public struct NonExpertWork: Sendable, Equatable {
   /// FLOPs one device does per token of the step.
@@ -63,6 +64,7 @@ public struct NonExpertWork: Sendable, Equatable {
 extension NonExpertWork {
   /// What a scenario fixes for every non-expert part.
   struct Setting {
+    var sharding: WeightSharding
     var tp: Double
     var dp: Double
     /// 3 in training (forward + backward), else 1.
@@ -84,6 +86,7 @@ extension NonExpertWork {
 
     init(scenario: Scenario, context: Int) {
       let layout = scenario.cluster.layout
+      sharding = WeightSharding(scenario: scenario)
       tp = Double(layout.tp)
       dp = Double(layout.dp)
       mode = scenario.cluster.cost.mode
@@ -110,7 +113,6 @@ extension NonExpertWork {
     let flopsPerToken =
       compute.forwardLinearFLOPsPerToken(nonExpertOf: block)
       + compute.forwardAttentionFLOPsPerTokenPerLayer * s.attentionContextScale
-    let sharded = block.attention + block.denseFFN + block.sharedExperts
     let kvTokens: Double
     switch s.mode {
     case .decode: kvTokens = s.context  // one new token per sequence reads its whole cache
@@ -118,7 +120,7 @@ extension NonExpertWork {
     case .training: kvTokens = 0  // keys and values are activations, no cache
     }
     // Gradients are kept in the weights' format, as `DeviceMemory` counts them.
-    let shardBytes = s.weightBytesPerParameter * (sharded / s.tp + block.norms + block.router)
+    let shardBytes = s.weightBytesPerParameter * s.sharding.nonExpertParameters(block)
     self.init(
       flopsPerStepToken: s.passes * flopsPerToken / devices,
       weightBytes: s.passes * shardBytes,
@@ -128,18 +130,24 @@ extension NonExpertWork {
       gradientBytes: s.gradientRingFactor * shardBytes)
   }
 
-  /// The output head: every position in training and decode, the last position of each
-  /// `c`-token prompt in prefill; weights `V·h / tp`; activations: each tensor-parallel rank
+  /// The output head and the final norm before it: every position in training and decode, the
+  /// last position of each `c`-token prompt in prefill; weights `V·h / tp` plus the replicated
+  /// norm; activations: each tensor-parallel rank
   /// reads its replica's hidden states whole and writes fp32 logits over its vocabulary shard.
-  init(headParameters: Double, compute: ComputeCost, setting s: Setting) {
+  init(
+    headParameters: Double, finalNormParameters: Double, compute: ComputeCost, setting s: Setting
+  ) {
     let devices = s.tp * s.dp
     let positionsPerToken = s.mode == .prefill ? 1 / s.context : 1
+    let shardBytes =
+      s.weightBytesPerParameter
+      * (s.sharding.tensorParallel(headParameters) + finalNormParameters)
     self.init(
       flopsPerStepToken: s.passes * compute.forwardHeadFLOPsPerToken * positionsPerToken
         / devices,
-      weightBytes: s.passes * s.weightBytesPerParameter * headParameters / s.tp,
+      weightBytes: s.passes * shardBytes,
       activationBytesPerStepToken: s.passes * positionsPerToken
         * (s.hiddenSize * s.activationBytes + 4 * s.vocabSize / s.tp) / s.dp,
-      gradientBytes: s.gradientRingFactor * s.weightBytesPerParameter * headParameters / s.tp)
+      gradientBytes: s.gradientRingFactor * shardBytes)
   }
 }

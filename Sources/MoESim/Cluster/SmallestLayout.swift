@@ -27,7 +27,8 @@ public enum SmallestLayout {
           let layout = ParallelLayout(tp: tp, ep: ep, expertTP: base.expertTP, dp: base.dp, pp: pp)
           let memory = DeviceMemory(
             model: model, parts: parts, precision: scenario.precision, memory: scenario.memory,
-            layout: layout, capacityBytes: scenario.cluster.deviceMemoryBytes)
+            sharding: WeightSharding(scenario: scenario, layout: layout),
+            capacityBytes: scenario.cluster.deviceMemoryBytes)
           guard memory.fits else { continue }
           let bytes = memory.worst.totalBytes
           let candidate = (devices, bytes, pp, tp, memory)

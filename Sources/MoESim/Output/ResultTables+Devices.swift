@@ -5,7 +5,7 @@ extension ResultTables {
     "expert_weight_bytes_read", "expert_flops", "a2a_intra_bytes", "a2a_inter_bytes",
     "gradient_bytes", "messages", "compute_time_s", "comm_time_s", "busy_time_s",
     "replaced_slots", "replaced_weight_bytes", "dense_flops", "kv_cache_bytes", "hbm_bytes",
-    "replan_time_s",
+    "replan_time_s", "tp_collective_bytes",
   ]
 
   /// One row per device of `step`; time and byte columns are empty without `cluster.device`.
@@ -28,7 +28,7 @@ extension ResultTables {
         .integer(device.slotsReplaced),
         expertBytes.map { .real($0 * Double(device.slotsReplaced)) } ?? .empty,
         timed(device.denseFLOPs), timed(device.kvCacheBytes), timed(device.hbmBytes),
-        timed(device.replanSeconds),
+        timed(device.replanSeconds), timed(device.tensorParallelBytes),
       ]
     }
   }
@@ -38,8 +38,8 @@ extension ResultTables {
     "expert_mfu", "a2a_bytes_per_token", "replaced_weight_bytes",
   ]
 
-  /// Empty fields when the scenario has no `cluster.placement` (and time fields without a
-  /// device). `expert_mfu` is the routed experts' FLOPs over peak × EP devices × run time.
+  /// Empty fields when an MoE scenario has no `cluster.placement` (and time fields without a
+  /// device); a dense scenario with a device has its step time, and no expert figures. `expert_mfu` is the routed experts' FLOPs over peak × EP devices × run time.
   public static func clusterSummaryFields(
     _ totals: ClusterTotals, scenario: Scenario, model: CostModel?
   ) -> [CSVField] {
@@ -50,14 +50,17 @@ extension ResultTables {
     let devices = Double(scenario.cluster.layout.ep)
     let peak = model.map(\.peakFLOPsPerSecond) ?? 0
     let expertBytes = model.map { $0.expertParameters * $0.weightBytesPerParameter }
+    // A model without MoE layers has no straggler, expert work or re-planned slots.
+    let experts = totals.hasRoutedExperts
     return [
       model.map { .text($0.device.name) } ?? .empty,
-      .real(totals.stragglerRatioSum / Double(totals.steps)), .real(totals.worstStragglerRatio),
+      experts ? .real(totals.stragglerRatioSum / Double(totals.steps)) : .empty,
+      experts ? .real(totals.worstStragglerRatio) : .empty,
       timed ? .real(totals.seconds / Double(totals.steps)) : .empty,
       timed ? .real(Double(totals.tokens) / totals.seconds) : .empty,
-      timed ? .real(totals.expertFLOPs / (peak * devices * totals.seconds)) : .empty,
+      timed && experts ? .real(totals.expertFLOPs / (peak * devices * totals.seconds)) : .empty,
       model == nil ? .empty : .real(totals.allToAllBytes / Double(max(1, totals.tokens))),
-      expertBytes.map { .real($0 * Double(totals.replacedSlots)) } ?? .empty,
+      experts ? expertBytes.map { .real($0 * Double(totals.replacedSlots)) } ?? .empty : .empty,
     ]
   }
 }

@@ -83,7 +83,8 @@ public enum ResultTables {
       default: return device[name] ?? 0
       }
     }
-    var rows = count.components.map { ($0.name, $0.total, $0.active) }
+    var rows =
+      count.components.map { ($0.name, $0.total, $0.active) }
       + [("total", count.total, count.active)]
     if !count.extras.isEmpty {
       rows += count.extras.map { ($0.name, $0.total, $0.active) }
@@ -98,15 +99,21 @@ public enum ResultTables {
     }
   }
 
-  public static let summaryColumns = [
-    "scenario", "seed", "steps", "tokens", "moe_layers", "experts", "top_k",
-    "capacity_per_expert", "total_params", "active_params", "assignments_kept",
-    "assignments_dropped", "drop_fraction", "tokens_without_expert", "mean_max_over_mean_load",
-    "worst_max_over_mean_load", "aux_loss_mean", "z_loss_mean", "entropy_mean",
-    "cv_load_mean", "max_vio_batch_mean", "max_vio_global", "top1_repeat_rate", "topk_overlap",
-    "shared_choice_rate", "same_device_as_previous_layer", "device_max_over_mean_load_mean",
-    "device_cv_load_mean", "balancedness_mean",
-  ] + clusterSummaryColumns
+  public static let summaryColumns =
+    [
+      "scenario", "seed", "steps", "tokens", "moe_layers", "experts", "top_k",
+      "capacity_per_expert", "total_params", "active_params", "assignments_kept",
+      "assignments_dropped", "drop_fraction", "tokens_without_expert", "mean_max_over_mean_load",
+      "worst_max_over_mean_load", "aux_loss_mean", "z_loss_mean", "entropy_mean",
+      "cv_load_mean", "max_vio_batch_mean", "max_vio_global", "top1_repeat_rate", "topk_overlap",
+      "shared_choice_rate", "same_device_as_previous_layer", "device_max_over_mean_load_mean",
+      "device_cv_load_mean", "balancedness_mean",
+    ] + clusterSummaryColumns + ["device_memory_gib", "device_memory_source"]
+
+  /// The memory of one device the run assumed, and where it came from.
+  public static func deviceMemoryFields(_ scenario: Scenario) -> [CSVField] {
+    [.real(scenario.cluster.deviceMemoryGiB), .text(scenario.cluster.deviceMemorySource.rawValue)]
+  }
 
   public static func summaryRow(scenario: Scenario, totals: RunTotals, params: ParameterCount)
     -> [CSVField]
@@ -119,8 +126,10 @@ public enum ResultTables {
       .integer(moe?.topK ?? 0), capacity.map(CSVField.integer) ?? .empty,
       .real(params.total), .real(params.active), .integer(totals.assignmentsKept),
       .integer(totals.assignmentsDropped), .real(totals.dropFraction),
-      .integer(totals.tokensWithoutExpert), .real(totals.meanMaxOverMean),
-      .real(totals.worstMaxOverMean), .real(totals.auxLossMean), .real(totals.zLossMean),
+      .integer(totals.tokensWithoutExpert),
+      totals.layerSteps > 0 ? .real(totals.meanMaxOverMean) : .empty,
+      totals.layerSteps > 0 ? .real(totals.worstMaxOverMean) : .empty, .real(totals.auxLossMean),
+      .real(totals.zLossMean),
       .real(totals.entropyMean),
       totals.layerSteps > 0 ? .real(totals.coefficientOfVariationMean) : .empty,
       totals.layerSteps > 0 ? .real(totals.maxViolationBatchMean) : .empty,

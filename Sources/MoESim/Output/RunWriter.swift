@@ -22,11 +22,18 @@ public enum RunWriter {
   ///   - progress: called after each step with the number of steps done.
   ///   - shouldStop: polled between steps; when it returns true the run stops, its partial
   ///     files are removed and `RunInterrupted` is thrown.
+  /// - Throws: `ScenarioError` (before anything is written) when a timed step cannot fit in
+  ///   device memory (`StepFootprint`).
   @discardableResult
   public static func run(
     _ scenario: Scenario, folder: String, threads: Int, options: RunOptions = RunOptions(),
     progress: (_ stepsDone: Int) -> Void = { _ in }, shouldStop: () -> Bool = { false }
   ) throws -> RunTotals {
+    // A step that cannot fit on its devices is refused, not timed (the command line names the
+    // file before this; callers without one see the scenario's name).
+    if let refusal = StepFootprint.refusal(scenario, file: "scenario '\(scenario.name)'") {
+      throw refusal
+    }
     let results = try ResultFolder(destination: folder, force: options.force)
     do {
       let totals = try write(
@@ -97,6 +104,11 @@ public enum RunWriter {
     try steps?.commit()
     try devices?.commit()
     if shouldStop() { throw interrupted() }
+    if totals.layers.isEmpty, let costModel {
+      // No MoE layer to route: every step is the same pass through the dense blocks and head.
+      let step = ClusterStep(step: 0, tokens: scenario.workload.tokensPerStep, model: costModel)
+      for _ in 0..<scenario.workload.steps { clusterTotals.add(step) }
+    }
 
     let experts = try CSVWriter(path: path("experts.csv"), columns: ResultTables.expertsColumns)
     for row in ResultTables.expertsRows(totals) { try experts.write(row) }
@@ -105,7 +117,8 @@ public enum RunWriter {
     let summary = try CSVWriter(path: path("summary.csv"), columns: ResultTables.summaryColumns)
     try summary.write(
       ResultTables.summaryRow(scenario: scenario, totals: totals, params: params)
-        + ResultTables.clusterSummaryFields(clusterTotals, scenario: scenario, model: costModel))
+        + ResultTables.clusterSummaryFields(clusterTotals, scenario: scenario, model: costModel)
+        + ResultTables.deviceMemoryFields(scenario))
     try summary.commit()
     return totals
   }

@@ -3,8 +3,11 @@
 public struct ClusterSpec: Sendable, Equatable, Encodable {
   /// Devices in the layout: `tp × pp × dp`.
   public var devices: Int
-  /// Memory of one device in GiB (2^30 bytes), e.g. 80 for an 80 GB H100 SXM.
+  /// Memory of one device in GiB (2^30 bytes): `cluster.device_memory_gib`, else the device's
+  /// usable memory, else `defaultDeviceMemoryGiB`.
   public var deviceMemoryGiB: Double
+  /// Where `deviceMemoryGiB` came from.
+  public var deviceMemorySource = DeviceMemorySource.default
   /// Largest tensor-parallel degree the smallest-fit search may use (devices linked closely
   /// enough for tensor parallelism, typically one node).
   public var maxTP: Int
@@ -19,7 +22,7 @@ public struct ClusterSpec: Sendable, Equatable, Encodable {
   public var cost = ClusterCostSpec()
 
   public init(
-    devices: Int = 1, deviceMemoryGiB: Double = 80, maxTP: Int = 8,
+    devices: Int = 1, deviceMemoryGiB: Double = ClusterSpec.defaultDeviceMemoryGiB, maxTP: Int = 8,
     layout: ParallelLayout = ParallelLayout()
   ) {
     self.devices = devices
@@ -35,8 +38,32 @@ public struct ClusterSpec: Sendable, Equatable, Encodable {
     case maxTP = "max_tp"
   }
 
+  /// Equal clusters have equal figures; where the memory figure came from
+  /// (`deviceMemorySource`) is provenance, so the resolved scenario read back equals the run's.
+  public static func == (lhs: ClusterSpec, rhs: ClusterSpec) -> Bool {
+    lhs.devices == rhs.devices && lhs.deviceMemoryGiB == rhs.deviceMemoryGiB
+      && lhs.maxTP == rhs.maxTP && lhs.layout == rhs.layout && lhs.device == rhs.device
+      && lhs.devicesPerNode == rhs.devicesPerNode && lhs.placement == rhs.placement
+      && lhs.cost == rhs.cost
+  }
+
   /// Device memory in bytes.
   public var deviceMemoryBytes: Double { deviceMemoryGiB * 1_073_741_824 }
+
+  /// Memory of a device when the scenario names none: an 80 GB H100 SXM as `nvidia-smi` reports
+  /// it (81,559 MiB ≈ 79.6 GiB; `DeviceCatalog`), so that naming `h100-sxm` keeps it and every
+  /// other catalog device has at least as much.
+  public static let defaultDeviceMemoryGiB = 81_559.0 / 1024
+
+  /// Where a scenario's device memory came from (`summary.csv`'s `device_memory_source`).
+  public enum DeviceMemorySource: String, Sendable, Equatable {
+    /// `cluster.device_memory_gib`, set in the file or by `--set`.
+    case scenario = "cluster.device_memory_gib"
+    /// The usable memory of `cluster.device` (`DeviceSpec.usableMemoryGiB`).
+    case device = "cluster.device"
+    /// Neither: `defaultDeviceMemoryGiB`.
+    case `default`
+  }
 }
 
 /// A parallel layout in the Megatron-Core sense: tensor (`tp`), pipeline (`pp`) and data (`dp`)

@@ -1,13 +1,16 @@
 /// Reading of the `cluster` keys of the device catalog, placement and time model:
 /// `device`, `devices_per_node`, `placement`, `cost`.
 extension ClusterSpec {
-  /// Reads the device keys; `device_memory_gib` defaults to the device's memory when a device
-  /// is named, so it is read here too.
+  /// Reads the device keys; `device_memory_gib` defaults to the device's usable memory when a
+  /// device is named (so a device given by `--set` alone brings its memory), so it is read here
+  /// too.
   mutating func readDeviceKeys(_ reader: inout ScenarioReader, model: ModelSpec) throws {
     device = try Self.readDevice(&reader)
+    let explicitMemory = reader.raw("device_memory_gib") != nil
     deviceMemoryGiB = try reader.double(
-      "device_memory_gib", default: device?.memoryGiB ?? 80, allowed: "> 0",
-      where: { $0 > 0 })
+      "device_memory_gib", default: device?.usableMemoryGiB ?? Self.defaultDeviceMemoryGiB,
+      allowed: "> 0", where: { $0 > 0 })
+    deviceMemorySource = explicitMemory ? .scenario : device == nil ? .default : .device
     devicesPerNode = try reader.int(
       "devices_per_node", default: device?.devicesPerNode ?? 8, in: 1...65_536)
     let ep = layout.ep
@@ -73,7 +76,9 @@ extension DeviceSpec {
       interNodeBandwidthGBps: try positive("inter_node_bandwidth_gbps"),
       linkLatencyMicroseconds: try reader.double(
         "link_latency_us", default: 2, allowed: "≥ 0", where: { $0 >= 0 }),
-      devicesPerNode: try reader.int("devices_per_node", default: 8, in: 1...65_536))
+      devicesPerNode: try reader.int("devices_per_node", default: 8, in: 1...65_536),
+      usableMemoryGiB: try optionalPositive("usable_memory_gib"),
+      fp4TFLOPs: try optionalPositive("fp4_tflops"))
   }
 }
 

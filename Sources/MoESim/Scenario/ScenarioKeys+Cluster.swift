@@ -4,8 +4,8 @@ extension ScenarioKeys {
       "cluster", "devices", .integer, default: "tp × pp × dp", allowed: "tp × pp × dp",
       meaning: "devices of the layout"),
     ScenarioKey(
-      "cluster", "device_memory_gib", .number, default: "80", allowed: "> 0",
-      meaning: "memory of one device, GiB (2³⁰ bytes), > 0"),
+      "cluster", "device_memory_gib", .number, default: "device's usable memory, else 79.6",
+      allowed: "> 0", meaning: "memory of one device, GiB (2³⁰ bytes)"),
     ScenarioKey(
       "cluster", "max_tp", .integer, default: "8", allowed: "1 … 4096",
       meaning: "largest tp the smallest-fit search tries (one node)"),
@@ -51,6 +51,9 @@ extension ScenarioKeys {
       "cluster.device", "memory_gb", .number, default: "required", allowed: "> 0",
       meaning: "memory per device, GB (10⁹ bytes)"),
     ScenarioKey(
+      "cluster.device", "usable_memory_gib", .number, default: "memory_gb in GiB", allowed: "> 0",
+      meaning: "memory the runtime can use, GiB, as nvidia-smi reports it"),
+    ScenarioKey(
       "cluster.device", "hbm_bandwidth_gbps", .number, default: "required", allowed: "> 0",
       meaning: "HBM bandwidth, GB/s"),
     ScenarioKey(
@@ -62,6 +65,9 @@ extension ScenarioKeys {
     ScenarioKey(
       "cluster.device", "fp8_tflops", .number, default: "bf16", allowed: "> 0",
       meaning: "dense fp8 rate, TFLOP/s"),
+    ScenarioKey(
+      "cluster.device", "fp4_tflops", .number, default: "none (no FP4)", allowed: "> 0",
+      meaning: "dense FP4 TFLOP/s"),
     ScenarioKey(
       "cluster.device", "int8_tops", .number, default: "bf16", allowed: "> 0",
       meaning: "dense int8 rate, TOP/s"),

@@ -53,13 +53,14 @@ import Testing
     #expect(error.description.contains("training needs fp32, bf16 or fp16 weights"))
   }
 
-  /// Defaults: one 80 GiB device, bf16 everywhere, int groups of 128, inference of one 4096-token
+  /// Defaults: one device of an 80 GB H100's usable 81,559 MiB (85,520,809,984 bytes, the total
+  /// nvidia-smi reports), bf16 everywhere, int groups of 128, inference of one 4096-token
   /// sequence.
   @Test func defaults() throws {
     let scenario = try TestSupport.quickstart([])
     #expect(scenario.precision == PrecisionSpec())
     #expect(scenario.cluster == ClusterSpec())
     #expect(scenario.memory == MemorySpec())
-    #expect(scenario.cluster.deviceMemoryBytes == 80 * 1_073_741_824)
+    #expect(scenario.cluster.deviceMemoryBytes == 85_520_809_984)
   }
 }

@@ -36,7 +36,7 @@ import Testing
   /// bytes per step token; KV written 16 / dp 2 = 8 bytes per step token.
   /// Once per step: dense block FLOPs (1,152 + 128)/4 = 320, weights 2·((192 + 384)/2 + 16)
   /// = 608, activations 8, KV 8; head at the last position of each 7-token prompt: FLOPs
-  /// 160/7/4 = 40/7, weights 2·80/2 = 80, activations (8·2 + 4·10/2)/2/7 = 18/7.
+  /// 160/7/4 = 40/7, weights 2·80/2 = 80 plus the replicated final norm 2·8 = 16, activations (8·2 + 4·10/2)/2/7 = 18/7.
   @Test func prefill() throws {
     let cost = try Self.costModel(mode: "prefill")
     let layer = cost.layerWork
@@ -46,7 +46,7 @@ import Testing
     Self.expectClose(layer.kvCacheBytesPerStepToken, 8, "layer KV")
     let step = cost.stepWork
     Self.expectClose(step.flopsPerStepToken, 320 + 40.0 / 7, "step FLOPs")
-    Self.expectClose(step.weightBytes, 608 + 80, "step weights")
+    Self.expectClose(step.weightBytes, 608 + 80 + 16, "step weights")
     Self.expectClose(step.activationBytesPerStepToken, 8 + 18.0 / 7, "step activations")
     Self.expectClose(step.kvCacheBytesPerStepToken, 8, "step KV")
   }
@@ -73,7 +73,7 @@ import Testing
     Self.expectClose(cost.layerWork.activationBytesPerStepToken, 3 * 8, "layer activations")
     Self.expectClose(cost.layerWork.kvCacheBytesPerStepToken, 0, "layer KV")
     Self.expectClose(cost.stepWork.flopsPerStepToken, 3 * (320 + 40), "step FLOPs")
-    Self.expectClose(cost.stepWork.weightBytes, 3 * 688, "step weights")
+    Self.expectClose(cost.stepWork.weightBytes, 3 * 704, "step weights")
   }
 
   /// Without tensor or data parallelism one device holds every weight and does every token:
@@ -109,9 +109,12 @@ import Testing
   @Test func dataParallelGradientAllReduce() throws {
     let training = try CostModelTests.costModel(mode: "training")
     CostModelTests.expectClose(training.layerWork.gradientBytes, 288, "layer gradients")
-    CostModelTests.expectClose(training.stepWork.gradientBytes, 608 + 80, "step gradients")
+    CostModelTests.expectClose(training.stepWork.gradientBytes, 608 + 80 + 16, "step gradients")
     let part = training.stepPart(tokens: 4)
-    CostModelTests.expectClose(part.communicationSeconds, 688 / 450e9, "step all-reduce time")
+    // Plus the dense block's tensor-parallel collectives (RingCollectiveTests): 8 in training,
+    // each 16 bytes in one 2 µs step.
+    CostModelTests.expectClose(
+      part.communicationSeconds, 704 / 450e9 + 8 * (16 / 450e9 + 2e-6), "step all-reduce time")
     // The test traffic's placement has no replicas: all gradient bytes are data-parallel.
     let costs = training.layer(DeviceTrafficTests.measure(perNode: 1, dedup: true))
     #expect(costs.allSatisfy { $0.gradientBytes == 288 })

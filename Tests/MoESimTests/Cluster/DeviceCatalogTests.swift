@@ -25,10 +25,12 @@ import Testing
     #expect(tpu.flopsPerSecond(for: .fp32) == 459e12 / 2)
   }
 
-  /// Naming a device sets the memory: 141 GB = 141e9 / 2^30 GiB ≈ 131.3 GiB.
+  /// Naming a device sets the memory to what `nvidia-smi` reports: an H200 (141 GB) shows
+  /// 143,771 MiB = 140.4 GiB, not 141e9 / 2^30 = 131.3 GiB; an explicit value wins.
   @Test func deviceSetsMemoryAndNodeSize() throws {
     let scenario = try TestSupport.quickstart(["cluster.device=h200"])
-    #expect(scenario.cluster.deviceMemoryGiB == 141e9 / 1_073_741_824)
+    #expect(scenario.cluster.deviceMemoryGiB == 143_771.0 / 1024)
+    #expect(scenario.cluster.deviceMemorySource == .device)
     #expect(scenario.cluster.devicesPerNode == 8)
     let tpu = try TestSupport.quickstart(["cluster.device=tpu-v5p"])
     #expect(tpu.cluster.devicesPerNode == 4)
@@ -36,6 +38,42 @@ import Testing
       "cluster.device=h200", "cluster.device_memory_gib=100",
     ])
     #expect(explicit.cluster.deviceMemoryGiB == 100)
+    #expect(explicit.cluster.deviceMemorySource == .scenario)
+    let none = try TestSupport.quickstart([])
+    #expect(none.cluster.deviceMemorySource == .default)
+    // An inline device without `usable_memory_gib` converts its datasheet GB; with it, uses it.
+    let inline =
+      "cluster.device={memory_gb: 96, hbm_bandwidth_gbps: 4000, bf16_tflops: 900,"
+      + " intra_node_bandwidth_gbps: 450, inter_node_bandwidth_gbps: 50"
+    let converted = try TestSupport.quickstart([inline + "}"])
+    #expect(converted.cluster.deviceMemoryGiB == 96e9 / 1_073_741_824)
+    let measured = try TestSupport.quickstart([inline + ", usable_memory_gib: 94.5}"])
+    #expect(measured.cluster.deviceMemoryGiB == 94.5)
+  }
+
+  /// The default is an 80 GB H100 SXM as nvidia-smi reports it (81,559 MiB): choosing
+  /// `h100-sxm` keeps it, and no catalog device has less, so naming a device never shrinks the
+  /// memory of a scenario that did not set it.
+  @Test func choosingADeviceNeverShrinksTheDefault() throws {
+    let base = try TestSupport.quickstart([])
+    #expect(base.cluster.deviceMemoryGiB == 81_559.0 / 1024)
+    for name in DeviceCatalog.names {
+      let scenario = try TestSupport.quickstart(["cluster.device=\(name)"])
+      #expect(scenario.cluster.deviceMemoryGiB >= base.cluster.deviceMemoryGiB, "\(name)")
+    }
+    let h100 = try TestSupport.quickstart(["cluster.device=h100-sxm"])
+    #expect(h100.cluster.deviceMemoryGiB == base.cluster.deviceMemoryGiB)
+  }
+
+  /// H800, B200 and GB200 with their cited figures (DeviceCatalog's comments).
+  @Test func hopperAndBlackwellParts() throws {
+    let h800 = try #require(DeviceCatalog.device(named: "h800"))
+    #expect(h800.intraNodeBandwidthGBps == 200 && h800.bf16TFLOPs == 989.5)
+    let b200 = try #require(DeviceCatalog.device(named: "b200"))
+    #expect(b200.usableMemoryGiB == 183_359.0 / 1024 && b200.fp4TFLOPs == 9000)
+    let gb200 = try #require(DeviceCatalog.device(named: "gb200"))
+    #expect(gb200.devicesPerNode == 72 && gb200.fp4TFLOPs == 10_000)
+    #expect(gb200.fp8TFLOPs == 5000 && gb200.hbmBandwidthGBps == 8000)
   }
 
   @Test func inlineDevice() throws {
@@ -52,7 +90,7 @@ import Testing
   @Test(arguments: [
     (
       "cluster.device=h300",
-      "cluster.device = \"h300\" is out of range; allowed one of \"h100-sxm\", \"h200\", \"a100-sxm\", \"b200\", \"mi300x\", \"tpu-v5p\", or an object"
+      "cluster.device = \"h300\" is out of range; allowed one of \"h100-sxm\", \"h800\", \"h200\", \"a100-sxm\", \"b200\", \"gb200\", \"mi300x\", \"tpu-v5p\", or an object"
     ),
     ("cluster.device={memory_gb: 1}", "cluster.device.hbm_bandwidth_gbps is required but missing"),
     (
