@@ -4,7 +4,7 @@ extension RouterSpec {
     "kind", "normalize_topk", "capacity_factor", "drop_policy", "temperature", "bias_spread",
     "score_order", "routed_scaling_factor", "n_group", "topk_group", "noise_std",
     "capacity_scope", "pad_to_capacity", "bias_update_rate", "aux_bias_coeff",
-    "sequence_aux_loss", "warmup_steps",
+    "sequence_aux_loss", "warmup_steps", "aux_loss_coeff",
   ]
 
   init(reading reader: inout ScenarioReader) throws {
@@ -29,6 +29,8 @@ extension RouterSpec {
       "bias_update_rate", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
     auxBiasCoefficient = try reader.double(
       "aux_bias_coeff", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
+    auxLossCoefficient = try reader.double(
+      "aux_loss_coeff", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
     sequenceAuxLoss = try reader.bool("sequence_aux_loss", default: false)
     warmupSteps = try reader.int("warmup_steps", default: 0, in: 0...ScenarioLimits.warmupSteps)
   }
@@ -70,6 +72,11 @@ extension RouterSpec {
       throw refuse(
         "aux_bias_coeff", String(auxBiasCoefficient),
         "0 for router.kind = \(kindValue) (the correction is the softmax aux-loss gradient)")
+    }
+    if auxLossCoefficient > 0 && !(kind.softmaxScored || kind == .sigmoidTopK) {
+      throw refuse(
+        "aux_loss_coeff", String(auxLossCoefficient),
+        "0 for router.kind = \(kindValue) (training needs softmax or sigmoid scores)")
     }
     if kind == .expertChoice && capacityScope == .sequence {
       throw refuse(
