@@ -13,7 +13,9 @@ import Testing
     for token in 0..<tokens {
       var logits = [Double](repeating: 0, count: experts)
       for expert in 0..<experts {
-        for j in 0..<dim { logits[expert] += Double(hidden[token * dim + j]) * weights[j * experts + expert] }
+        for j in 0..<dim {
+          logits[expert] += Double(hidden[token * dim + j]) * weights[j * experts + expert]
+        }
       }
       let scores =
         sigmoid
@@ -29,7 +31,9 @@ import Testing
   /// sigmoid scores (6 tokens, 3 coordinates, 5 experts, unequal fractions).
   @Test(arguments: [false, true])
   func gradientMatchesFiniteDifferences(sigmoid: Bool) {
-    let tokens = 6, dim = 3, experts = 5
+    let tokens = 6
+    let dim = 3
+    let experts = 5
     var generator = RandomStream.make(seed: 3, .tokens, 0)
     var hidden = [Float](repeating: 0, count: tokens * dim)
     var weightsFloat = [Float](repeating: 0, count: dim * experts)
@@ -55,7 +59,8 @@ import Testing
       scratch: &scratch, gradient: &gradient)
     let step = 1e-5
     for index in 0..<dim * experts {
-      var up = weights, down = weights
+      var up = weights
+      var down = weights
       up[index] += step
       down[index] -= step
       let numeric =
@@ -70,9 +75,10 @@ import Testing
     }
   }
 
-  static let small = SimulationTests.small + [
-    "router.capacity_factor=null", "workload.steps=4", "router.warmup_steps=12",
-  ]
+  static let small =
+    SimulationTests.small + [
+      "router.capacity_factor=null", "workload.steps=4", "router.warmup_steps=12",
+    ]
 
   /// Training on the aux loss during warm-up lowers MaxVio_global; without it, or without
   /// warm-up, the run is the untrained one.
@@ -85,7 +91,9 @@ import Testing
     #expect(warm < cold - 0.25, "\(warm) vs \(cold)")
     let noWarmup = try SimulationTests().collect(
       try TestSupport.quickstart(
-        SimulationTests.small + ["router.capacity_factor=null", "workload.steps=4", "router.aux_loss_coeff=0.3"]))
+        SimulationTests.small + [
+          "router.capacity_factor=null", "workload.steps=4", "router.aux_loss_coeff=0.3",
+        ]))
     let plain = try SimulationTests().collect(
       try TestSupport.quickstart(
         SimulationTests.small + ["router.capacity_factor=null", "workload.steps=4"]))
