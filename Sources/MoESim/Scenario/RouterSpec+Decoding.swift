@@ -24,6 +24,8 @@ extension RouterSpec {
       "bias_update_rate", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
     auxBiasCoefficient = try reader.double(
       "aux_bias_coeff", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
+    auxLossCoefficient = try reader.double(
+      "aux_loss_coeff", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
     sequenceAuxLoss = try reader.bool("sequence_aux_loss", default: false)
     warmupSteps = try reader.int("warmup_steps", default: 0, in: 0...ScenarioLimits.warmupSteps)
   }
@@ -65,6 +67,11 @@ extension RouterSpec {
       throw refuse(
         "aux_bias_coeff", String(auxBiasCoefficient),
         "0 for router.kind = \(kindValue) (the correction is the softmax aux-loss gradient)")
+    }
+    if auxLossCoefficient > 0 && !(kind.softmaxScored || kind == .sigmoidTopK) {
+      throw refuse(
+        "aux_loss_coeff", String(auxLossCoefficient),
+        "0 for router.kind = \(kindValue) (training needs softmax or sigmoid scores)")
     }
     if kind == .expertChoice && capacityScope == .sequence {
       throw refuse(

@@ -33,6 +33,10 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
   public var biasUpdateRate: Double
   /// First-order aux-loss bias correction coefficient α; 0 = off.
   public var auxBiasCoefficient: Double
+  /// Step size α of training the router weights on the Switch auxiliary loss during warm-up
+  /// (`W ← W − α · ∂L_aux/∂W`, `AuxLossTraining`): the aux-loss coefficient times the learning
+  /// rate; 0 = off.
+  public var auxLossCoefficient: Double = 0
   /// Report the sequence-level auxiliary loss (DeepSeek-V3 eq. 17–20) each step.
   public var sequenceAuxLoss: Bool
   /// Steps routed before measurement starts, to bring the balancing controllers (the
@@ -56,6 +60,7 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
     case padToCapacity = "pad_to_capacity"
     case biasUpdateRate = "bias_update_rate"
     case auxBiasCoefficient = "aux_bias_coeff"
+    case auxLossCoefficient = "aux_loss_coeff"
     case sequenceAuxLoss = "sequence_aux_loss"
     case warmupSteps = "warmup_steps"
   }

@@ -65,6 +65,11 @@ extension Scenario {
         "router.aux_bias_coeff", JSONValue.render(router.auxBiasCoefficient),
         "a number in 0...1e+06 (the logit correction it scales accumulates in 32-bit floats)")
     }
+    if router.auxLossCoefficient > limits.auxBiasCoefficient {
+      throw refuse(
+        "router.aux_loss_coeff", JSONValue.render(router.auxLossCoefficient),
+        "a number in 0...1e+06 (the router weights it moves are 32-bit floats)")
+    }
     if let factor = router.capacityFactor, factor > limits.capacityFactor {
       throw refuse(
         "router.capacity_factor", JSONValue.render(factor),

@@ -70,9 +70,12 @@ public struct Simulation: Sendable {
     let usesSelectionBias = scenario.router.biasUpdateRate > 0
     // Token tiles (16 tokens to a vector) for routers of few experts that can take them, unless
     // the layer stage needs every token's distribution written back as a row.
+    // Aux-loss training of the router weights during warm-up (`AuxLossTraining`): reads each
+    // block's logits and hidden states as rows.
+    let trainsWeights = scenario.router.auxLossCoefficient > 0 && scenario.router.warmupSteps > 0
     let tiled =
       router.routesTokenTiles(experts: experts, selectionBias: usesSelectionBias)
-      && !plan.needsScores
+      && !plan.needsScores && !trainsWeights
     if tiled { totals.logitsLayout = .tokenTiles }
 
     let weights = SharedPointer.copy(routerWeights.weights)
@@ -114,7 +117,15 @@ public struct Simulation: Sendable {
     let kept = SharedPointer<Int32>.allocate(groupLayers * countStride, 0)
     let scratch = SharedPointer<LayerStepScratch>.allocate(workers, LayerStepScratch(plan: plan))
     let layerMetrics = SharedPointer<LayerStepMetrics?>.allocate(groupLayers, nil)
+    let gradientCount = trainsWeights ? dim * experts : 0
+    let weightGradients = SharedPointer<Int64>.allocate(workers * groupLayers * gradientCount, 0)
+    let gradientScratch = SharedPointer<Double>.allocate(
+      trainsWeights ? workers * (experts + gradientCount) : 0, 0)
+    let trainingFractions = SharedPointer<Double>.allocate(
+      trainsWeights ? layers.count * experts : 0, 0)
+    let sigmoidScores = scenario.router.kind == .sigmoidTopK
     defer {
+      weightGradients.deallocate(); gradientScratch.deallocate(); trainingFractions.deallocate()
       weights.deallocate(); bias.deallocate(); hidden.deallocate(); tokenIds.deallocate()
       hiddenTiles.deallocate(); context.deallocate(); hiddenBase.deallocate()
       noiseState.deallocate(); layerHidden.deallocate(); layerTiles.deallocate()
@@ -185,6 +196,9 @@ public struct Simulation: Sendable {
       for groupStart in stride(from: 0, to: layers.count, by: groupLayers) {
         let groupCount = min(groupLayers, layers.count - groupStart)
         probabilityFixed.fill(0)
+        // The first warm-up step only measures the fractions the next one's gradient uses.
+        let trainsStep = trainsWeights && step < 0 && step > firstStep
+        if trainsStep { weightGradients.fill(0) }
         // Route every block through every layer of the group, a few layers per work item: many
         // small items keep both workers busy to the end of the phase.
         // An evolving hidden state passes the layers in order, so a block takes the whole group.
@@ -222,6 +236,14 @@ public struct Simulation: Sendable {
               kernels.logits(
                 layerInput, count, dim, weights + layer * dim * rowStride,
                 bias + layer * rowStride, rowStride, blockLogits)
+            }
+            if trainsStep {
+              AuxLossTraining.accumulate(
+                hidden: layerInput, logits: blockLogits, stride: rowStride, tokens: count,
+                dim: dim, experts: experts, sigmoid: sigmoidScores,
+                fractions: trainingFractions + layer * experts, tokensPerStep: tokens,
+                scratch: gradientScratch + worker * (experts + gradientCount),
+                gradient: weightGradients + (worker * groupLayers + member) * gradientCount)
             }
             probabilities.update(repeating: 0, count: rowStride)
             var sums = RouterBlockSums()
@@ -292,6 +314,18 @@ public struct Simulation: Sendable {
           layerMetrics[member] = LayerStep.finish(
             plan: plan, buffers: buffers, step: step, layer: layers[layer],
             probabilitySums: probabilitySums, sums: sums, scratch: &scratch.base[worker])
+          if trainsWeights && step < 0 {
+            if trainsStep {
+              AuxLossTraining.step(
+                weights: weights + layer * dim * rowStride, stride: rowStride, dim: dim,
+                experts: experts, gradients: weightGradients + member * gradientCount,
+                parts: workers, partStride: groupLayers * gradientCount,
+                coefficient: scenario.router.auxLossCoefficient)
+            }
+            AuxLossTraining.recordFractions(
+              routed: routed + member * countStride, experts: experts,
+              into: trainingFractions + layer * experts)
+          }
           if let stepPlanner, let metrics = layerMetrics[member] {
             layerMetrics[member]?.devices = stepPlanner.traffic(
               layer: layer, selected: selected + member * tokens * k,
