@@ -13,7 +13,7 @@ enum FitCommand {
     guard parsed.positionals.count == 1, let tracePath = parsed.positionals.first else {
       throw UsageError(message: "fit takes one trace file", command: "fit")
     }
-    var knobs = FitKnob.allCases
+    var knobs = FitKnob.defaults
     if let list = parsed.value("--knobs") {
       knobs = try list.split(separator: ",").map { name in
         guard let knob = FitKnob.allCases.first(where: { $0.key == name || $0.key.hasSuffix(".\(name)") })

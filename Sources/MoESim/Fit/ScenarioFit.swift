@@ -13,7 +13,7 @@ public struct ScenarioFit: Sendable {
   /// What the trace fixes and the fit keeps: model, router kind, shape, and every knob not
   /// fitted.
   public var base: Scenario
-  public var knobs: [FitKnob] = FitKnob.allCases
+  public var knobs: [FitKnob] = FitKnob.defaults
   public var rounds = 2
   public var threads = 1
 
