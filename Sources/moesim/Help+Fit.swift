@@ -32,11 +32,15 @@ extension Help {
       router.bias_spread            0…4  run_load_cv: CV of the per-expert loads summed over
                                           the run (persistent popularity)
       workload.domain_offset_scale  0…4  step_load_cv: mean per-step load CV (batch-to-batch
-                                          variation; needs ≥ 2 domains and ≥ 4 steps)
+                                          variation; needs ≥ 2 domains and ≥ 4 steps; only
+                                          with --knobs: in short traces it is confounded
+                                          with popularity)
       workload.context_scale        0…4  top1_repeat_rate: consecutive tokens of a sequence
                                           with the same first-choice expert
-      workload.layer_persistence    0…1  cross_layer_affinity: Σ_i max_j N_ij / N over
-                                          consecutive MoE layers (first choice i, then j)
+      workload.layer_persistence    0…1  cross_layer_affinity: I(e_l; e_l+1) / H(e_l+1), the
+                                          share of the next MoE layer's first-choice entropy
+                                          this layer's first choice explains
+    The knobs not fitted keep the base's values (give them with --set when known).
     Statistics are means over the MoE layers; knobs hold for every layer, so per-layer
     differences remain (fit.csv lists them). A knob that the trace cannot show (one domain,
     no consecutive tokens, one MoE layer) keeps the base value and the report says why.
@@ -52,8 +56,9 @@ extension Help {
     OPTIONS:
       --out FILE            The scenario to write (default: fit-<trace name>.json5)
       --model SCENARIO      The model, router and workload to fit within (see above)
-      --knobs LIST          Knobs to fit, comma-separated (default: all four; names as above,
-                            or without the prefix: bias_spread,context_scale)
+      --knobs LIST          Knobs to fit, comma-separated (default: bias_spread,
+                            context_scale, layer_persistence; names as above, or without
+                            the prefix)
       --rounds N            Cycles over the knobs, 1…10 (default 2)
       --csv                 Also write fit.csv next to the scenario
     \(scenarioOptions)
