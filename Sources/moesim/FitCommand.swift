@@ -16,7 +16,10 @@ enum FitCommand {
     var knobs = FitKnob.defaults
     if let list = parsed.value("--knobs") {
       knobs = try list.split(separator: ",").map { name in
-        guard let knob = FitKnob.allCases.first(where: { $0.key == name || $0.key.hasSuffix(".\(name)") })
+        guard
+          let knob = FitKnob.allCases.first(where: {
+            $0.key == name || $0.key.hasSuffix(".\(name)")
+          })
         else {
           throw UsageError(
             message: "--knobs: '\(name)' is not a fitted knob; allowed "
@@ -29,7 +32,8 @@ enum FitCommand {
     var rounds = 2
     if let text = parsed.value("--rounds") {
       guard let value = Int(text), (1...10).contains(value) else {
-        throw UsageError(message: "--rounds = '\(text)' must be an integer in 1...10", command: "fit")
+        throw UsageError(
+          message: "--rounds = '\(text)' must be an integer in 1...10", command: "fit")
       }
       rounds = value
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// How predictable a token's first-choice expert at the next MoE layer is from its first choice
 /// at this one — the expert affinity across layers that affinity-aware placement exploits (Yao
 /// et al. 2024, *ExFlow*, arXiv:2401.08383, §3). Over the run, `N_ij` counts the tokens with
@@ -53,7 +54,8 @@ public struct CrossLayerAffinity: Sendable, Equatable {
   public func rate(ordinal: Int) -> Double? {
     guard ordinal < layers - 1 else { return nil }
     let base = ordinal * experts * experts
-    var before = [Double](repeating: 0, count: experts), after = before
+    var before = [Double](repeating: 0, count: experts)
+    var after = before
     var total = 0.0
     for from in 0..<experts {
       for to in 0..<experts {
@@ -63,7 +65,8 @@ public struct CrossLayerAffinity: Sendable, Equatable {
         total += count
       }
     }
-    var information = 0.0, entropy = 0.0
+    var information = 0.0
+    var entropy = 0.0
     for from in 0..<experts {
       for to in 0..<experts {
         let count = Double(counts[base + from * experts + to])

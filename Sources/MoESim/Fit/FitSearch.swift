@@ -21,17 +21,22 @@ struct FitSearch {
 
   /// Searches; `evaluate(x)` is the statistic at knob value `x`.
   func solve(_ evaluate: (Double) throws -> Double) rethrows -> Outcome {
-    let low = range.lowerBound, high = range.upperBound
+    let low = range.lowerBound
+    let high = range.upperBound
     let atLow = try evaluate(low)
     if atLow >= target - tolerance {
-      return Outcome(value: low, statistic: atLow, evaluations: 1, atBound: atLow > target + tolerance)
+      return Outcome(
+        value: low, statistic: atLow, evaluations: 1, atBound: atLow > target + tolerance)
     }
     let atHigh = try evaluate(high)
     if atHigh <= target + tolerance {
       return Outcome(
         value: high, statistic: atHigh, evaluations: 2, atBound: atHigh < target - tolerance)
     }
-    var a = low, fa = atLow - target, b = high, fb = atHigh - target
+    var a = low
+    var fa = atLow - target
+    var b = high
+    var fb = atHigh - target
     var best = abs(fa) < abs(fb) ? (low, atLow) : (high, atHigh)
     var evaluations = 2
     var lastMoved = 0  // -1: a moved last, +1: b moved last

@@ -68,7 +68,8 @@ extension ScenarioFit.Result {
   public var table: String {
     var lines = ["knob                          value     matched statistic"]
     for knob in knobs {
-      let value = String(format: "%.4f", knob.value).padding(toLength: 10, withPad: " ", startingAt: 0)
+      let value = String(format: "%.4f", knob.value).padding(
+        toLength: 10, withPad: " ", startingAt: 0)
       let name = knob.knob.key.padding(toLength: 30, withPad: " ", startingAt: 0)
       let note =
         knob.keptBecause.map { "not fitted (\($0))" }

@@ -54,7 +54,8 @@ public struct TraceShape: Sendable, Equatable {
         message: "header '\(ErrorText.echo(header.joined(separator: ",")))' is neither "
           + "'step,layer,token,expert[,gate]' nor 'step,layer,token,logit_0,...'")
     }
-    var steps = 0, tokens = 0
+    var steps = 0
+    var tokens = 0
     var layers = Set<Int>()
     struct Slot: Hashable { var step, layer, token: Int }
     var perToken: [Slot: Int] = [:]

@@ -44,7 +44,8 @@ import Testing
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let whole = folder.appendingPathComponent("known.csv").path
-    try RoutingTraceExport.write(try Self.base(Self.truth + ["seed=7"], steps: 8), to: whole, threads: 2)
+    try RoutingTraceExport.write(
+      try Self.base(Self.truth + ["seed=7"], steps: 8), to: whole, threads: 2)
     let rows = TextLines.split(try String(contentsOfFile: whole, encoding: .utf8)).dropFirst()
     let firstHalf = rows.filter { Int($0.prefix { $0 != "," })! < 4 }
     let secondHalf = rows.filter { Int($0.prefix { $0 != "," })! >= 4 }
