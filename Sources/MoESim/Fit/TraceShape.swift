@@ -25,18 +25,7 @@ public struct TraceShape: Sendable, Equatable {
         message: "a per-token record (.npy, .json) does not say how many tokens a step holds; "
           + "give the model and workload with --model SCENARIO")
     }
-    let text: String
-    do {
-      text = try InputText.contents(path)
-    } catch {
-      throw TraceError(
-        file: path, line: nil, message: "trace \(error.detail)",
-        isMissingInput: error.isMissingInput)
-    }
-    let lines = TextLines.split(text)
-    guard let header = lines.first?.split(separator: ",").map(String.init) else {
-      throw TraceError(file: path, line: nil, message: "empty trace; expected a header row")
-    }
+    let (lines, header) = try RoutingTrace.csvLines(path)
     let content: RoutingTrace.Content
     var experts = 0
     if header == ["step", "layer", "token", "expert"]
