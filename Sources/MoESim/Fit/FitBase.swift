@@ -19,6 +19,15 @@ public enum FitBase {
     let isCSV = !PerTokenTrace.handles(tracePath)
     if let model {
       var scenario = try Scenario.load(path: model, overrides: overrides)
+      if [.hash, .expertChoice].contains(scenario.router.kind) {
+        // Hash routing ignores the hidden state; expert choice gives tokens no first choice.
+        throw ScenarioError(
+          file: model, path: "router.kind",
+          kind: .outOfRange(
+            value: "\"\(scenario.router.kind.rawValue)\"",
+            allowed: "a token-choice router that scores the hidden state (softmax_topk, "
+              + "sigmoid_topk, switch, gshard_top2, noisy_topk), whose inputs a fit estimates"))
+      }
       if isCSV {
         let shape = try TraceShape.scan(path: tracePath)
         scenario.workload.tokensPerStep = shape.tokensPerStep

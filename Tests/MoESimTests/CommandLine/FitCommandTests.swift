@@ -75,6 +75,14 @@ import Testing
     #expect(knob.status == 65)
     #expect(knob.standardError.contains("\(model): workload.context_correlation = 1.5"))
 
+    try BuiltinScenarios.quickstart.replacingOccurrences(
+      of: "kind: \"softmax_topk\"", with: "kind: \"hash\""
+    ).write(toFile: model, atomically: true, encoding: .utf8)
+    let hashed = try cli.moesim(["fit", short, "--model", model])
+    #expect(hashed.status == 65)
+    #expect(
+      hashed.standardError.hasPrefix("error: \(model): router.kind = \"hash\" is out of range"))
+
     #expect(try cli.moesim(["fit", short, "--knobs", "temperature"]).status == 64)
     #expect(try cli.moesim(["fit"]).status == 64)
   }
