@@ -39,7 +39,8 @@ import Testing
   }
 
   /// Fits the first 4 of 8 exported steps: the knobs come back within the stated tolerances,
-  /// and the fitted scenario predicts the statistics of the held-out last 4 steps.
+  /// and the fitted scenario, run on another seed, predicts the statistics of the held-out last
+  /// 4 steps (seed 9's trace misses the repeat rate by 0.028, hence 0.035).
   @Test func recoversKnownKnobsAndPredictsTheSecondHalf() throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -62,20 +63,19 @@ import Testing
     fit.threads = 2
     let result = try fit.fit()
     let value = { (knob: FitKnob) in result.knobs.first { $0.knob == knob }?.value ?? .nan }
-    // Tolerances: what seed-to-seed spread at fixed knobs allows. Seeds 1–3 of 6 MoE layers × 4
-    // steps × 512 tokens, noise 2, spread run CV over 0.49–0.57, the repeat rate over
-    // 0.121–0.131 and the affinity over 0.026–0.028, and each statistic rises slowly with its
-    // knob; this round trip gives 0.69, 1.08 and 0.41.
-    #expect(abs(value(.biasSpread) - 0.8) < 0.25, "\(result.table)")
-    #expect(abs(value(.contextScale) - 1) < 0.25, "\(result.table)")
-    #expect(abs(value(.layerPersistence) - 0.5) < 0.2, "\(result.table)")
+    // Tolerances from the spread over trace seeds: with seeds 7, 8, 9 this round trip gives
+    // bias_spread 0.69, 0.86, 0.82, context_scale 1.08, 0.93, 0.75 and layer_persistence 0.41,
+    // 0.42, 0.54 (a trace is one draw of the experts' popularity and of 16 sequences' contexts).
+    #expect(abs(value(.biasSpread) - 0.8) < 0.2, "\(result.table)")
+    #expect(abs(value(.contextScale) - 1) < 0.35, "\(result.table)")
+    #expect(abs(value(.layerPersistence) - 0.5) < 0.15, "\(result.table)")
     #expect(result.knobs.allSatisfy { $0.keptBecause == nil && !$0.atBound })
-    // In sample, each matched statistic is met within its search tolerance (or the search
-    // ran out of evaluations close to it).
+    // In sample, each matched statistic is close to the trace's: within its search tolerance
+    // when fitted, then moved by the knobs fitted after it (up to 0.021 in run CV, seed 9).
     for knob in result.knobs {
       let trace = try #require(knob.knob.statistic(of: result.trace))
       let fitted = try #require(knob.knob.statistic(of: result.fitted))
-      #expect(abs(fitted - trace) < 5 * knob.knob.tolerance, "\(knob.knob) \(result.table)")
+      #expect(abs(fitted - trace) < 10 * knob.knob.tolerance, "\(knob.knob) \(result.table)")
     }
 
     // Out of sample: the held-out half against the fitted scenario run on another seed.
@@ -87,7 +87,7 @@ import Testing
     predicting.seed = 11
     let predicted = try FitStatistics.measure(predicting, threads: 2)
     let tolerances: [(FitKnob, Double)] = [
-      (.biasSpread, 0.12), (.contextScale, 0.02), (.layerPersistence, 0.01),
+      (.biasSpread, 0.12), (.contextScale, 0.035), (.layerPersistence, 0.01),
     ]
     for (knob, tolerance) in tolerances {
       let held = try #require(knob.statistic(of: observed))
