@@ -19,6 +19,11 @@ public enum FitBase {
     let isCSV = !PerTokenTrace.handles(tracePath)
     if let model {
       var scenario = try Scenario.load(path: model, overrides: overrides)
+      guard scenario.model.moe != nil, !scenario.model.moeLayerIndices.isEmpty else {
+        throw ScenarioError(
+          file: model, path: "model.moe",
+          kind: .missingKey(reason: "a fit needs the MoE layers the trace was routed by"))
+      }
       if [.hash, .expertChoice].contains(scenario.router.kind) {
         // Hash routing ignores the hidden state; expert choice gives tokens no first choice.
         throw ScenarioError(

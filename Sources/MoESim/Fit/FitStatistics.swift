@@ -25,7 +25,7 @@ public struct FitStatistics: Sendable, Equatable {
   }
 
   public var layers: [Layer]
-  /// Assignments routed per MoE layer over the run.
+  /// Assignments routed over the run at the MoE layer that has fewest.
   public var assignmentsPerLayer: Int
   /// Consecutive-token pairs per MoE layer over the run.
   public var pairsPerLayer: Int
@@ -60,13 +60,13 @@ public struct FitStatistics: Sendable, Equatable {
         }
       })
     var layers: [Layer] = []
-    var assignments = 0
+    var assignments = Int.max
     for (ordinal, block) in moeLayers.enumerated() {
       let base = ordinal * experts
       let routed = (0..<experts).map {
         Int32(clamping: totals.keptPerExpert[base + $0] + totals.droppedPerExpert[base + $0])
       }
-      assignments = max(assignments, routed.reduce(0) { $0 + Int($1) })
+      assignments = min(assignments, routed.reduce(0) { $0 + Int($1) })
       let count = Double(max(1, steps))
       layers.append(
         Layer(
@@ -77,7 +77,7 @@ public struct FitStatistics: Sendable, Equatable {
           crossLayerAffinity: affinity.rate(ordinal: ordinal)))
     }
     return FitStatistics(
-      layers: layers, assignmentsPerLayer: assignments,
+      layers: layers, assignmentsPerLayer: layers.isEmpty ? 0 : assignments,
       pairsPerLayer: locality.map(\.consecutivePairs).min() ?? 0)
   }
 }

@@ -83,6 +83,12 @@ import Testing
     #expect(
       hashed.standardError.hasPrefix("error: \(model): router.kind = \"hash\" is out of range"))
 
+    let dense = try cli.moesim(
+      ["fit", short, "--model", TestSupport.scenarioPath("llama3-8b-dense.json5")])
+    #expect(dense.status == 65)
+    #expect(
+      dense.standardError.contains("llama3-8b-dense.json5: model.moe is required but missing"))
+
     #expect(try cli.moesim(["fit", short, "--knobs", "temperature"]).status == 64)
     #expect(try cli.moesim(["fit"]).status == 64)
   }
