@@ -19,6 +19,8 @@ enum Help {
                             scenario (a config.json also works wherever a scenario does)
       export-trace [SCENARIO] --out FILE
                             Write a run's routing decisions as a replayable trace CSV
+      fit TRACE [--out SCENARIO.json5]
+                            Fit the token model's knobs to a recorded routing trace
       bench                 Measure routing throughput (decisions/s) on 1 and N threads
       memory [SCENARIO]     Print memory per device for the scenario's cluster, and the verdict
       place LOADS           Plan expert placement from recorded loads (CSV, SGLang, EPLB,
@@ -126,6 +128,7 @@ enum Help {
     \(scenarioOptions)
     """,
     "export-trace": ExportTraceCommand.help,
+    "fit": fitHelp,
     "import-hf": ImportHFCommand.help,
     "bench": """
     USAGE: moesim bench [--workload R-fine|R-coarse|SCENARIO] [options]

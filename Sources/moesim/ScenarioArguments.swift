@@ -26,7 +26,7 @@ enum ScenarioArguments {
   }
 
   /// The `--set` overrides, then `--seed`.
-  private static func overrides(_ arguments: Arguments) throws -> [ScenarioOverride] {
+  static func overrides(_ arguments: Arguments) throws -> [ScenarioOverride] {
     var overrides = try arguments.all("--set").map(ScenarioOverride.init(parsing:))
     if let seed = arguments.value("--seed") {
       guard UInt64(seed) != nil, Int(seed) != nil else {

@@ -41,6 +41,8 @@ func runCommandLine(_ arguments: [String]) -> ExitStatus {
       try ImportHFCommand.main(rest)
     case "export-trace":
       try ExportTraceCommand.main(rest)
+    case "fit":
+      try FitCommand.main(rest)
     case "bench":
       try BenchCommand.main(rest)
     case "memory":

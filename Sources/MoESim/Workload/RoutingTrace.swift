@@ -58,18 +58,7 @@ public struct RoutingTrace: Sendable {
         path: path, steps: steps, moeLayers: moeLayers, tokens: tokens, experts: experts,
         topK: topK)
     }
-    let text: String
-    do {
-      text = try InputText.contents(path)
-    } catch {
-      throw TraceError(
-        file: path, line: nil, message: "trace \(error.detail)",
-        isMissingInput: error.isMissingInput)
-    }
-    let lines = TextLines.split(text)
-    guard let header = lines.first?.split(separator: ",").map(String.init) else {
-      throw TraceError(file: path, line: nil, message: "empty trace; expected a header row")
-    }
+    let (lines, header) = try csvLines(path)
     let decisionsHeader = ["step", "layer", "token", "expert"]
     let logitsHeader = ["step", "layer", "token"] + (0..<experts).map { "logit_\($0)" }
     let content: Content
@@ -161,6 +150,26 @@ public struct RoutingTrace: Sendable {
     return RoutingTrace(
       content: .decisions, steps: steps, layers: layers, tokens: tokens, experts: experts,
       slots: slots, selected: selected, gates: gates, logits: [])
+  }
+}
+
+extension RoutingTrace {
+  /// The lines of the CSV trace at `path` (header first) and the header's fields; a missing
+  /// file is missing input, an empty one a data error.
+  static func csvLines(_ path: String) throws -> (lines: [Substring], header: [String]) {
+    let text: String
+    do {
+      text = try InputText.contents(path)
+    } catch {
+      throw TraceError(
+        file: path, line: nil, message: "trace \(error.detail)",
+        isMissingInput: error.isMissingInput)
+    }
+    let lines = TextLines.split(text)
+    guard let header = lines.first?.split(separator: ",").map(String.init) else {
+      throw TraceError(file: path, line: nil, message: "empty trace; expected a header row")
+    }
+    return (lines, header)
   }
 }
 
