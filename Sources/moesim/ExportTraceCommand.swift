@@ -38,10 +38,14 @@ enum ExportTraceCommand {
     let threads =
       try parsed.threads(command: "export-trace")
       ?? ProcessInfo.processInfo.activeProcessorCount
+    try RunCommand.checkFitsInMemory(scenario, file: parsed.positionals.first, threads: threads)
+    Interruption.install()
     if parsed.flags.contains("--logits") {
-      try RoutingTraceExport.writeLogits(scenario, to: out, threads: threads)
+      try RoutingTraceExport.writeLogits(
+        scenario, to: out, threads: threads, shouldStop: { Interruption.isRequested })
     } else {
-      try RoutingTraceExport.write(scenario, to: out, threads: threads)
+      try RoutingTraceExport.write(
+        scenario, to: out, threads: threads, shouldStop: { Interruption.isRequested })
     }
   }
 }

@@ -46,7 +46,7 @@ enum Help {
 
     EXIT STATUS: 0 ok, 64 bad command line, 65 invalid scenario, 66 missing input,
                  69 bench --peer failed, 73 cannot create output, 74 write error (sysexits),
-                 130 interrupted
+                 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (earlier results kept)
     """
 
   static let scenarioOptions = """
@@ -76,8 +76,8 @@ enum Help {
     Files are written under a temporary name and renamed when complete. Output is identical
     for any --threads value. A progress line goes to standard error when it is a terminal.
     The run is written into a hidden sibling folder that replaces DIR whole at the end, so DIR
-    never mixes two runs; Ctrl-C stops between steps, removes the partial files, leaves DIR
-    as it was and exits 130.
+    never mixes two runs; Ctrl-C stops between steps (within a second in any case), removes
+    the partial files, leaves DIR as it was and exits 130 (143 for SIGTERM, 129 for SIGHUP).
 
     OPTIONS:
       --out DIR             Results folder (default: Results/<scenario name>); an existing
