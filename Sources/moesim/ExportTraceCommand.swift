@@ -22,7 +22,7 @@ enum ExportTraceCommand {
       --out FILE            The trace to write (required): a new path or a regular file (a
                             folder, FIFO, device or dangling link is refused, exit 73)
       --logits              Export router logits instead of decisions
-    \(Help.scenarioOptions)
+    \(Help.simulationOptions)
       --threads N           Worker threads (default: all cores); the file does not depend on it
     """
 

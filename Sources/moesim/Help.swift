@@ -56,6 +56,15 @@ enum Help {
       --seed N              Override the scenario's seed
     """
 
+  /// The scenario options of the commands that simulate, with the work-budget override.
+  static let simulationOptions =
+    scenarioOptions + """
+
+      --allow-large         Take on a run above the work budget (10^11 routing decisions:
+                            (warm-up + steps) x tokens_per_step x MoE layers, about an hour
+                            at the fastest bench speed); refused with exit 65 otherwise
+    """
+
   static let commands: [String: String] = [
     "run": """
     USAGE: moesim run [SCENARIO] [options]
@@ -88,7 +97,7 @@ enum Help {
       --threads N           Worker threads, 1...\(ThreadLimit.maximum) (default: all cores)
       --trace-every N       Write one step in N to steps.csv (steps 0, N, 2N, ...)
       --no-step-trace       Write no steps.csv (summary and experts still cover every step)
-    \(scenarioOptions)
+    \(simulationOptions)
       --quiet               Print no summary and no progress
     """,
     "validate": """
@@ -225,6 +234,9 @@ enum Help {
       trtllm    moe_load_balancer.yaml: num_slots, initial_global_assignments
     sglang and eplb have one row per model layer 0..last; a layer without loads gets
     SGLang's trivial layout (slot s holds expert s mod E).
+
+    WORK BUDGET: layers x slots^2 at most 2^26 (4,096 slots for 4 layers, 1,024 for 64);
+    above it place exits 64 unless given --allow-large.
 
     EXAMPLES:
       moesim place Scenarios/traces/example-trtllm-statistic --devices 4 --slots 20
