@@ -7,6 +7,8 @@ struct OptionSpec {
 
 /// A command line split into positional arguments, valued options and flags.
 struct Arguments {
+  /// The command these arguments belong to, e.g. `run`.
+  let command: String
   var positionals: [String] = []
   var values: [String: [String]] = [:]
   var flags: Set<String> = []
@@ -14,6 +16,7 @@ struct Arguments {
   /// Parses `arguments` against `spec`; `--name value` and `--name=value` are both accepted, and
   /// `--` ends the options.
   init(_ arguments: [String], spec: OptionSpec, command: String) throws {
+    self.command = command
     var index = 0
     var optionsEnded = false
     while index < arguments.count {

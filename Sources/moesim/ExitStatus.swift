@@ -18,8 +18,12 @@ enum ExitStatus: Int32 {
   case cannotCreate = 73
   /// EX_IOERR: writing output failed.
   case ioError = 74
+  /// 128 + SIGHUP: the terminal went away; the run removed its partial files.
+  case hangUp = 129
   /// 128 + SIGINT: the run was interrupted and removed its partial files.
   case interrupted = 130
+  /// 128 + SIGTERM: the run was asked to stop and removed its partial files.
+  case terminated = 143
 
   /// The status for an error, chosen in this one place for every command.
   static func of(_ error: Error) -> ExitStatus {
@@ -42,7 +46,7 @@ enum ExitStatus: Int32 {
     case let error as PeerError:
       return error.scriptMissing ? .noInput : .unavailable
     case is RunInterrupted:
-      return .interrupted
+      return ExitStatus(rawValue: Interruption.exitStatus) ?? .interrupted
     default:
       return .software
     }

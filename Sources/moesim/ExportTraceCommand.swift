@@ -22,7 +22,7 @@ enum ExportTraceCommand {
       --out FILE            The trace to write (required): a new path or a regular file (a
                             folder, FIFO, device or dangling link is refused, exit 73)
       --logits              Export router logits instead of decisions
-    \(Help.scenarioOptions)
+    \(Help.simulationOptions)
       --threads N           Worker threads (default: all cores); the file does not depend on it
     """
 
@@ -38,10 +38,14 @@ enum ExportTraceCommand {
     let threads =
       try parsed.threads(command: "export-trace")
       ?? ProcessInfo.processInfo.activeProcessorCount
+    try RunCommand.checkFitsInMemory(scenario, file: parsed.positionals.first, threads: threads)
+    Interruption.install()
     if parsed.flags.contains("--logits") {
-      try RoutingTraceExport.writeLogits(scenario, to: out, threads: threads)
+      try RoutingTraceExport.writeLogits(
+        scenario, to: out, threads: threads, shouldStop: { Interruption.isRequested })
     } else {
-      try RoutingTraceExport.write(scenario, to: out, threads: threads)
+      try RoutingTraceExport.write(
+        scenario, to: out, threads: threads, shouldStop: { Interruption.isRequested })
     }
   }
 }

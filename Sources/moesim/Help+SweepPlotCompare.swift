@@ -35,7 +35,7 @@ extension Help {
       --trace-every N       As for run
       --no-step-trace       As for run
       --quiet               Print no summary and no progress
-    \(scenarioOptions)
+    \(simulationOptions)
 
     EXAMPLES:
       moesim sweep --vary model.moe.experts=8..64*2 --vary model.moe.top_k=1,2 --out /tmp/s
@@ -116,6 +116,6 @@ extension Help {
       --no-run              Accounting only; do not simulate the variants
       --threads N           Threads per run (default: all cores)
       --quiet               Do not print the verdict
-    \(scenarioOptions)
+    \(simulationOptions)
     """
 }

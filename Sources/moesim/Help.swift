@@ -49,7 +49,7 @@ enum Help {
 
     EXIT STATUS: 0 ok, 64 bad command line, 65 invalid scenario, 66 missing input,
                  69 bench --peer failed, 73 cannot create output, 74 write error (sysexits),
-                 130 interrupted
+                 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (earlier results kept)
     """
 
   static let scenarioOptions = """
@@ -57,6 +57,15 @@ enum Help {
                             --set model.moe.experts=64 --set router.capacity_factor=null;
                             VALUE is JSON5 (a bare word is a string)
       --seed N              Override the scenario's seed
+    """
+
+  /// The scenario options of the commands that simulate, with the work-budget override.
+  static let simulationOptions =
+    scenarioOptions + """
+
+      --allow-large         Take on a run above the work budget (10^11 routing decisions:
+                            (warm-up + steps) x tokens_per_step x MoE layers, about an hour
+                            at the fastest bench speed); refused with exit 65 otherwise
     """
 
   static let commands: [String: String] = [
@@ -79,8 +88,8 @@ enum Help {
     Files are written under a temporary name and renamed when complete. Output is identical
     for any --threads value. A progress line goes to standard error when it is a terminal.
     The run is written into a hidden sibling folder that replaces DIR whole at the end, so DIR
-    never mixes two runs; Ctrl-C stops between steps, removes the partial files, leaves DIR
-    as it was and exits 130.
+    never mixes two runs; Ctrl-C stops between steps (within a second in any case), removes
+    the partial files, leaves DIR as it was and exits 130 (143 for SIGTERM, 129 for SIGHUP).
 
     OPTIONS:
       --out DIR             Results folder (default: Results/<scenario name>); an existing
@@ -92,7 +101,7 @@ enum Help {
       --trace-every N       Write one step in N to steps.csv (steps 0, N, 2N, ...)
       --no-step-trace       Write no steps.csv (summary and experts still cover every step)
     \(shorthandOptions)
-    \(scenarioOptions)
+    \(simulationOptions)
       --quiet               Print no summary and no progress
     """,
     "validate": """
@@ -230,6 +239,9 @@ enum Help {
       trtllm    moe_load_balancer.yaml: num_slots, initial_global_assignments
     sglang and eplb have one row per model layer 0..last; a layer without loads gets
     SGLang's trivial layout (slot s holds expert s mod E).
+
+    WORK BUDGET: layers x slots^2 at most 2^26 (4,096 slots for 4 layers, 1,024 for 64);
+    above it place exits 64 unless given --allow-large.
 
     EXAMPLES:
       moesim place Scenarios/traces/example-trtllm-statistic --devices 4 --slots 20

@@ -10,7 +10,7 @@ enum PlaceCommand {
     valued: [
       "--slots", "--devices", "--nodes", "--groups", "--strategy", "--format", "--export",
       "--export-out",
-    ])
+    ], flags: ["--allow-large"])
 
   static func main(_ arguments: [String]) throws {
     let parsed = try Arguments(arguments, spec: spec, command: "place")
@@ -58,6 +58,11 @@ enum PlaceCommand {
         groups: try parsed.positiveInt("--groups", command: "place") ?? 1)
     } catch {
       throw UsageError(message: "\(error)", command: "place")
+    }
+    if !parsed.flags.contains("--allow-large"),
+      let refusal = WorkBudget.placementRefusal(slots: slots, layers: table.layers.count)
+    {
+      throw UsageError(message: refusal, command: "place")
     }
     let placements = PlacementTables.plan(table, kind: kind, shape: shape)
     if let export, let exportPath {

@@ -94,19 +94,10 @@ final class Progress {
 }
 
 extension RunCommand {
-  /// Refuses, before anything is allocated, a valid scenario whose buffers exceed the machine's
-  /// memory, naming the key that scales the largest buffer.
+  /// Refuses, before anything is allocated, a scenario whose run would not fit in the memory
+  /// this process may use (`WorkingMemory.checkFits`).
   static func checkFitsInMemory(_ scenario: Scenario, file: String?, threads: Int) throws {
-    let memory = WorkingMemory(scenario: scenario, threads: threads)
-    let available = Double(ProcessInfo.processInfo.physicalMemory)
-    guard memory.bytes > available, let largest = memory.largest else { return }
-    let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / Double(1 << 30)) }
-    throw ScenarioError(
-      file: file ?? BuiltinScenarios.quickstartFile, path: largest.path,
-      kind: .outOfRange(
-        value: String(largest.value),
-        allowed: "a size whose run fits in this machine's \(gib(available)) of memory (this run"
-          + " needs \(gib(memory.bytes)); its largest buffer is"
-          + " \(largest.name) = \(gib(largest.bytes)))"))
+    try WorkingMemory.checkFits(
+      scenario, file: file ?? BuiltinScenarios.quickstartFile, threads: threads)
   }
 }

@@ -2,9 +2,13 @@ import Foundation
 import MoESim
 
 /// The scenario options shared by every command that reads a scenario: `--set k=v` (repeatable)
-/// and `--seed N`, applied in that order on top of the file.
+/// and `--seed N`, applied in that order on top of the file, and `--allow-large`.
 enum ScenarioArguments {
-  static let spec = OptionSpec(valued: ["--set", "--seed"], repeatable: ["--set"])
+  static let spec = OptionSpec(
+    valued: ["--set", "--seed"], flags: ["--allow-large"], repeatable: ["--set"])
+
+  /// The commands that simulate, and so refuse work above `WorkBudget` without `--allow-large`.
+  static let simulatingCommands: Set<String> = ["run", "sweep", "compare", "export-trace"]
 
   /// Loads the scenario at `path`, or the built-in quickstart when `path` is nil; `extra`
   /// overrides (a sweep point's) apply after the command line's.
@@ -12,12 +16,17 @@ enum ScenarioArguments {
     throws -> Scenario
   {
     let overrides = try self.overrides(arguments) + extra
-    guard let path else {
-      return try Scenario.parse(
+    let scenario =
+      try path.map { try Scenario.load(path: $0, overrides: overrides) }
+      ?? Scenario.parse(
         Data(BuiltinScenarios.quickstart.utf8), file: BuiltinScenarios.quickstartFile,
         overrides: overrides)
+    if simulatingCommands.contains(arguments.command),
+      !arguments.flags.contains("--allow-large")
+    {
+      try WorkBudget.check(scenario, file: path ?? BuiltinScenarios.quickstartFile)
     }
-    return try Scenario.load(path: path, overrides: overrides)
+    return scenario
   }
 
   /// Parses a scenario compiled into the binary, `file` naming it in errors.

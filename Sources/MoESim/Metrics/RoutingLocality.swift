@@ -79,10 +79,18 @@ public struct RoutingLocality: Sendable, Equatable {
       let earlier = selected + (token - 1) * slots
       let later = selected + token * slots
       var pairShared = 0
-      for slot in 0..<slots where later[slot] >= 0 {
-        var shared = 0
-        for other in 0..<slots where earlier[other] == later[slot] { shared = 1 }
-        pairShared += shared
+      if slots <= 16 {
+        for slot in 0..<slots where later[slot] >= 0 {
+          var shared = 0
+          for other in 0..<slots where earlier[other] == later[slot] { shared = 1 }
+          pairShared += shared
+        }
+      } else {
+        // Many slots (up to every expert): membership in a set, not a scan per slot.
+        let earlierChoices = Set(UnsafeBufferPointer(start: earlier, count: slots))
+        for slot in 0..<slots where later[slot] >= 0 && earlierChoices.contains(later[slot]) {
+          pairShared += 1
+        }
       }
       locality.sharedChoices += pairShared
       if pairShared > 0 { locality.pairsSharingAChoice += 1 }

@@ -24,6 +24,7 @@ public final class AtomicFile {
       throw OutputError.fromErrno(.cannotCreate, path: path, action: "open")
     }
     self.handle = handle
+    ScratchRegistry.shared.add(temporaryPath)
     buffer.reserveCapacity(1 << 16)
   }
 
@@ -51,12 +52,14 @@ public final class AtomicFile {
     self.handle = nil
     let flushed = fflush(handle) == 0 && fsync(fileno(handle)) == 0
     let closed = fclose(handle) == 0
+    defer { ScratchRegistry.shared.remove(temporaryPath) }
     guard flushed && closed else {
       let error = OutputError.fromErrno(.ioError, path: path, action: "flush")
       unlink(temporaryPath)
       throw error
     }
-    guard rename(temporaryPath, path) == 0 else {
+    let renamed = ScratchRegistry.shared.committing { rename(temporaryPath, path) == 0 }
+    guard renamed else {
       let error = OutputError.fromErrno(.ioError, path: path, action: "rename")
       unlink(temporaryPath)
       throw error
@@ -69,6 +72,7 @@ public final class AtomicFile {
     self.handle = nil
     fclose(handle)
     unlink(temporaryPath)
+    ScratchRegistry.shared.remove(temporaryPath)
   }
 
   /// Writes `text` to `path` atomically in one go.

@@ -76,6 +76,7 @@ public struct ResultFolder: Sendable {
       throw OutputError.fromErrno(
         .cannotCreate, path: self.destination, action: "create the staging folder \(staging)")
     }
+    ScratchRegistry.shared.add(staging)
   }
 
   /// The path of file `name` inside the staging folder.
@@ -92,6 +93,20 @@ public struct ResultFolder: Sendable {
       discard()
       throw error
     }
+    try ScratchRegistry.shared.committing {
+      // Two processes finishing into one destination at the same moment take turns, so
+      // neither finds the other's folder half-moved.
+      let parent = open(URL(fileURLWithPath: destination).deletingLastPathComponent().path, O_RDONLY)
+      if parent >= 0 { flock(parent, LOCK_EX) }
+      defer { if parent >= 0 { close(parent) } }
+      try moveIntoPlace()
+    }
+    ScratchRegistry.shared.remove(staging)
+  }
+
+  /// Replaces the destination with the staging folder: the old folder is moved aside, the new
+  /// one renamed in, the old one removed; on failure the old one is put back.
+  private func moveIntoPlace() throws {
     let previous = staging.replacingOccurrences(of: ".partial-", with: ".previous-")
     var movedAside = false
     if FileManager.default.fileExists(atPath: destination) {
@@ -114,6 +129,7 @@ public struct ResultFolder: Sendable {
   /// Removes the staging folder and everything in it; the destination is left as it was.
   public func discard() {
     try? FileManager.default.removeItem(atPath: staging)
+    ScratchRegistry.shared.remove(staging)
   }
 
   /// Removes `.<name>.partial-<pid>` and `.<name>.previous-<pid>` siblings whose process is gone

@@ -26,19 +26,26 @@ public struct RunInterrupted: Error, CustomStringConvertible, Sendable {
   public var folder: String
   /// Whether `folder` holds the results of an earlier run.
   public var keptPrevious: Bool
+  /// What the destination is: `"results folder"`, or `"trace"` for a single file.
+  public var destinationKind: String
 
-  public init(stepsDone: Int, steps: Int, folder: String, keptPrevious: Bool) {
+  public init(
+    stepsDone: Int, steps: Int, folder: String, keptPrevious: Bool,
+    destinationKind: String = "results folder"
+  ) {
     self.stepsDone = stepsDone
     self.steps = steps
     self.folder = folder
     self.keptPrevious = keptPrevious
+    self.destinationKind = destinationKind
   }
 
   public var description: String {
+    let previous = destinationKind == "results folder" ? "results" : destinationKind
     let kept =
       keptPrevious
-      ? "\(folder) still holds the previous results, unchanged"
-      : "no results folder was created at \(folder)"
+      ? "\(folder) still holds the previous \(previous), unchanged"
+      : "no \(destinationKind) was created at \(folder)"
     return "interrupted after \(stepsDone) of \(steps) steps; partial files removed; \(kept)"
   }
 }

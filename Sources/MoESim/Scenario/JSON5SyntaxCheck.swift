@@ -142,7 +142,8 @@ struct JSON5SyntaxCheck {
   /// An object `{ key: value, ... }` or an array `[ value, ... ]`, trailing comma allowed.
   private mutating func container(close: UInt8, isObject: Bool) throws(Failure) {
     let open = index
-    let line = failure(at: open, "").line
+    // Counted only when a message needs it: counting at every container is quadratic.
+    var line: Int { failure(at: open, "").line }
     depth += 1
     guard depth <= Self.maximumDepth else {
       throw failure(at: open, "nesting deeper than \(Self.maximumDepth) levels")
@@ -161,9 +162,13 @@ struct JSON5SyntaxCheck {
       if isObject {
         let keyStart = index
         let key = try memberName()
-        guard keys.insert(key).inserted else {
+        // `"s\u0065ed"` and `seed` are the same key.
+        let plain = Self.unescaped(key)
+        guard keys.insert(plain).inserted else {
+          let spelled = plain == key ? "" : " (written '\(key)')"
           throw failure(
-            at: keyStart, "key '\(key)' appears twice in the object opened on line \(line)")
+            at: keyStart,
+            "key '\(plain)'\(spelled) appears twice in the object opened on line \(line)")
         }
         label = "the value of '\(key)'"
         try skipTrivia()
@@ -200,6 +205,56 @@ struct JSON5SyntaxCheck {
       throw failure(at: start, "unexpected \(shown(start)); expected a key")
     }
     return word
+  }
+
+  /// The text a string's raw body stands for: JSON5 escapes (`\uXXXX` with surrogate pairs,
+  /// `\xHH`, `\n` and the other single-letter ones, an escaped line break) resolved. An
+  /// escape that does not decode is kept as written (the decoder reports it).
+  static func unescaped(_ raw: String) -> String {
+    guard raw.contains("\\") else { return raw }
+    var result = ""
+    var units: [UInt16] = []
+    let scalars = Array(raw.unicodeScalars)
+    var position = 0
+    func flushUnits() {
+      if !units.isEmpty { result += String(decoding: units, as: UTF16.self) }
+      units.removeAll()
+    }
+    func hex(_ count: Int) -> UInt32? {
+      guard position + 1 + count <= scalars.count else { return nil }
+      let digits = String(String.UnicodeScalarView(scalars[(position + 1)...(position + count)]))
+      return UInt32(digits, radix: 16)
+    }
+    while position < scalars.count {
+      let scalar = scalars[position]
+      guard scalar == "\\", position + 1 < scalars.count else {
+        flushUnits()
+        result.unicodeScalars.append(scalar)
+        position += 1
+        continue
+      }
+      position += 1
+      let escaped = scalars[position]
+      if escaped == "u", let code = hex(4) {
+        units.append(UInt16(code))
+        position += 5
+        continue
+      }
+      flushUnits()
+      if escaped == "x", let code = hex(2), let decoded = Unicode.Scalar(code) {
+        result.unicodeScalars.append(decoded)
+        position += 3
+        continue
+      }
+      let simple: [Unicode.Scalar: String] = [
+        "n": "\n", "t": "\t", "r": "\r", "b": "\u{8}", "f": "\u{C}", "v": "\u{B}", "0": "\0",
+        "\n": "", "\r": "", "\u{2028}": "", "\u{2029}": "",
+      ]
+      result += simple[escaped] ?? String(escaped)
+      position += 1
+    }
+    flushUnits()
+    return result
   }
 
   /// Letters, digits, `_`, `$` and any non-ASCII byte (JSON5 allows Unicode identifiers).

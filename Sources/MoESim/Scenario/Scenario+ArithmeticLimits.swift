@@ -30,6 +30,10 @@ public enum ArithmeticLimits {
   /// Largest capacity factor: `tokens × top_k / experts × factor` must fit in `Int`, and a factor
   /// of `experts / top_k` already gives every expert room for every token.
   public static let capacityFactor = 1e6
+  /// Largest parameter count of a model: counts are `Double`s, exact up to 2⁵³ ≈ 9.0e15
+  /// (about 5,000 times the largest published model); beyond it they would print as rounded
+  /// floats.
+  public static let parameters = 0x1p53
 }
 
 extension Scenario {
@@ -86,6 +90,20 @@ extension Scenario {
     }
     try checkAttentionWidth(file: file)
     try checkRunCounters(file: file)
+    try checkParameterCount(file: file)
+  }
+
+  /// Every parameter count must be exact: the model's total (with extras such as MTP layers) is
+  /// at most `ArithmeticLimits.parameters`.
+  private func checkParameterCount(file: String) throws {
+    let total = ParameterCount(model: model).totalWithExtras
+    guard !(total <= ArithmeticLimits.parameters) else { return }
+    throw ScenarioError(
+      file: file, path: "model",
+      kind: .outOfRange(
+        value: String(format: "%.3g parameters", total),
+        allowed: "a model of at most 2^53 ≈ 9.0e15 parameters (counts are exact up to 2^53);"
+          + " reduce model.layers, model.hidden_size or the expert sizes"))
   }
 
   /// `heads × head_dim` is the width of the query projection; it must be an accountable

@@ -63,8 +63,9 @@ public struct Simulation: Sendable {
     let blocks = (tokens + blockTokens - 1) / blockTokens
     let plan = layerStepPlan(moe: moe, slots: k)
     let scoreBytes = plan.needsScores ? tokens * experts * 4 : 0
-    let groupLayers = max(
-      1, min(layers.count, Self.selectionBudgetBytes / max(1, tokens * k * 8 + scoreBytes)))
+    let groupLayers = Int(
+      WorkingMemory.layersHeldAtOnce(
+        moeLayers: layers.count, tokens: tokens, slots: k, scoresPerLayerBytes: Double(scoreBytes)))
     let workers = max(1, threads)
     let chosenPerExpert = plan.expertChoiceCapacity ?? 0
     let usesSelectionBias = scenario.router.biasUpdateRate > 0

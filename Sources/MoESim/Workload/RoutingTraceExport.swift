@@ -9,13 +9,15 @@ public enum RoutingTraceExport {
   /// Runs `scenario` and writes the router logits every MoE layer saw, before routing:
   /// `step,layer,token,logit_0..logit_{E−1}`. Replayed with the same router settings, they give
   /// identical figures, losses included. A `trace` workload of decisions has no logits: refused.
+  /// - Parameter shouldStop: polled after every step; when it returns true the partial file is
+  ///   removed and `RunInterrupted` is thrown.
   @discardableResult
-  public static func writeLogits(_ scenario: Scenario, to path: String, threads: Int) throws
-    -> RunTotals
-  {
+  public static func writeLogits(
+    _ scenario: Scenario, to path: String, threads: Int, shouldStop: () -> Bool = { false }
+  ) throws -> RunTotals {
     let layers = scenario.model.moeLayerIndices
     guard let moe = scenario.model.moe, !layers.isEmpty else {
-      return try write(scenario, to: path, threads: threads)
+      return try write(scenario, to: path, threads: threads, shouldStop: shouldStop)
     }
     if let trace = try Simulation(scenario: scenario).loadTrace(moe: moe),
       trace.content == .decisions
@@ -45,7 +47,8 @@ public enum RoutingTraceExport {
             try file.write(fields)
           }
         },
-        recordLogits: buffer, onStep: { _, _ in })
+        recordLogits: buffer,
+        onStep: { step, _ in try stopIfRequested(shouldStop, after: step, of: scenario, path) })
       try file.commit()
       return totals
     } catch {
@@ -55,10 +58,11 @@ public enum RoutingTraceExport {
   }
 
   /// Runs `scenario` and writes its decisions to `path` (atomically); returns the run's totals.
+  /// - Parameter shouldStop: as for `writeLogits`.
   @discardableResult
-  public static func write(_ scenario: Scenario, to path: String, threads: Int) throws
-    -> RunTotals
-  {
+  public static func write(
+    _ scenario: Scenario, to path: String, threads: Int, shouldStop: () -> Bool = { false }
+  ) throws -> RunTotals {
     let file = try CSVWriter(path: path, columns: columns)
     do {
       let totals = try Simulation(scenario: scenario).run(
@@ -71,12 +75,22 @@ public enum RoutingTraceExport {
             ])
           }
         },
-        onStep: { _, _ in })
+        onStep: { step, _ in try stopIfRequested(shouldStop, after: step, of: scenario, path) })
       try file.commit()
       return totals
     } catch {
       file.discard()
       throw error
     }
+  }
+
+  /// Throws `RunInterrupted` for the trace at `path` when `shouldStop` says so.
+  private static func stopIfRequested(
+    _ shouldStop: () -> Bool, after step: Int, of scenario: Scenario, _ path: String
+  ) throws {
+    guard shouldStop() else { return }
+    throw RunInterrupted(
+      stepsDone: step + 1, steps: scenario.workload.steps, folder: path,
+      keptPrevious: FileManager.default.fileExists(atPath: path), destinationKind: "trace")
   }
 }

@@ -19,8 +19,13 @@ import Testing
   }
 
   func moesim(_ arguments: [String], in folder: URL? = nil) throws -> Outcome {
+    try run(Self.binary, arguments, in: folder)
+  }
+
+  /// Runs `executable` with `arguments` and collects its status and both streams.
+  func run(_ executable: URL, _ arguments: [String], in folder: URL? = nil) throws -> Outcome {
     let process = Process()
-    process.executableURL = Self.binary
+    process.executableURL = executable
     process.arguments = arguments
     if let folder { process.currentDirectoryURL = folder }
     let output = Pipe(), error = Pipe()

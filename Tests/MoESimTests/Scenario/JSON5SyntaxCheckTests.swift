@@ -39,4 +39,17 @@ import Testing
       try JSON5SyntaxCheck.check(Data(text.utf8))
     }
   }
+
+  @Test func keysAreComparedAfterTheirEscapes() throws {
+    #expect(JSON5SyntaxCheck.unescaped(#"s\u0065ed"#) == "seed")
+    #expect(JSON5SyntaxCheck.unescaped(#"\x41\t\'"#) == "A\t'")
+    #expect(JSON5SyntaxCheck.unescaped(#"\uD83D\uDE00"#) == "😀")
+    #expect(JSON5SyntaxCheck.unescaped("a\\\nb") == "ab", "an escaped line break is nothing")
+    #expect(JSON5SyntaxCheck.unescaped(#"plain"#) == "plain")
+    #expect(throws: JSON5SyntaxCheck.Failure.self) {
+      try JSON5SyntaxCheck.check(Data(#"{"\x61": 1, 'a': 2}"#.utf8))
+    }
+    // Different keys stay different.
+    try JSON5SyntaxCheck.check(Data(#"{"\u0061": 1, "\u0062": 2}"#.utf8))
+  }
 }

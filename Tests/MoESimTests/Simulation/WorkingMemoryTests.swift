@@ -62,7 +62,7 @@ import Testing
     #expect(
       result.standardError.contains(
         "its largest buffer is router distributions for sequence_aux_loss (layers held ×"
-          + " tokens_per_step × experts × 4 bytes) = 244.1 GiB)"))
+          + " tokens_per_step × experts × 4 bytes) = 244.1 GiB\n"))
   }
 
   /// A logits trace of 2 steps × 7 MoE layers × 4096 tokens × 16 experts: 458 752 token rows,
@@ -87,9 +87,40 @@ import Testing
     #expect(
       result.standardError.hasPrefix(
         "error: <built-in quickstart>: workload.tokens_per_step = 16777216 is out of range;"
-          + " allowed a size whose run fits in this machine's "))
+          + " allowed a size whose run fits in the "))
     #expect(
       result.standardError.contains(
         "hidden states (tokens_per_step × router_dim × 4 bytes) = 512.0 GiB"))
+  }
+
+  /// Under `ulimit -v` (2 GiB of address space) a run needing 4 GiB of hidden states is refused
+  /// with the limit named, though the machine has the memory.
+  @Test func theAddressSpaceLimitIsHonoured() throws {
+    let command =
+      "ulimit -v 2097152; exec '\(CommandLineTests.binary.path)' run --out /nonexistent/never"
+      + " --set workload.router_dim=1024 --set workload.tokens_per_step=1048576"
+    let result = try CommandLineTests().run(
+      URL(fileURLWithPath: "/bin/sh"), ["-c", command])
+    #expect(result.status == 65)
+    #expect(
+      result.standardError.contains(
+        "fits in the 2.0 GiB this process may use (the limit ulimit -v); this run needs"))
+  }
+
+  /// A decisions trace of 10⁶ steps × 7 MoE layers × 4096 tokens, top-2, is refused from its
+  /// size before a line of it is read: the replay would hold 5.7e10 rows.
+  @Test func aTraceTooLargeToReplayIsRefusedUpFront() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let trace = folder.appendingPathComponent("t.csv")
+    try "step,layer,token,expert,gate\n0,1,0,3,1\n".write(
+      to: trace, atomically: true, encoding: .utf8)
+    let result = try CommandLineTests().moesim([
+      "run", "--out", folder.appendingPathComponent("r").path, "--set", "workload.kind=trace",
+      "--set", "workload.trace=\(trace.path)", "--set", "workload.steps=1000000",
+    ])
+    #expect(result.status == 65)
+    #expect(result.standardError.contains("workload.steps = 1000000 is out of range"))
+    #expect(result.standardError.contains("its largest buffer is replayed trace"))
   }
 }
