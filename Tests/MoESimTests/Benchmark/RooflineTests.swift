@@ -38,7 +38,8 @@ import Testing
     let roofline = Roofline.measure(
       scenario, layout: layout, segments: 1, secondsPerSegment: 0.005)
     #expect(roofline.fmasPerDecision == fmas && roofline.layout == layout)
-    #expect(roofline.fmasPerSecond > 1e6 && roofline.fmasPerSecond.isFinite)
+    // Positive, not a speed: the rate depends on how busy the machine is (never a timed test).
+    #expect(roofline.fmasPerSecond > 0 && roofline.fmasPerSecond.isFinite)
     #expect(roofline.gemmNanosecondsPerDecision > 0)
     let atPeak = Double(fmas) / roofline.fmasPerSecond * 1e9
     #expect(abs(roofline.peakNanosecondsPerDecision - atPeak) < 1e-9 * atPeak)

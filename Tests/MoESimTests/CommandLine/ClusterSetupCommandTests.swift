@@ -36,7 +36,8 @@ import Testing
     let result = try cli.moesim(
       [
         "run", deepseek, "--layout", "tp=8,ep=8", "--precision", "bf16", "--set",
-        "workload.steps=1", "--set", "workload.tokens_per_step=64", "--no-step-trace", "--quiet",
+        "workload.steps=1", "--set", "workload.tokens_per_step=64", "--set",
+        "router.warmup_steps=0", "--no-step-trace", "--quiet",
         "--out", "r",
       ], in: folder)
     #expect(result.status == 0, "\(result.standardError)")
