@@ -5,7 +5,9 @@
 /// Cody–Waite range reduction `x = n·ln 2 + r`, |r| ≤ ln 2 / 2, then the degree-6 Taylor
 /// polynomial of `e^r` (truncation error r⁷/7! < 1.3e-7, about one float ulp), scaled by 2ⁿ
 /// built in the exponent bits. Inputs below −87.3 are clamped there (e^−87.3 ≈ 1.2e-38, a
-/// weight of no consequence beside the row maximum's 1); the routers only pass `x ≤ 0`.
+/// weight of no consequence beside the row maximum's 1); the routers only pass `x ≤ 0`, but a
+/// row's padding lanes (masked to zero afterwards) can be far above it, so inputs above 88 are
+/// clamped there too (e^88 ≈ 1.7e38 is finite, and finite × 0 is 0, where inf × 0 was NaN).
 /// Only lane-wise arithmetic is used (`LaneMath.maximum` for the clamp): Swift's lane-wise
 /// comparisons compile to scalar loops.
 public enum VectorExp {
@@ -13,7 +15,8 @@ public enum VectorExp {
 
   @inlinable @inline(__always)
   public static func exp(_ x: Vector) -> Vector {
-    let clamped = LaneMath.maximum(x, Vector(repeating: -87.3))
+    let clamped = LaneMath.minimum(
+      LaneMath.maximum(x, Vector(repeating: -87.3)), Vector(repeating: 88))
     // Round x·log2(e) to the nearest integer with the 1.5·2²³ trick (no SSE4.1 round needed).
     let shifter = Vector(repeating: 12_582_912)
     let shifted = shifter.addingProduct(clamped, Vector(repeating: 1.442_695_04))
