@@ -118,11 +118,10 @@ public enum DeviceCatalog {
       // NVLink maximum bandwidth), each connected to a CX7 InfiniBand 400 Gb/s RDMA network
       // card (~50 GB/s maximum bandwidth)". Usable memory: taken as the H100 80 GB's 81,559 MiB
       // (same HBM3 stacks; no nvidia-smi log of an H800 at hand).
-      return DeviceSpec(
-        name: name, memoryGB: 80, hbmBandwidthGBps: 3350, fp32TFLOPs: 494.5, bf16TFLOPs: 989.5,
-        fp8TFLOPs: 1979, int8TOPs: 1979, intraNodeBandwidthGBps: 200,
-        interNodeBandwidthGBps: 50, linkLatencyMicroseconds: 2, devicesPerNode: 8,
-        usableMemoryGiB: DeviceSpec.gibibytes(mebibytes: 81_559))
+      guard var h800 = device(named: "h100-sxm") else { return nil }
+      h800.name = name
+      h800.intraNodeBandwidthGBps = 200
+      return h800
     case "h200":
       // NVIDIA H200 Tensor Core GPU datasheet, SXM column: 141 GB HBM3e, 4.8 TB/s; compute as
       // H100 SXM (same sparse figures, halved); NVLink 900 GB/s; DGX H200: 400 Gb/s per GPU.
