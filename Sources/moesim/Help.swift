@@ -79,6 +79,8 @@ enum Help {
       steps.csv     one row per step × MoE layer (load, drops, aux loss, z-loss, entropy)
       experts.csv   one row per MoE layer × expert (tokens routed, kept, dropped, share)
       devices.csv   one row per step × expert-parallel device (with cluster.placement)
+      validation.csv each published measurement of the scenario's validation block
+                    against the run's figure (with a validation block)
       params.csv    total and active parameters by component
       memory.csv    memory per device by stage and kind, for the scenario's layout and the
                     smallest layout that fits

@@ -39,7 +39,8 @@ enum RunCommand {
           scenario: scenario, totals: totals, folder: folder,
           files: options.files
             + (scenario.cluster.placement != nil && options.stepTraceEvery != nil
-              ? ["devices.csv"] : [])))
+              ? ["devices.csv"] : [])
+            + (scenario.validation != nil ? ["validation.csv"] : [])))
     }
   }
 

@@ -40,6 +40,12 @@ public struct ClusterStep: Sendable, Equatable {
   /// and head); nil without a device (no time model).
   public var stepSeconds: Double?
   public var tokens: Int
+  /// Σ over MoE layers of the slowest device's dispatch and combine time (0 without a device).
+  public var dispatchSeconds = 0.0
+  public var combineSeconds = 0.0
+  /// Σ over MoE layers of the mean over devices of the bytes received in dispatch, own tokens
+  /// included (`CostModel.DeviceLayerCost.dispatchReceivedBytes`): also what combine sends back.
+  public var dispatchReceivedBytes = 0.0
 
   /// Sums `layers` (one step's metrics, with per-device traffic) and times them with `model`.
   public init?(step: Int, layers: [LayerStepMetrics], model: CostModel?) {
@@ -56,6 +62,8 @@ public struct ClusterStep: Sendable, Equatable {
       meanSum += Double(traffic.assignments.reduce(0, +)) / Double(devices.count)
       let costs = model?.layer(traffic)
       var slowest = 0.0
+      var slowestDispatch = 0.0
+      var slowestCombine = 0.0
       for d in devices.indices {
         devices[d].sourceTokens += traffic.sourceTokens[d]
         devices[d].assignments += traffic.assignments[d]
@@ -77,8 +85,13 @@ public struct ClusterStep: Sendable, Equatable {
         devices[d].replanSeconds += cost.replanSeconds
         devices[d].busySeconds += cost.busySeconds
         slowest = max(slowest, cost.busySeconds)
+        slowestDispatch = max(slowestDispatch, cost.dispatchSeconds)
+        slowestCombine = max(slowestCombine, cost.combineSeconds)
+        dispatchReceivedBytes += cost.dispatchReceivedBytes / Double(devices.count)
       }
       seconds += slowest
+      dispatchSeconds += slowestDispatch
+      combineSeconds += slowestCombine
     }
     stragglerRatio = meanSum > 0 ? maxSum / meanSum : 1
     hasRoutedExperts = true
@@ -139,6 +152,12 @@ public struct ClusterTotals: Sendable, Equatable {
   public var allToAllBytes = 0.0
   public var replacedSlots = 0
   public var timed = false
+  /// Sums of the steps' `ClusterStep` all-to-all figures (DeepEP-style logical bandwidth:
+  /// received bytes over the slowest device's dispatch time; combine sends the same bytes).
+  public var dispatchSeconds = 0.0
+  public var combineSeconds = 0.0
+  public var dispatchReceivedBytes = 0.0
+  public var combineSentBytes: Double { dispatchReceivedBytes }
   /// Whether the steps had MoE layers.
   public var hasRoutedExperts = false
 
@@ -155,6 +174,9 @@ public struct ClusterTotals: Sendable, Equatable {
       allToAllBytes += device.allToAllIntraBytes + device.allToAllInterBytes
       replacedSlots += device.slotsReplaced
     }
+    dispatchSeconds += step.dispatchSeconds
+    combineSeconds += step.combineSeconds
+    dispatchReceivedBytes += step.dispatchReceivedBytes
     if let stepSeconds = step.stepSeconds {
       seconds += stepSeconds
       timed = true

@@ -182,6 +182,14 @@ public struct CostModel: Sendable {
     /// Bytes this device sends in the layer's tensor-parallel collectives.
     public var tensorParallelBytes: Double
     public var messages: Int
+    /// The all-to-all's share of `communicationSeconds`: dispatch is the copies the device
+    /// sends (its outbound bytes per link over that link's bandwidth, plus one latency per peer
+    /// sent to), combine the copies it sends back (those it received in dispatch).
+    public var dispatchSeconds: Double
+    public var combineSeconds: Double
+    /// Bytes of the token copies the device receives in dispatch, its own tokens included
+    /// (DeepEP's logical bytes; × 2 in training).
+    public var dispatchReceivedBytes: Double
     public var computeSeconds: Double
     public var communicationSeconds: Double
     /// Copy of the expert weights placed on this device by a re-plan before this step:
@@ -220,11 +228,18 @@ public struct CostModel: Sendable {
         cost.mode == .training
         ? traffic.replicaGradientCopies[d] * expertParameters * weightBytesPerParameter : 0
       let messages = (traffic.peersSent[d] + traffic.peersReceived[d]) * Int(directions)
+      let latency = device.linkLatencyMicroseconds * 1e-6 * directions
+      let dispatch =
+        (Double(traffic.sentIntra[d]) / intra + Double(traffic.sentInter[d]) / inter)
+        * tokenBytes * directions + latency * Double(traffic.peersSent[d])
+      let combine =
+        (Double(traffic.receivedIntra[d]) / intra + Double(traffic.receivedInter[d]) / inter)
+        * tokenBytes * directions + latency * Double(traffic.peersReceived[d])
+      let received =
+        traffic.receivedIntra[d] + traffic.receivedInter[d] + traffic.keptLocal[d]
       let communication =
-        intraBytes / intra + interBytes / inter + replicaGradientBytes
-        / (spansNodes ? inter : intra)
-        + layerWork.gradientBytes / dataParallelBytesPerSecond
-        + device.linkLatencyMicroseconds * 1e-6 * Double(messages) + collectives.seconds
+        dispatch + combine + replicaGradientBytes / (spansNodes ? inter : intra)
+        + layerWork.gradientBytes / dataParallelBytesPerSecond + collectives.seconds
       // The new weights come over the expert-parallel group's slowest link.
       let replan =
         cost.chargeReplanCopy
@@ -238,6 +253,8 @@ public struct CostModel: Sendable {
         allToAllIntraBytes: intraBytes, allToAllInterBytes: interBytes,
         gradientBytes: replicaGradientBytes + layerWork.gradientBytes,
         tensorParallelBytes: collectives.bytesSent, messages: messages,
+        dispatchSeconds: dispatch, combineSeconds: combine,
+        dispatchReceivedBytes: Double(received) * tokenBytes * directions,
         computeSeconds: compute, communicationSeconds: communication, replanSeconds: replan,
         busySeconds: compute + communication - cost.overlap * min(compute, communication)
           + replan)

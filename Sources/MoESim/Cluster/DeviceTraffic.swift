@@ -18,6 +18,9 @@ public struct DeviceTraffic: Sendable, Equatable {
   public var sentInter: [Int]
   public var receivedIntra: [Int]
   public var receivedInter: [Int]
+  /// Dispatch token copies a device keeps for itself (its token, one of its experts): they
+  /// cross no link, but DeepEP's logical bandwidth counts them among the received ones.
+  public var keptLocal: [Int]
   /// Distinct devices a device sends dispatch copies to, and receives them from.
   public var peersSent: [Int]
   public var peersReceived: [Int]
@@ -37,6 +40,7 @@ public struct DeviceTraffic: Sendable, Equatable {
     sentInter = zeros
     receivedIntra = zeros
     receivedInter = zeros
+    keptLocal = zeros
     peersSent = zeros
     peersReceived = zeros
     slotsReplaced = zeros
@@ -82,7 +86,10 @@ public struct DeviceTraffic: Sendable, Equatable {
         if dedup && destinations[0..<count].contains(device) { continue }
         destinations[count] = device
         count += 1
-        guard device != source else { continue }
+        guard device != source else {
+          traffic.keptLocal[source] += 1
+          continue
+        }
         linked[source * devices + device] = true
         if source / devicesPerNode == device / devicesPerNode {
           traffic.sentIntra[source] += 1

@@ -3,7 +3,8 @@ import Foundation
 /// Runs a scenario and writes its result folder: `params.csv`, `memory.csv`, `compute.csv`
 /// (static accounting), `scenario.json` (the resolved
 /// scenario), `steps.csv` (streamed while the run goes on), `experts.csv`, `summary.csv` and
-/// `manifest.csv` (the files written, with their sizes: what a later run may replace).
+/// `manifest.csv` (the files written, with their sizes: what a later run may replace), and
+/// `validation.csv` when the scenario carries published measurements.
 /// Every file is written under a temporary name and renamed when complete, inside a staging
 /// folder that replaces the destination whole at the end (`ResultFolder`): the destination never
 /// mixes two runs, and an interrupted or failed run leaves it exactly as it was.
@@ -120,6 +121,14 @@ public enum RunWriter {
         + ResultTables.clusterSummaryFields(clusterTotals, scenario: scenario, model: costModel)
         + ResultTables.deviceMemoryFields(scenario))
     try summary.commit()
+    if scenario.validation != nil {
+      let validation = try CSVWriter(
+        path: path("validation.csv"), columns: ResultTables.validationColumns)
+      for row in ResultTables.validationRows(clusterTotals, scenario: scenario) {
+        try validation.write(row)
+      }
+      try validation.commit()
+    }
     return totals
   }
 

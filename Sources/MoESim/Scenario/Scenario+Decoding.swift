@@ -68,10 +68,11 @@ extension Scenario {
       let compute = try root.object("compute", keys: ComputeSpec.keys) {
         try ComputeSpec(reading: &$0)
       }
+      let validation = try ValidationEntry.read(&root, cluster: cluster)
       let scenario = Scenario(
         name: name, description: description, seed: UInt64(seed), model: model, router: router,
         workload: workload, precision: precision, cluster: cluster, memory: memory,
-        compute: compute)
+        compute: compute, validation: validation)
       try scenario.checkArithmeticLimits(file: file)
       return scenario
     }

@@ -16,4 +16,6 @@ public struct Scenario: Sendable, Equatable, Encodable {
   public var memory = MemorySpec()
   /// Tokens of a training run, for the compute totals.
   public var compute = ComputeSpec()
+  /// Published measurements the run is compared with (`validation.csv`); nil when none.
+  public var validation: [ValidationEntry]? = nil
 }

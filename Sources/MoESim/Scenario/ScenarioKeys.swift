@@ -12,6 +12,8 @@ public struct ScenarioKey: Sendable, Equatable {
     case choice
     /// A catalog name or an inline object (`cluster.device`).
     case stringOrObject = "string or object"
+    /// One object or an array of them (`validation`).
+    case objectOrArray = "object or array"
   }
 
   /// Dotted path of the object the key sits in (`""` for the top level, `model.moe`;
@@ -55,7 +57,7 @@ public struct ScenarioKey: Sendable, Equatable {
 public enum ScenarioKeys {
   /// Every key, in the order of the scenario reference.
   public static let all: [ScenarioKey] =
-    topLevel + model + router + workload + precision + cluster + memory + compute
+    topLevel + model + router + workload + precision + cluster + memory + compute + validation
 
   /// The blocks, in table order.
   public static var blocks: [String] {
@@ -107,6 +109,27 @@ public enum ScenarioKeys {
     ScenarioKey(
       "", "compute", .object, default: "defaults", allowed: "see compute",
       meaning: "tokens of a training run (below)"),
+    ScenarioKey(
+      "", "validation", .objectOrArray, default: "none", allowed: "see validation[]",
+      meaning: "published measurements to compare the run with, written to validation.csv"),
+  ]
+
+  static let validation: [ScenarioKey] = [
+    ScenarioKey(
+      "validation[]", "metric", .choice, default: "required",
+      allowed: ScenarioKey.choices(ValidationMetric.self),
+      meaning: "the output figure compared (units: Results/README.md, validation.csv)"),
+    ScenarioKey(
+      "validation[]", "measured", .number, default: "required", allowed: "> 0",
+      meaning: "the published figure, in the metric's unit"),
+    ScenarioKey(
+      "validation[]", "source", .string, default: "required", allowed: "non-empty text",
+      meaning: "where the figure is published (title and section, or URL)"),
+    ScenarioKey(
+      "validation[]", "expect", .choice, default: "\"match\"",
+      allowed: ScenarioKey.choices(ValidationEntry.Expectation.self),
+      meaning:
+        "\"match\": predicted / measured within 0.85 … 1.15; \"bound\": the model is at least as fast"),
   ]
 
   static let precision: [ScenarioKey] = [

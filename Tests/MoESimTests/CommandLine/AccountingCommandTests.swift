@@ -112,7 +112,8 @@ extension AccountingCommandTests {
     }
     let runColumns =
       ResultTables.stepsColumns + ResultTables.summaryColumns + ResultTables.devicesColumns
-      + SweepRunner.statusColumns
+      + SweepRunner.statusColumns + ResultTables.validationColumns
+      + ValidationMetric.allCases.map(\.rawValue)
     for name in ResultTables.paramsColumns + ResultTables.memoryColumns + quantities + runColumns {
       #expect(readme.contains("`\(name)`"), "\(name)")
     }

@@ -25,6 +25,13 @@ import Testing
     ("cluster.cost", ["cluster.cost.not_a_key=1"]),
     ("memory", ["memory.not_a_key=1"]),
     ("compute", ["compute.not_a_key=1"]),
+    (
+      "validation[]",
+      [
+        "cluster.device=h100-sxm",
+        "validation={metric: \"step_time_s\", measured: 1, source: \"x\", not_a_key: 1}",
+      ]
+    ),
   ]
 
   @Test func everyBlockIsProbed() {
