@@ -14,7 +14,8 @@ extension ResultTables {
       return [
         .text(entry.metric.rawValue), .text(entry.metric.unit), .real(entry.measured),
         predicted.map(CSVField.real) ?? .empty, ratio.map(CSVField.real) ?? .empty,
-        .text(entry.expect.rawValue), ratio.map { .text(entry.holds(ratio: $0) ? "true" : "false") } ?? .empty,
+        .text(entry.expect.rawValue),
+        ratio.map { .text(entry.holds(ratio: $0) ? "true" : "false") } ?? .empty,
         .text(entry.source),
       ]
     }

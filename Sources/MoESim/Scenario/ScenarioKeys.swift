@@ -129,7 +129,8 @@ public enum ScenarioKeys {
       "validation[]", "expect", .choice, default: "\"match\"",
       allowed: ScenarioKey.choices(ValidationEntry.Expectation.self),
       meaning:
-        "\"match\": predicted / measured within 0.85 … 1.15; \"bound\": the model is at least as fast"),
+        "\"match\": predicted / measured within 0.85 … 1.15; \"bound\": the model is at least as fast"
+    ),
   ]
 
   static let precision: [ScenarioKey] = [
