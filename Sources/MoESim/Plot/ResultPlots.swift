@@ -196,8 +196,8 @@ public enum ResultPlots {
       kinds: kinds, values: bars.map { bar in kinds.map { values[bar]?[$0] ?? 0 } })
   }
 
-  /// `figure` against the first varied key (its values evenly spaced in grid order), a line
-  /// per combination of the other varied keys. A key coupled to the first (`--zip`, `--points`:
+  /// `figure` against the first varied key (its values evenly spaced in grid order, each tick
+  /// labelled by `SweepValueLabel`), a line per combination of the other varied keys. A key coupled to the first (`--zip`, `--points`:
   /// one value for each of its values) names no line; points marked `invalid` are left out.
   static func sweepChart(_ sweep: CSVTable, figure: String) throws -> String {
     let summaryStart = try sweep.index("scenario")
@@ -221,7 +221,7 @@ public enum ResultPlots {
     for (index, row) in table.rows.enumerated() {
       let xText = row[1]
       if !categories.contains(xText) { categories.append(xText) }
-      let others = free.map { "\(table.columns[$0])=\(row[$0])" }
+      let others = free.map { "\(table.columns[$0])=\(SweepValueLabel.label(row[$0]))" }
       let name = others.isEmpty ? figure : others.joined(separator: ", ")
       if points[name] == nil { seriesNames.append(name) }
       points[name, default: []].append(
@@ -243,7 +243,7 @@ public enum ResultPlots {
       series: seriesNames.map { name in
         LineSeries(
           name: name, xs: points[name]?.map(\.0) ?? [], ys: points[name]?.map(\.1) ?? [])
-      }, categories: categories)
+      }, categories: categories.map { SweepValueLabel.label($0) })
   }
 
   /// The rows of a sweep table whose point ran (`point_status` is not `invalid`).
