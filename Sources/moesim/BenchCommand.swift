@@ -2,7 +2,7 @@ import Foundation
 import MoESim
 
 /// `moesim bench`: routing throughput of a workload, on 1 thread and on N, optionally beside the
-/// NumPy peer.
+/// peer script (NumPy or PyTorch).
 enum BenchCommand {
   static let spec = ScenarioArguments.spec.merging(
     OptionSpec(

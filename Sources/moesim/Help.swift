@@ -148,10 +148,11 @@ enum Help {
     (token × MoE layer) per second, ns per decision and peak resident memory, for 1 thread
     and for --threads N, so the parallel speed-up shows. R-fine (256 experts, top-8, 58 MoE
     layers, 32 steps) and R-coarse (8 experts, top-2, 32 MoE layers, 64 steps) are built in,
-    identical to Scenarios/bench/; any scenario file works too. --peer runs the NumPy peer
-    script on the same workload, so the ratio comes from one invocation; with --repeat the
-    peer and each thread count take turns, round after round, in alternating order (peer,
-    1, N; then N, 1, peer), and the medians are reported.
+    identical to Scenarios/bench/; any scenario file works too. --peer runs a peer script
+    (peer_numpy.py, or peer_torch.py with the same knobs) on the same workload, so the ratio
+    comes from one invocation, and names it by its script; with --repeat the peer and each
+    thread count take turns, round after round, in alternating order (peer, 1, N; then N, 1,
+    peer), and the medians are reported.
     The table ends with the bound: this machine's peak of 16-lane fused multiply-adds on one
     thread (12 independent chains), the logits GEMM alone on the workload's shapes, in the
     run's layout (rows, or token tiles of 16 tokens for softmax routers of at most 16
@@ -163,8 +164,9 @@ enum Help {
       --threads N           Threads of the parallel run (default: all cores; 1 = one run)
       --repeat N            Run each configuration (and the peer) N times, interleaved, and
                             report the medians (default 1)
-      --peer SCRIPT         Also run `python3 SCRIPT` (peer_numpy.py) with the workload's knobs
-      --python EXE          The Python for --peer (default python3)
+      --peer SCRIPT         Also run `python3 SCRIPT` (peer_numpy.py, peer_torch.py) with the
+                            workload's knobs
+      --python EXE          The Python for --peer (default python3), e.g. a venv's with torch
       --csv                 Print CSV: workload, threads, decisions, seconds, decisions_per_s,
                             ns_per_decision, peak_rss_mib, engine, kernels
     \(scenarioOptions)
@@ -172,6 +174,7 @@ enum Help {
     EXAMPLES:
       moesim bench --workload R-coarse --repeat 3
       moesim bench --workload R-fine --peer ../shared/bench/peer_numpy.py
+      moesim bench --workload R-fine --peer ../shared/bench/peer_torch.py --python venv/bin/python
       moesim bench --workload R-fine --set workload.steps=320 --csv   # memory vs steps
       MOESIM_KERNELS=avx2 moesim bench --workload R-coarse    # one kernel variant
 

@@ -32,7 +32,7 @@ extension Report {
     if let peer {
       lines.append(
         benchmarkRow([
-          "numpy peer", "-", String(format: "%.3f", peer.seconds), rate(peer.decisionsPerSecond),
+          peer.engine, "-", String(format: "%.3f", peer.seconds), rate(peer.decisionsPerSecond),
           String(format: "%.1f", peer.seconds * 1e9 / Double(peer.decisions)),
           mebibytes(peer.peakResidentMiB),
         ]))
@@ -47,8 +47,8 @@ extension Report {
     if let peer, let fastest = runs.max(by: { $0.decisionsPerSecond < $1.decisionsPerSecond }) {
       lines.append(
         String(
-          format: "  moesim (%d threads) vs numpy peer: %.2f× the throughput", fastest.threads,
-          fastest.decisionsPerSecond / peer.decisionsPerSecond))
+          format: "  moesim (%d threads) vs %@: %.2f× the throughput", fastest.threads,
+          peer.engine, fastest.decisionsPerSecond / peer.decisionsPerSecond))
       if !peerNotes.isEmpty {
         lines.append(
           "  note: the peer has no knob for " + peerNotes.joined(separator: ", ")

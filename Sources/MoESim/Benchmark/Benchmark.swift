@@ -113,12 +113,13 @@ extension Benchmark {
     ]
   }
 
-  /// The CSV row of the peer's run (`threads` and `kernels` empty: NumPy and its BLAS choose).
+  /// The CSV row of the peer's run, its engine the script's name (`threads` and `kernels` empty:
+  /// the peer's library and its BLAS choose).
   public static func csvRow(peer: PeerBenchmark.Outcome, workload: String) -> [CSVField] {
     [
       .text(workload), .empty, .integer(peer.decisions), .real(peer.seconds),
       .real(peer.decisionsPerSecond.rounded()), .real(peer.seconds * 1e9 / Double(peer.decisions)),
-      peer.peakResidentMiB.map(CSVField.real) ?? .empty, "numpy-peer", .empty,
+      peer.peakResidentMiB.map(CSVField.real) ?? .empty, .text(peer.engine), .empty,
     ]
   }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The NumPy peer (`peer_numpy.py`: the routing simulation a user would write instead, float32,
-/// vectorised per step), run on the same workload so that `moesim bench --peer` reports a
-/// throughput ratio measured in one run.
+/// A peer script — the routing simulation a user would write instead: `peer_numpy.py` (float32,
+/// vectorised per step) or `peer_torch.py` (PyTorch on the CPU), which take the same knobs — run
+/// on the same workload so that `moesim bench --peer` reports a throughput ratio measured in one
+/// run. The report names the peer by its script.
 public struct PeerBenchmark: Sendable {
   /// The peer's command-line arguments for `scenario`'s workload.
   public let arguments: [String]
@@ -59,6 +60,14 @@ public struct PeerBenchmark: Sendable {
     public var decisionsPerSecond: Double
     /// Peak resident memory of the peer process, MiB (nil where not measured).
     public var peakResidentMiB: Double?
+    /// The peer's name in reports: its script's file name without the extension.
+    public var engine = "peer"
+  }
+
+  /// The name reports give the peer run from `script`: `peer_torch` for
+  /// `../shared/bench/peer_torch.py`.
+  public static func engineName(script: String) -> String {
+    URL(fileURLWithPath: script).deletingPathExtension().lastPathComponent
   }
 
   /// Reads the peer's `seconds=S decisions=N` and `decisions_per_s=R` lines.
@@ -101,6 +110,7 @@ public struct PeerBenchmark: Sendable {
           + "and printed no decisions_per_s figure")
     }
     outcome.peakResidentMiB = Self.largestChildPeakMiB()
+    outcome.engine = Self.engineName(script: script)
     return outcome
   }
 

@@ -111,6 +111,13 @@ import Testing
     #expect(PeerBenchmark.parse("decisions_per_s=400\n") == nil)
   }
 
+  /// Reports name the peer by its script, so a ratio says which peer it is against.
+  @Test func peerIsNamedByItsScript() {
+    #expect(PeerBenchmark.engineName(script: "../shared/bench/peer_torch.py") == "peer_torch")
+    #expect(PeerBenchmark.engineName(script: "peer_numpy.py") == "peer_numpy")
+    #expect(PeerBenchmark.engineName(script: "/opt/bench/my_peer") == "my_peer")
+  }
+
   @Test func benchCommandPrintsOneCSVRowPerThreadCountAndThePeer() throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -132,7 +139,16 @@ import Testing
     #expect(rows[1][1] == "1" && rows[2][1] == "2")
     // 1000 tokens × 3 steps × 7 MoE layers of the quickstart.
     #expect(rows[1][2] == "21000" && rows[2][2] == "21000")
-    #expect(rows[3][7] == "numpy-peer" && rows[3][2] == "4000" && rows[3][4] == "2000")
+    // The peer is named by its script.
+    #expect(rows[3][7] == "peer" && rows[3][2] == "4000" && rows[3][4] == "2000")
+    let table = try CommandLineTests().moesim(
+      [
+        "bench", "--workload", TestSupport.scenarioPath("quickstart.json5"), "--threads", "1",
+        "--peer", script.path,
+      ] + SimulationTests.small.flatMap { ["--set", $0] })
+    #expect(table.status == 0, "\(table.standardError)")
+    #expect(table.standardOutput.contains("\n  peer "))
+    #expect(table.standardOutput.contains("moesim (1 threads) vs peer: "))
   }
 
   /// The table names both thread counts and their ratio, then the GEMM against the FMA peak
