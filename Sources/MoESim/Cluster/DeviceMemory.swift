@@ -61,50 +61,74 @@ public struct DeviceMemory: Sendable, Equatable {
       capacityBytes: scenario.cluster.deviceMemoryBytes)
   }
 
+  // swift-format-ignore: FunctionParameterCount
   init(
-    model: ModelSpec, parts: ParameterBreakdown, precision: PrecisionSpec, memory: MemorySpec,
-    sharding: WeightSharding, capacityBytes: Double
+    model: ModelSpec, parts: ParameterBreakdown, census: BlockCensus? = nil,
+    precision: PrecisionSpec, memory: MemorySpec, sharding: WeightSharding, capacityBytes: Double
   ) {
     let layout = sharding.layout
+    let census = census ?? BlockCensus(parts.blocks)
     self.layout = layout
     self.capacityBytes = capacityBytes
-    let stageCount = max(1, min(layout.pp, parts.blocks.count))
-    var stages: [Stage] = []
-    var first = 0
-    for index in 0..<stageCount {
-      let count =
-        parts.blocks.count / stageCount + (index < parts.blocks.count % stageCount ? 1 : 0)
-      stages.append(
-        Self.stage(
-          index: index, blocks: first..<(first + count), stageCount: stageCount, model: model,
-          parts: parts, precision: precision, memory: memory, sharding: sharding))
-      first += count
+    let stageCount = Self.stageCount(layout: layout, blocks: parts.blocks.count)
+    stages = (0..<stageCount).map { index in
+      Self.stage(
+        index, of: stageCount, model: model, parts: parts, census: census,
+        precision: precision, memory: memory, sharding: sharding)
     }
-    self.stages = stages
+  }
+
+  /// Pipeline stages of `layout` over `blocks` blocks: `pp`, at most one per block.
+  static func stageCount(layout: ParallelLayout, blocks: Int) -> Int {
+    max(1, min(layout.pp, blocks))
+  }
+
+  /// Stage `index` of `stageCount` on its own (the first `blocks mod stageCount` stages take one
+  /// block more), in time independent of the number of blocks.
+  // swift-format-ignore: FunctionParameterCount
+  static func stage(
+    _ index: Int, of stageCount: Int, model: ModelSpec, parts: ParameterBreakdown,
+    census: BlockCensus, precision: PrecisionSpec, memory: MemorySpec, sharding: WeightSharding
+  ) -> Stage {
+    let blockCount = parts.blocks.count
+    let base = blockCount / stageCount
+    let longer = blockCount % stageCount
+    let first = index * base + min(index, longer)
+    let range = first..<(first + base + (index < longer ? 1 : 0))
+    return stage(
+      index: index, blocks: census.counts(in: range), range: range, stageCount: stageCount,
+      model: model, parts: parts, precision: precision, memory: memory, sharding: sharding)
   }
 
   // swift-format-ignore: FunctionParameterCount
+  /// One stage holding `blocks` (each kind with its count), the blocks `range` of the model.
+  // swift-format-ignore: FunctionParameterCount
   static func stage(
-    index: Int, blocks range: Range<Int>, stageCount: Int, model: ModelSpec,
-    parts: ParameterBreakdown, precision: PrecisionSpec, memory: MemorySpec,
-    sharding: WeightSharding
+    index: Int, blocks stageBlocks: [(block: BlockParameters, count: Int)], range: Range<Int>,
+    stageCount: Int, model: ModelSpec, parts: ParameterBreakdown, precision: PrecisionSpec,
+    memory: MemorySpec, sharding: WeightSharding
   ) -> Stage {
     let layout = sharding.layout
     let tp = Double(layout.tp)
     let training = memory.mode == .training
     let isFirst = index == 0
     let isLast = index == stageCount - 1
-    var blocks = Array(parts.blocks[range])
-    if training && isLast { blocks += parts.mtpBlocks }
+    // In training the last stage holds the MTP modules' blocks too.
+    var blocks = stageBlocks.map { (block: $0.block, count: $0.count, isMTP: false) }
+    if training && isLast {
+      blocks += BlockCensus(parts.mtpBlocks).counts(in: 0..<parts.mtpBlocks.count).map {
+        (block: $0.block, count: $0.count, isMTP: true)
+      }
+    }
 
     // Parameters per device by component (the names of `ParameterCount`), and split into the
-    // non-expert and expert data-parallel groups.
+    // non-expert and expert data-parallel groups: each kind of block times its count.
     var components: [String: Double] = [:]
     var experts = 0.0
-    for (offset, block) in blocks.enumerated() {
-      let isMTP = offset >= range.count
+    for (block, count, isMTP) in blocks {
+      let copies = Double(count)
       func add(_ name: String, _ parameters: Double) {
-        components[isMTP ? "mtp" : name, default: 0] += parameters
+        components[isMTP ? "mtp" : name, default: 0] += copies * parameters
       }
       add("attention", sharding.tensorParallel(block.attention))
       add("dense_ffn", sharding.tensorParallel(block.denseFFN))
@@ -113,8 +137,9 @@ public struct DeviceMemory: Sendable, Equatable {
       add("router", block.router)
       let expertParameters = sharding.routedExpertParameters(block)
       add("routed_experts", expertParameters)
-      experts += expertParameters
+      experts += copies * expertParameters
     }
+    let blockCount = Double(blocks.map(\.count).reduce(0, +))
     if isFirst { components["embedding"] = sharding.tensorParallel(parts.embedding) }
     if isLast {
       components["norms", default: 0] += parts.finalNorm
@@ -153,10 +178,11 @@ public struct DeviceMemory: Sendable, Equatable {
       bytes[.weights] = weightBytes * (dense + experts)
       bytes[.kvCache] =
         Double(memory.batch) * Double(memory.context) * precision.kvCacheBytes
-        * Double(blocks.count) * kvScalarsPerDevice(model.attention, tp: layout.tp)
+        * blockCount * kvScalarsPerDevice(model.attention, tp: layout.tp)
     }
     bytes[.activations] = activationBytes(
-      model: model, blocks: blocks, stage: index, stageCount: stageCount, isLast: isLast,
+      model: model, blocks: blocks.map { ($0.block, $0.count) }, stage: index,
+      stageCount: stageCount, isLast: isLast,
       precision: precision, memory: memory, tp: tp)
     return Stage(
       index: index, firstBlock: range.lowerBound, endBlock: range.upperBound,
@@ -172,18 +198,37 @@ public struct DeviceMemory: Sendable, Equatable {
     return Double(2 * headsPerDevice * attention.headDim)
   }
 
+  /// A lower bound on the activation bytes of the fullest device at any pipeline depth, with
+  /// tensor parallelism `tp`: in inference some stage holds the block with the largest
+  /// workspace; in training the first stage keeps its blocks' activations for `stages`
+  /// micro-batches (1F1B), `stages × its blocks ≥ layers` of them, each at least the smallest
+  /// block's (with full recomputation: at least every block's input, plus one block).
+  static func activationFloor(
+    model: ModelSpec, census: BlockCensus, precision: PrecisionSpec, memory: MemorySpec,
+    tp: Double
+  ) -> Double {
+    let training = memory.mode == .training
+    let each = census.kinds.map { block in
+      activationBytes(
+        model: model, blocks: [(block, training ? census.blockCount : 1)], stage: 0,
+        stageCount: 1, isLast: false, precision: precision, memory: memory, tp: tp)
+    }
+    return (training ? each.min() : each.max()) ?? 0
+  }
+
   // swift-format-ignore: FunctionParameterCount
   static func activationBytes(
-    model: ModelSpec, blocks: [BlockParameters], stage: Int, stageCount: Int, isLast: Bool,
-    precision: PrecisionSpec, memory: MemorySpec, tp: Double
+    model: ModelSpec, blocks: [(block: BlockParameters, count: Int)], stage: Int,
+    stageCount: Int, isLast: Bool, precision: PrecisionSpec, memory: MemorySpec, tp: Double
   ) -> Double {
     let tokens = Double(memory.batch) * Double(memory.context)
     let element = precision.activationBytes
     let perBlock = blocks.map {
-      (ActivationMemory.scalarsPerToken(model, block: $0) * element
-        + ActivationMemory.routerLogitBytes(block: $0)) * tokens / tp
+      (ActivationMemory.scalarsPerToken(model, block: $0.block) * element
+        + ActivationMemory.routerLogitBytes(block: $0.block)) * tokens / tp
     }
     let largest = perBlock.max() ?? 0
+    let blockCount = Double(blocks.map(\.count).reduce(0, +))
     // fp32 logits over the vocabulary shard: every position in training (for the loss), only the
     // last position of each sequence in inference.
     let logitPositions = memory.mode == .training ? tokens : Double(memory.batch)
@@ -193,9 +238,9 @@ public struct DeviceMemory: Sendable, Equatable {
     let kept: Double
     switch memory.recompute {
     case .none:
-      kept = perBlock.reduce(0, +) * inFlight
+      kept = zip(perBlock, blocks).map { $0 * Double($1.count) }.reduce(0, +) * inFlight
     case .full:
-      let inputs = Double(blocks.count) * tokens * Double(model.hiddenSize) * element / tp
+      let inputs = blockCount * tokens * Double(model.hiddenSize) * element / tp
       kept = inputs * inFlight + largest
     }
     return kept + logits

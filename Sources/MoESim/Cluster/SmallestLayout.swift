@@ -5,43 +5,80 @@
 /// up to `cluster.max_tp`, every pipeline depth up to the number of blocks and every expert-
 /// parallel degree dividing the experts that the layout rules allow (`ep × expert_tp` dividing
 /// `tp × dp`). Among layouts with the fewest devices it takes the one with the least memory on
-/// its fullest device, then the fewest pipeline stages, then the smallest `tp`: deterministic.
+/// its fullest device, then the fewest pipeline stages, then the smallest `tp` (then `ep`):
+/// deterministic.
+///
+/// For each `tp` and `ep` only the shallowest fitting pipeline can be the answer (deeper ones add
+/// devices), and two lower bounds on the fullest device skip the depths that cannot fit without
+/// estimating them: the stages together hold at least the one-stage layout's weights, gradients,
+/// optimizer states and KV cache (so the fullest holds at least that over the stage count), and
+/// some stage holds `DeviceMemory.activationFloor`. Deeper pipelines are then tried from the
+/// shallowest the bounds allow, each first by its first two and last stages alone; so the search
+/// estimates a few whole layouts per `tp` and `ep`, each in time linear in its stages, whatever
+/// the number of layers.
 public enum SmallestLayout {
+  /// Relative slack on the lower bounds, so that rounding never skips a layout that fits.
+  static let boundSlack = 1e-9
+
   /// The fitting layout with the fewest devices, or nil when none fits within the search.
   public static func find(for scenario: Scenario) -> DeviceMemory? {
     let model = scenario.model
     let parts = ParameterBreakdown(model: model)
+    let census = BlockCensus(parts.blocks)
     let base = scenario.cluster.layout
+    let capacity = scenario.cluster.deviceMemoryBytes
     let heads = model.attention.heads
     let tensorDegrees = (1...max(1, min(heads, scenario.cluster.maxTP))).filter {
       heads % $0 == 0
     }
     let experts = model.moe?.experts ?? 1
     let expertDegrees = (1...experts).filter { experts % $0 == 0 }
+    func estimate(_ layout: ParallelLayout) -> DeviceMemory {
+      DeviceMemory(
+        model: model, parts: parts, census: census, precision: scenario.precision,
+        memory: scenario.memory, sharding: WeightSharding(scenario: scenario, layout: layout),
+        capacityBytes: capacity)
+    }
+    let ceiling = capacity * (1 + boundSlack)
     var best: (devices: Int, bytes: Double, pp: Int, tp: Int, memory: DeviceMemory)?
-    for pp in 1...model.layers {
-      for tp in tensorDegrees {
-        let devices = tp * pp * base.dp
-        if let best, devices > best.devices { continue }
-        for ep in expertDegrees where (tp * base.dp) % (ep * base.expertTP) == 0 {
-          let layout = ParallelLayout(tp: tp, ep: ep, expertTP: base.expertTP, dp: base.dp, pp: pp)
-          let memory = DeviceMemory(
-            model: model, parts: parts, precision: scenario.precision, memory: scenario.memory,
-            sharding: WeightSharding(scenario: scenario, layout: layout),
-            capacityBytes: scenario.cluster.deviceMemoryBytes)
+    for tp in tensorDegrees {
+      for ep in expertDegrees where (tp * base.dp) % (ep * base.expertTP) == 0 {
+        let layout = { (pp: Int) in
+          ParallelLayout(tp: tp, ep: ep, expertTP: base.expertTP, dp: base.dp, pp: pp)
+        }
+        let floor = DeviceMemory.activationFloor(
+          model: model, census: census, precision: scenario.precision, memory: scenario.memory,
+          tp: Double(tp))
+        guard floor <= ceiling else { continue }
+        let single = estimate(layout(1))
+        let held = single.stages[0].totalBytes - (single.stages[0].bytes[.activations] ?? 0)
+        let shallowest = max(1, Int(min(Double(model.layers), (held / ceiling).rounded(.up))))
+        for pp in shallowest...model.layers {
+          let devices = tp * pp * base.dp
+          if let best, devices > best.devices { break }
+          // The first two stages (the embedding, the most micro-batches in flight) and the last
+          // (the head, its logits) are the usual fullest: checked alone before the whole layout.
+          let sharding = WeightSharding(scenario: scenario, layout: layout(pp))
+          let stages = DeviceMemory.stageCount(layout: layout(pp), blocks: parts.blocks.count)
+          let overflows = Set([0, min(1, stages - 1), stages - 1]).contains { index in
+            DeviceMemory.stage(
+              index, of: stages, model: model, parts: parts, census: census,
+              precision: scenario.precision, memory: scenario.memory, sharding: sharding
+            ).totalBytes > capacity
+          }
+          if overflows { continue }
+          let memory = pp == 1 ? single : estimate(layout(pp))
           guard memory.fits else { continue }
           let bytes = memory.worst.totalBytes
-          let candidate = (devices, bytes, pp, tp, memory)
-          if let current = best {
-            let better =
-              (devices, bytes, pp, tp) < (current.devices, current.bytes, current.pp, current.tp)
-            if !better { continue }
+          if let current = best,
+            !((devices, bytes, pp, tp) < (current.devices, current.bytes, current.pp, current.tp))
+          {
+            break
           }
-          best = candidate
+          best = (devices, bytes, pp, tp, memory)
+          break
         }
       }
-      // More stages only add devices once a fit with fewer exists at every tp.
-      if let best, best.devices < (pp + 1) * base.dp { break }
     }
     return best?.memory
   }

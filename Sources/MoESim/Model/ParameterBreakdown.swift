@@ -53,7 +53,9 @@ public struct ParameterBreakdown: Sendable, Equatable {
     embedding = Double(model.vocabSize) * hidden
     head = model.tiedEmbeddings ? 0 : Double(model.vocabSize) * hidden
     finalNorm = model.norm.parameters(width: model.hiddenSize)
-    blocks = (0..<model.layers).map { Self.block(model, moeLayer: model.isMoELayer($0)) }
+    let denseBlock = Self.block(model, moeLayer: false)
+    let moeBlock = Self.block(model, moeLayer: true)
+    blocks = (0..<model.layers).map { model.isMoELayer($0) ? moeBlock : denseBlock }
     // An MTP block takes the kind the next block after the last would have (MoE for DeepSeek-V3,
     // whose block 61 sits past `first_k_dense_replace`).
     let mtpIsMoE = model.isMoELayer(model.layers)

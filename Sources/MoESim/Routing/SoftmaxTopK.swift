@@ -78,7 +78,17 @@ struct SoftmaxTopK: Router {
       var selectedMass: Float = 0
       for slot in 0..<k { selectedMass += gates[slot] }
       let scale = (normalizeTopK ? 1 / selectedMass : 1) * scalingFactor
-      if scale != 1 { for slot in 0..<k { gates[slot] *= scale } }
+      if normalizeTopK && (!selectedMass.isNormal || !scale.isFinite) {
+        // A selection bias can pick experts the router gives (next to) no probability: their
+        // mass underflows and 1 / mass overflows. Each gate's share of the mass is still at
+        // most 1; with no mass at all the k experts share equally.
+        for slot in 0..<k {
+          gates[slot] =
+            selectedMass > 0 ? gates[slot] / selectedMass * scalingFactor : scalingFactor / Float(k)
+        }
+      } else if scale != 1 {
+        for slot in 0..<k { gates[slot] *= scale }
+      }
     }
   }
 

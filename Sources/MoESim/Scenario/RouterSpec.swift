@@ -44,6 +44,13 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
   /// figures are not written.
   public var warmupSteps: Int = 0
 
+  /// The warm-up steps a run routes: `warmupSteps` when a balancing controller is on
+  /// (`bias_update_rate`, `aux_bias_coeff`, `aux_loss_coeff`), else 0: without one a warm-up step
+  /// moves nothing the measured steps see, so it is skipped rather than routed.
+  public var routedWarmupSteps: Int {
+    biasUpdateRate > 0 || auxBiasCoefficient > 0 || auxLossCoefficient > 0 ? warmupSteps : 0
+  }
+
   enum CodingKeys: String, CodingKey {
     case kind
     case normalizeTopK = "normalize_topk"

@@ -27,6 +27,21 @@ public enum ArithmeticLimits {
   /// 1e6 · 65 536 · 9.2e18 ≈ 6e29, finite in 32-bit floats (3.4e38) and far from overflowing when
   /// logits are subtracted. 1e50 made the correction infinite and the run trap on NaN counts.
   public static let auxBiasCoefficient = 1e6
+  /// Largest `bias_update_rate` γ. Each step moves a selection bias by at most γ, so over a run
+  /// of at most 2⁶³ steps (the run counters' bound) it stays below 1e6 · 9.2e18 ≈ 9e24, finite in
+  /// 32-bit floats (3.4e38); published rates are 1e-3 (DeepSeek-V3 technical report,
+  /// arXiv:2412.19437, sec. 4.2: γ = 0.001). A rate of 1e308 is infinite as a 32-bit float and
+  /// made the bias columns of steps.csv `inf`.
+  public static let biasUpdateRate = 1e6
+  /// Largest device memory, in GiB (`cluster.device_memory_gib`, `cluster.device.memory_gb` and
+  /// `usable_memory_gib`): 2⁴⁰ GiB, a billion times today's largest device, so that bytes
+  /// (× 2³⁰) stay finite. 1.5e308 GiB made `capacity_gib` in memory.csv `inf`.
+  public static let deviceMemoryGiB = 0x1p40
+  /// Largest `compute.training_tokens`: FLOPs are tokens × FLOPs per token, which stays finite
+  /// for any accountable model (at most 2⁵³ parameters, widths and contexts at most 2⁴⁰) below
+  /// 1e30 tokens, 10¹⁷ times the 14.8e12 of DeepSeek-V3 (arXiv:2412.19437, sec. 4.1). 1.8e308
+  /// made compute.csv's training FLOPs `inf`.
+  public static let trainingTokens = 1e30
   /// Largest capacity factor: `tokens × top_k / experts × factor` must fit in `Int`, and a factor
   /// of `experts / top_k` already gives every expert room for every token.
   public static let capacityFactor = 1e6
@@ -73,6 +88,30 @@ extension Scenario {
       throw refuse(
         "router.aux_loss_coeff", JSONValue.render(router.auxLossCoefficient),
         "a number in 0...1e+06 (the router weights it moves are 32-bit floats)")
+    }
+    if router.biasUpdateRate > limits.biasUpdateRate {
+      throw refuse(
+        "router.bias_update_rate", JSONValue.render(router.biasUpdateRate),
+        "a number in 0...1e+06 (the selection bias it moves each step is a 32-bit float)")
+    }
+    if let device = cluster.device {
+      for (key, value) in [
+        ("memory_gb", device.memoryGB), ("usable_memory_gib", device.usableMemoryGiB),
+      ] where value > limits.deviceMemoryGiB {
+        throw refuse(
+          "cluster.device.\(key)", JSONValue.render(value),
+          "a number in (0, 2^40] (memory of one device)")
+      }
+    }
+    if cluster.deviceMemoryGiB > limits.deviceMemoryGiB {
+      throw refuse(
+        "cluster.device_memory_gib", JSONValue.render(cluster.deviceMemoryGiB),
+        "a number in (0, 2^40] (GiB of one device)")
+    }
+    if let tokens = compute.trainingTokens, tokens > limits.trainingTokens {
+      throw refuse(
+        "compute.training_tokens", JSONValue.render(tokens),
+        "a number in 1...1e+30 (training FLOPs are tokens × FLOPs per token)")
     }
     if let factor = router.capacityFactor, factor > limits.capacityFactor {
       throw refuse(

@@ -5,7 +5,7 @@ extension ScenarioKeys {
       meaning: "devices of the layout"),
     ScenarioKey(
       "cluster", "device_memory_gib", .number, default: "device's usable memory, else 79.6",
-      allowed: "> 0", meaning: "memory of one device, GiB (2³⁰ bytes)"),
+      allowed: "> 0, ≤ 2⁴⁰", meaning: "memory of one device, GiB (2³⁰ bytes)"),
     ScenarioKey(
       "cluster", "max_tp", .integer, default: "8", allowed: "1 … 4096",
       meaning: "largest tp the smallest-fit search tries (one node)"),
@@ -48,10 +48,11 @@ extension ScenarioKeys {
       "cluster.device", "name", .string, default: "\"custom\"", allowed: "any text",
       meaning: "the device name in reports"),
     ScenarioKey(
-      "cluster.device", "memory_gb", .number, default: "required", allowed: "> 0",
+      "cluster.device", "memory_gb", .number, default: "required", allowed: "> 0, ≤ 2⁴⁰",
       meaning: "memory per device, GB (10⁹ bytes)"),
     ScenarioKey(
-      "cluster.device", "usable_memory_gib", .number, default: "memory_gb in GiB", allowed: "> 0",
+      "cluster.device", "usable_memory_gib", .number, default: "memory_gb in GiB",
+      allowed: "> 0, ≤ 2⁴⁰",
       meaning: "memory the runtime can use, GiB, as nvidia-smi reports it"),
     ScenarioKey(
       "cluster.device", "hbm_bandwidth_gbps", .number, default: "required", allowed: "> 0",

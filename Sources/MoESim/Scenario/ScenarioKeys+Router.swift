@@ -52,7 +52,7 @@ extension ScenarioKeys {
         "report padded_slots, the empty expert slots when every expert is padded to its capacity (they cost FLOPs)"
     ),
     ScenarioKey(
-      "router", "bias_update_rate", .number, default: "0", allowed: "≥ 0",
+      "router", "bias_update_rate", .number, default: "0", allowed: "0 … 1e6",
       meaning: "aux-loss-free balancing γ (DeepSeek-V3"),
     ScenarioKey(
       "router", "aux_bias_coeff", .number, default: "0", allowed: "0 … 1e6",

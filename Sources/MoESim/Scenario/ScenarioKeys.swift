@@ -179,7 +179,7 @@ public enum ScenarioKeys {
 
   static let compute: [ScenarioKey] = [
     ScenarioKey(
-      "compute", "training_tokens", .number, default: "none", allowed: "≥ 1",
+      "compute", "training_tokens", .number, default: "none", allowed: "1 … 1e30",
       meaning: "tokens D of a training run")
   ]
 }

@@ -73,7 +73,7 @@ public struct Simulation: Sendable {
     // the layer stage needs every token's distribution written back as a row.
     // Aux-loss training of the router weights during warm-up (`AuxLossTraining`): reads each
     // block's logits and hidden states as rows.
-    let trainsWeights = scenario.router.auxLossCoefficient > 0 && scenario.router.warmupSteps > 0
+    let trainsWeights = scenario.router.auxLossCoefficient > 0 && scenario.router.routedWarmupSteps > 0
     let tiled =
       router.routesTokenTiles(experts: experts, selectionBias: usesSelectionBias)
       && !plan.needsScores && !trainsWeights
@@ -179,8 +179,9 @@ public struct Simulation: Sendable {
     // last layer stage (which no longer reads them), one phase fewer per step and its blocks
     // filling the gaps the layers leave.
     // Warm-up steps (router.warmup_steps) come first, numbered −W ..< 0 so that their streams
-    // never meet the measured steps': they move the balancing biases and nothing else.
-    let firstStep = -scenario.router.warmupSteps
+    // never meet the measured steps': they move the balancing biases and nothing else, so
+    // without a balancing controller there are none (`RouterSpec.routedWarmupSteps`).
+    let firstStep = -scenario.router.routedWarmupSteps
     if workload.steps > 0 {
       drawDomains(step: firstStep)
       ParallelWork.run(count: blocks, threads: workers) { _, block in

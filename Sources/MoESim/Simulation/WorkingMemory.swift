@@ -67,7 +67,7 @@ public struct WorkingMemory: Sendable, Equatable {
         path: "model.moe.experts", value: moe.experts, bytes: workers * 256 * paddedExperts * 4),
     ]
     terms += Self.layerStageTerms(scenario: scenario, moe: moe, threads: threads)
-    if scenario.router.auxLossCoefficient > 0 && scenario.router.warmupSteps > 0 {
+    if scenario.router.auxLossCoefficient > 0 && scenario.router.routedWarmupSteps > 0 {
       // `AuxLossTraining`'s fixed-point gradient sums, at most every layer held at once.
       terms.append(
         Term(

@@ -15,6 +15,8 @@ import Testing
     ("router.routed_scaling_factor", []),
     ("router.routed_scaling_factor", ["router.kind=sigmoid_topk"]),
     ("router.routed_scaling_factor", ["router.score_order=topk_then_softmax"]),
+    // 1e308 was infinite as a 32-bit float: steps.csv's bias columns read `inf`.
+    ("router.bias_update_rate", []),
   ]
 
   static func scenario(_ key: String, _ value: Double, _ extra: [String]) throws -> Scenario {
@@ -69,5 +71,67 @@ import Testing
     }
     let largest = try TestSupport.quickstart(["model.hidden_size=65536", "model.layers=1000"])
     #expect(ParameterCount(model: largest.model).totalWithExtras <= ArithmeticLimits.parameters)
+  }
+
+  /// Accounting knobs bounded so that bytes and FLOPs stay finite: device memory in GiB (× 2³⁰
+  /// bytes; 1.5e308 GiB wrote `capacity_gib = inf` into memory.csv) and training tokens (× FLOPs
+  /// per token; 1.8e308 wrote `inf` into compute.csv).
+  static let accountingBounds: [(key: String, bound: Double, extra: [String])] = [
+    ("cluster.device_memory_gib", ArithmeticLimits.deviceMemoryGiB, []),
+    ("compute.training_tokens", ArithmeticLimits.trainingTokens, []),
+    ("cluster.device.memory_gb", ArithmeticLimits.deviceMemoryGiB, ["cluster.device=h100-sxm"]),
+  ]
+
+  static func accountingScenario(_ key: String, _ value: Double, _ extra: [String]) throws
+    -> Scenario
+  {
+    // An inline device: the catalog's H100 with `memory_gb` replaced.
+    let device =
+      key == "cluster.device.memory_gb"
+      ? [
+        "cluster.device={memory_gb: \(value), hbm_bandwidth_gbps: 3350, bf16_tflops: 989,"
+          + " intra_node_bandwidth_gbps: 450, inter_node_bandwidth_gbps: 50}"
+      ] : ["\(key)=\(value)"]
+    return try TestSupport.quickstart(
+      ["workload.steps=2", "workload.tokens_per_step=32", "model.layers=2"] + device)
+  }
+
+  @Test(arguments: accountingBounds)
+  func accountingAtTheBoundIsFiniteAndAboveIsRefused(
+    knob: (key: String, bound: Double, extra: [String])
+  ) throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let results = folder.appendingPathComponent("r")
+    try RunWriter.run(
+      try Self.accountingScenario(knob.key, knob.bound, knob.extra), folder: results.path,
+      threads: 1)
+    for name in ["memory.csv", "compute.csv", "summary.csv", "params.csv"] {
+      let cells = try TestSupport.readCSV(results.appendingPathComponent(name)).joined()
+      #expect(!cells.contains { ["nan", "inf", "-inf"].contains($0) }, "\(name) \(knob.key)")
+    }
+    let error = try #require(throws: ScenarioError.self) {
+      try Self.accountingScenario(knob.key, knob.bound.nextUp, knob.extra)
+    }
+    #expect(error.path == knob.key)
+  }
+
+  /// A selection bias at its bound picks experts that a bias spread of 1e6 leaves without
+  /// probability: the selected mass was 0 and the renormalised gates NaN (found by
+  /// `ScenarioRangePropertyTests`, case 142); the gates are now shares of whatever mass there is.
+  @Test func biasedSelectionOfImprobableExpertsKeepsGatesFinite() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let results = folder.appendingPathComponent("r")
+    let scenario = try TestSupport.quickstart([
+      "workload.steps=3", "workload.tokens_per_step=13", "model.layers=2",
+      "router.bias_spread=1e6", "router.routed_scaling_factor=1e6", "router.bias_update_rate=1e6",
+      "router.capacity_factor=1.25", "workload.router_dim=1",
+    ])
+    try RunWriter.run(scenario, folder: results.path, threads: 1)
+    for name in ["steps.csv", "experts.csv", "summary.csv"] {
+      let cells = try TestSupport.readCSV(results.appendingPathComponent(name)).joined()
+      #expect(!cells.contains { ["nan", "inf", "-inf"].contains($0) }, "\(name)")
+    }
   }
 }

@@ -8,11 +8,39 @@ import Testing
   let cli = CommandLineTests()
 
   @Test func decisionsCountWarmUpStepsTokensAndMoELayers() throws {
-    let scenario = try TestSupport.quickstart(["workload.steps=10", "router.warmup_steps=5"])
+    let scenario = try TestSupport.quickstart([
+      "workload.steps=10", "router.warmup_steps=5", "router.bias_update_rate=0.001",
+    ])
     let layers = Double(scenario.model.moeLayerIndices.count)
     #expect(
       WorkBudget.routingDecisions(of: scenario)
         == 15 * Double(scenario.workload.tokensPerStep) * layers)
+    // Without a balancing controller the warm-up is not routed, so it costs nothing.
+    let idle = try TestSupport.quickstart(["workload.steps=10", "router.warmup_steps=5"])
+    #expect(
+      WorkBudget.routingDecisions(of: idle) == 10 * Double(idle.workload.tokensPerStep) * layers)
+  }
+
+  /// A warm-up step moves only the balancing controllers' state; without one, 10⁶ warm-up steps
+  /// (the bound, which routed for minutes) give exactly the files of none, at once.
+  @Test func warmUpWithoutAControllerIsSkipped() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var outputs: [[String]] = []
+    for warmup in [0, ScenarioLimits.warmupSteps] {
+      let scenario = try TestSupport.quickstart([
+        "workload.steps=2", "workload.tokens_per_step=16", "model.layers=2",
+        "router.warmup_steps=\(warmup)", "router.sequence_aux_loss=true",
+      ])
+      #expect(scenario.router.routedWarmupSteps == 0)
+      let results = folder.appendingPathComponent("w\(warmup)")
+      try RunWriter.run(scenario, folder: results.path, threads: 2)
+      outputs.append(
+        try ["steps.csv", "experts.csv", "summary.csv"].map {
+          try String(contentsOf: results.appendingPathComponent($0), encoding: .utf8)
+        })
+    }
+    #expect(outputs[0] == outputs[1])
   }
 
   @Test func placementBudgetIsLayersTimesSlotsSquared() {
