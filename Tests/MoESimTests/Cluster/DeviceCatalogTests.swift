@@ -2,7 +2,7 @@ import Testing
 
 @testable import MoESim
 
-/// The device catalog and the `cluster` keys of issue 6.
+/// The device catalog and the `cluster` keys.
 @Suite struct DeviceCatalogTests {
   @Test func everyCatalogNameResolves() throws {
     for name in DeviceCatalog.names {
