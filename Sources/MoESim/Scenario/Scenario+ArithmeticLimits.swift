@@ -49,6 +49,18 @@ public enum ArithmeticLimits {
   /// (about 5,000 times the largest published model); beyond it they would print as rounded
   /// floats.
   public static let parameters = 0x1p53
+  /// Range of a device's rates (`cluster.device`'s TFLOP/s, TOP/s and GB/s fields): a step's
+  /// time is its work over rate × efficiency, and work is at most about 5e35 FLOPs or 1.3e21
+  /// bytes (2⁵³ parameters × 2⁶³ tokens; 2⁴⁰ GiB), so with rates ≥ 1e-6 (a millionth of a
+  /// TFLOP/s or GB/s) and efficiencies ≥ `efficiency.lowerBound` a time stays below 1e36 s,
+  /// finite; rates ≤ 1e12 (a million times a B200) keep tokens per second finite. A device of
+  /// 5e-324 TFLOP/s made step_time_s `inf`.
+  public static let deviceRate = 1e-6...1e12
+  /// Range of `cluster.cost.compute_efficiency` and `bandwidth_efficiency`: see `deviceRate`.
+  public static let efficiency = 1e-6...1.0
+  /// Largest `cluster.device.link_latency_us`, a thousand seconds: a step sends at most 2⁶³
+  /// messages, so its latency stays below 1e13 s.
+  public static let linkLatencyMicroseconds = 1e9
 }
 
 extension Scenario {

@@ -67,18 +67,28 @@ extension DeviceSpec {
     let optionalPositive = { (key: String) throws -> Double? in
       try fields.optionalDouble(key, allowed: "> 0", where: { $0 > 0 })
     }
+    let rates = ArithmeticLimits.deviceRate
+    let ratesAllowed = "a number in 1e-06...1e+12 (times are work over rate)"
+    let rate = { (key: String) throws -> Double in
+      try fields.double(key, allowed: ratesAllowed, where: rates.contains)
+    }
+    let optionalRate = { (key: String) throws -> Double? in
+      try fields.optionalDouble(key, allowed: ratesAllowed, where: rates.contains)
+    }
+    let latencies = 0...ArithmeticLimits.linkLatencyMicroseconds
     self.init(
       name: try reader.optionalString("name") ?? "custom", memoryGB: try positive("memory_gb"),
-      hbmBandwidthGBps: try positive("hbm_bandwidth_gbps"),
-      fp32TFLOPs: try optionalPositive("fp32_tflops"), bf16TFLOPs: try positive("bf16_tflops"),
-      fp8TFLOPs: try optionalPositive("fp8_tflops"), int8TOPs: try optionalPositive("int8_tops"),
-      intraNodeBandwidthGBps: try positive("intra_node_bandwidth_gbps"),
-      interNodeBandwidthGBps: try positive("inter_node_bandwidth_gbps"),
+      hbmBandwidthGBps: try rate("hbm_bandwidth_gbps"),
+      fp32TFLOPs: try optionalRate("fp32_tflops"), bf16TFLOPs: try rate("bf16_tflops"),
+      fp8TFLOPs: try optionalRate("fp8_tflops"), int8TOPs: try optionalRate("int8_tops"),
+      intraNodeBandwidthGBps: try rate("intra_node_bandwidth_gbps"),
+      interNodeBandwidthGBps: try rate("inter_node_bandwidth_gbps"),
       linkLatencyMicroseconds: try reader.double(
-        "link_latency_us", default: 2, allowed: "≥ 0", where: { $0 >= 0 }),
+        "link_latency_us", default: 2, allowed: "a number in 0...1e+09",
+        where: latencies.contains),
       devicesPerNode: try reader.int("devices_per_node", default: 8, in: 1...65_536),
       usableMemoryGiB: try optionalPositive("usable_memory_gib"),
-      fp4TFLOPs: try optionalPositive("fp4_tflops"))
+      fp4TFLOPs: try optionalRate("fp4_tflops"))
   }
 }
 
@@ -133,11 +143,12 @@ extension ClusterCostSpec {
   init(reading reader: inout ScenarioReader) throws {
     self.init()
     mode = try reader.choice("mode", default: .prefill)
-    let fraction = "in (0, 1]"
+    let fraction = "a number in 1e-06...1 (times are work over rate × efficiency)"
+    let efficiencies = ArithmeticLimits.efficiency
     computeEfficiency = try reader.double(
-      "compute_efficiency", default: 1, allowed: fraction, where: { $0 > 0 && $0 <= 1 })
+      "compute_efficiency", default: 1, allowed: fraction, where: efficiencies.contains)
     bandwidthEfficiency = try reader.double(
-      "bandwidth_efficiency", default: 1, allowed: fraction, where: { $0 > 0 && $0 <= 1 })
+      "bandwidth_efficiency", default: 1, allowed: fraction, where: efficiencies.contains)
     overlap = try reader.double(
       "overlap", default: 0, allowed: "in [0, 1]", where: { $0 >= 0 && $0 <= 1 })
     chargeReplanCopy = try reader.bool("charge_replan_copy", default: true)

@@ -55,31 +55,31 @@ extension ScenarioKeys {
       allowed: "> 0, ≤ 2⁴⁰",
       meaning: "memory the runtime can use, GiB, as nvidia-smi reports it"),
     ScenarioKey(
-      "cluster.device", "hbm_bandwidth_gbps", .number, default: "required", allowed: "> 0",
+      "cluster.device", "hbm_bandwidth_gbps", .number, default: "required", allowed: "1e-6 … 1e12",
       meaning: "HBM bandwidth, GB/s"),
     ScenarioKey(
-      "cluster.device", "fp32_tflops", .number, default: "bf16 / 2", allowed: "> 0",
+      "cluster.device", "fp32_tflops", .number, default: "bf16 / 2", allowed: "1e-6 … 1e12",
       meaning: "dense fp32 (TF32) rate, TFLOP/s"),
     ScenarioKey(
-      "cluster.device", "bf16_tflops", .number, default: "required", allowed: "> 0",
+      "cluster.device", "bf16_tflops", .number, default: "required", allowed: "1e-6 … 1e12",
       meaning: "dense bf16 rate, TFLOP/s"),
     ScenarioKey(
-      "cluster.device", "fp8_tflops", .number, default: "bf16", allowed: "> 0",
+      "cluster.device", "fp8_tflops", .number, default: "bf16", allowed: "1e-6 … 1e12",
       meaning: "dense fp8 rate, TFLOP/s"),
     ScenarioKey(
-      "cluster.device", "fp4_tflops", .number, default: "none (no FP4)", allowed: "> 0",
+      "cluster.device", "fp4_tflops", .number, default: "none (no FP4)", allowed: "1e-6 … 1e12",
       meaning: "dense FP4 TFLOP/s"),
     ScenarioKey(
-      "cluster.device", "int8_tops", .number, default: "bf16", allowed: "> 0",
+      "cluster.device", "int8_tops", .number, default: "bf16", allowed: "1e-6 … 1e12",
       meaning: "dense int8 rate, TOP/s"),
     ScenarioKey(
-      "cluster.device", "intra_node_bandwidth_gbps", .number, default: "required", allowed: "> 0",
+      "cluster.device", "intra_node_bandwidth_gbps", .number, default: "required", allowed: "1e-6 … 1e12",
       meaning: "link bandwidth to a device of the same node, GB/s per direction"),
     ScenarioKey(
-      "cluster.device", "inter_node_bandwidth_gbps", .number, default: "required", allowed: "> 0",
+      "cluster.device", "inter_node_bandwidth_gbps", .number, default: "required", allowed: "1e-6 … 1e12",
       meaning: "link bandwidth to a device of another node, GB/s per direction"),
     ScenarioKey(
-      "cluster.device", "link_latency_us", .number, default: "2", allowed: "≥ 0",
+      "cluster.device", "link_latency_us", .number, default: "2", allowed: "0 … 1e9",
       meaning: "latency of one message, µs"),
     ScenarioKey(
       "cluster.device", "devices_per_node", .integer, default: "8", allowed: "≥ 1",
@@ -113,11 +113,11 @@ extension ScenarioKeys {
         "training (3 × forward FLOPs and bytes, all-to-all in both passes, gradient all-reduce of replicated …"
     ),
     ScenarioKey(
-      "cluster.cost", "compute_efficiency", .number, default: "1", allowed: "(0, 1]",
-      meaning: "fraction of peak FLOP/s reached, (0, 1]"),
+      "cluster.cost", "compute_efficiency", .number, default: "1", allowed: "1e-6 … 1",
+      meaning: "fraction of peak FLOP/s reached"),
     ScenarioKey(
-      "cluster.cost", "bandwidth_efficiency", .number, default: "1", allowed: "(0, 1]",
-      meaning: "fraction of peak HBM and link bandwidth reached, (0, 1]"),
+      "cluster.cost", "bandwidth_efficiency", .number, default: "1", allowed: "1e-6 … 1",
+      meaning: "fraction of peak HBM and link bandwidth reached"),
     ScenarioKey(
       "cluster.cost", "overlap", .number, default: "0", allowed: "[0, 1]",
       meaning: "fraction of communication hidden behind compute, [0, 1]"),

@@ -116,6 +116,95 @@ import Testing
     #expect(error.path == knob.key)
   }
 
+  /// The quickstart on two devices with a placement (so that step times are computed), on an
+  /// inline device whose every rate (or only the rate named `only`, the others 1) is `rate` and
+  /// whose link latency is `latencyMicroseconds`, at both efficiencies `efficiency`.
+  static func timedScenario(
+    rate: Double, only: String? = nil, latencyMicroseconds: Double, efficiency: Double
+  ) throws -> Scenario {
+    let rates = [
+      "hbm_bandwidth_gbps", "bf16_tflops", "fp32_tflops", "fp8_tflops", "int8_tops",
+      "fp4_tflops", "intra_node_bandwidth_gbps", "inter_node_bandwidth_gbps",
+    ].map { "\($0): \(only == nil || only == $0 ? rate : 1)" }
+    let device =
+      "{memory_gb: 80, link_latency_us: \(latencyMicroseconds), devices_per_node: 1, "
+      + rates.joined(separator: ", ") + "}"
+    return try TestSupport.quickstart(
+      [
+        "workload.steps=2", "workload.tokens_per_step=32", "model.layers=2",
+        "cluster.layout={dp: 2, ep: 2}", "cluster.placement.strategy=contiguous",
+        "cluster.device=\(device)", "cluster.cost.compute_efficiency=\(efficiency)",
+        "cluster.cost.bandwidth_efficiency=\(efficiency)",
+      ])
+  }
+
+  /// Step times are work over rate × efficiency plus latency: the slowest device the bounds
+  /// allow (every rate 1e-6, both efficiencies 1e-6, latency 1e9 µs) and the fastest (every
+  /// rate 1e12, no latency) give finite times and tokens per second; one step beyond any bound is
+  /// refused naming the key. A device of 5e-324 TFLOP/s wrote `step_time_s = inf`.
+  @Test func timeModelRatesAtTheirBoundsGiveFiniteTimes() throws {
+    let rates = ArithmeticLimits.deviceRate
+    let extremes = [
+      try Self.timedScenario(
+        rate: rates.lowerBound, latencyMicroseconds: ArithmeticLimits.linkLatencyMicroseconds,
+        efficiency: ArithmeticLimits.efficiency.lowerBound),
+      try Self.timedScenario(rate: rates.upperBound, latencyMicroseconds: 0, efficiency: 1),
+    ]
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for (index, scenario) in extremes.enumerated() {
+      let results = folder.appendingPathComponent("r\(index)")
+      try RunWriter.run(scenario, folder: results.path, threads: 1)
+      for name in ["summary.csv", "steps.csv", "devices.csv"] {
+        let rows = try TestSupport.readCSV(results.appendingPathComponent(name))
+        #expect(!rows.joined().contains { ["nan", "inf", "-inf"].contains($0) }, "\(name)")
+      }
+      let summary = try TestSupport.readCSV(results.appendingPathComponent("summary.csv"))
+      for column in ["step_time_s", "tokens_per_s"] {
+        let index = try #require(summary.first?.firstIndex(of: column))
+        #expect(Double(summary[1][index])?.isFinite == true, "\(column) = \(summary[1][index])")
+      }
+    }
+    let beyond: [(path: String, scenario: () throws -> Scenario)] = [
+      (
+        "cluster.device.bf16_tflops",
+        {
+          try Self.timedScenario(
+            rate: rates.lowerBound.nextDown, only: "bf16_tflops", latencyMicroseconds: 0,
+            efficiency: 1)
+        }
+      ),
+      (
+        "cluster.device.inter_node_bandwidth_gbps",
+        {
+          try Self.timedScenario(
+            rate: rates.upperBound.nextUp, only: "inter_node_bandwidth_gbps",
+            latencyMicroseconds: 0, efficiency: 1)
+        }
+      ),
+      (
+        "cluster.device.link_latency_us",
+        {
+          try Self.timedScenario(
+            rate: 1, latencyMicroseconds: ArithmeticLimits.linkLatencyMicroseconds.nextUp,
+            efficiency: 1)
+        }
+      ),
+      (
+        "cluster.cost.compute_efficiency",
+        {
+          try Self.timedScenario(
+            rate: 1, latencyMicroseconds: 0,
+            efficiency: ArithmeticLimits.efficiency.lowerBound.nextDown)
+        }
+      ),
+    ]
+    for (path, scenario) in beyond {
+      let error = try #require(throws: ScenarioError.self, "\(path)") { try scenario() }
+      #expect(error.path == path)
+    }
+  }
+
   /// A selection bias at its bound picks experts that a bias spread of 1e6 leaves without
   /// probability: the selected mass was 0 and the renormalised gates NaN (found by
   /// `ScenarioRangePropertyTests`, case 142); the gates are now shares of whatever mass there is.

@@ -220,15 +220,29 @@ import Testing
         maybe("cluster.placement.dedup_dispatch", draw.chance(0.5))
       }
     }
-    maybe("cluster.device", "\"\(draw.pick(DeviceCatalog.names))\"")
+    if draw.chance(0.2) {
+      // An inline device: every rate over its whole range, memory positive.
+      let rates = ArithmeticLimits.deviceRate
+      let fields = [
+        "hbm_bandwidth_gbps", "bf16_tflops", "intra_node_bandwidth_gbps",
+        "inter_node_bandwidth_gbps",
+      ].map { "\($0): \(draw.real(rates))" }
+      let optional = ["fp32_tflops", "fp8_tflops", "int8_tops", "fp4_tflops"]
+        .filter { _ in draw.chance(0.5) }.map { "\($0): \(draw.real(rates))" }
+      let latency = "link_latency_us: \(draw.real(0...ArithmeticLimits.linkLatencyMicroseconds))"
+      let memory = "memory_gb: \(draw.real(1...ArithmeticLimits.deviceMemoryGiB))"
+      set("cluster.device", "{" + ([memory, latency] + fields + optional).joined(separator: ", ") + "}")
+    } else {
+      maybe("cluster.device", "\"\(draw.pick(DeviceCatalog.names))\"")
+    }
     maybe(
       "cluster.device_memory_gib",
       draw.real(Double.leastNormalMagnitude...ArithmeticLimits.deviceMemoryGiB))
     maybe("cluster.devices_per_node", draw.int(1...65_536))
     maybe("cluster.max_tp", draw.int(1...4_096))
     maybe("cluster.cost.mode", draw.choice(ClusterCostSpec.Mode.self))
-    maybe("cluster.cost.compute_efficiency", draw.real(Double.leastNormalMagnitude...1))
-    maybe("cluster.cost.bandwidth_efficiency", draw.real(Double.leastNormalMagnitude...1))
+    maybe("cluster.cost.compute_efficiency", draw.real(ArithmeticLimits.efficiency))
+    maybe("cluster.cost.bandwidth_efficiency", draw.real(ArithmeticLimits.efficiency))
     maybe("cluster.cost.overlap", draw.real(0...1))
     maybe("cluster.cost.charge_replan_copy", draw.chance(0.5))
     return sets
