@@ -7,7 +7,8 @@
 /// more), the first stage holding the embedding and the last the final norm, the head (a tied
 /// head keeps a copy of the embedding there when `pp > 1`) and, in training, the MTP modules.
 ///
-/// Inference: weights + KV cache + an activation workspace (one block's activations for the
+/// Inference: weights + KV cache (`min(context, w)` tokens in a block of sliding window `w`,
+/// `context` otherwise) + an activation workspace (one block's activations for the
 /// whole `batch × context` prefill at once, an upper bound, plus fp32 logits of the last
 /// position). Training (Adam, mixed precision): weights, gradients (in the weights' format) and
 /// optimizer states (fp32 momentum and variance, plus an fp32 master copy unless the weights are
@@ -139,7 +140,6 @@ public struct DeviceMemory: Sendable, Equatable {
       add("routed_experts", expertParameters)
       experts += copies * expertParameters
     }
-    let blockCount = Double(blocks.map(\.count).reduce(0, +))
     if isFirst { components["embedding"] = sharding.tensorParallel(parts.embedding) }
     if isLast {
       components["norms", default: 0] += parts.finalNorm
@@ -176,9 +176,13 @@ public struct DeviceMemory: Sendable, Equatable {
       bytes[.optimizerStates] = sharded(8 + masterBytes, from: 1)
     } else {
       bytes[.weights] = weightBytes * (dense + experts)
+      // A sliding-window block caches only its window's last tokens.
+      let cachedTokens = blocks.map { block, count, _ in
+        Double(count) * Double(min(memory.context, block.attentionWindow ?? memory.context))
+      }.reduce(0, +)
       bytes[.kvCache] =
-        Double(memory.batch) * Double(memory.context) * precision.kvCacheBytes
-        * blockCount * kvScalarsPerDevice(model.attention, tp: layout.tp)
+        Double(memory.batch) * cachedTokens * precision.kvCacheBytes
+        * kvScalarsPerDevice(model.attention, tp: layout.tp)
     }
     bytes[.activations] = activationBytes(
       model: model, blocks: blocks.map { ($0.block, $0.count) }, stage: index,
