@@ -124,16 +124,29 @@ public struct MemorySpec: Sendable, Equatable, Encodable {
   /// (Rajbhandari et al. 2020, sec. 5).
   public var zeroStage: Int
   public var recompute: Recompute
+  /// Inference: the most prompt tokens one forward pass takes (chunked prefill, vLLM's
+  /// `max_num_batched_tokens`), which sizes the activation workspace; nil prefills every
+  /// sequence's whole context at once.
+  public var prefillChunkTokens: Int?
 
   public init(
     mode: Mode = .inference, batch: Int = 1, context: Int = 4096, zeroStage: Int = 0,
-    recompute: Recompute = .none
+    recompute: Recompute = .none, prefillChunkTokens: Int? = nil
   ) {
     self.mode = mode
     self.batch = batch
     self.context = context
     self.zeroStage = zeroStage
     self.recompute = recompute
+    self.prefillChunkTokens = prefillChunkTokens
+  }
+
+  /// Tokens whose activations one forward pass holds: `batch × context`, capped in inference by
+  /// `prefillChunkTokens`.
+  public var activationTokens: Double {
+    let whole = Double(batch) * Double(context)
+    guard mode == .inference, let prefillChunkTokens else { return whole }
+    return min(whole, Double(prefillChunkTokens))
   }
 }
 

@@ -65,13 +65,13 @@ public struct AttentionSpec: Sendable, Equatable, Encodable {
   /// The kind of each block's attention, the list repeated over the blocks (`[sliding, full]`
   /// alternates, as gpt-oss's `layer_types`); empty: every block slides when `slidingWindow` is
   /// set (Mistral 7B), else every block attends to the whole context.
-  public var layerKinds: [AttentionLayerKind]
+  public var layerTypes: [AttentionLayerKind]
 
   /// The attention window of block `layer` (0-based) in positions; nil for full attention.
   public func window(ofLayer layer: Int) -> Int? {
     guard let slidingWindow else { return nil }
-    guard !layerKinds.isEmpty else { return slidingWindow }
-    return layerKinds[layer % layerKinds.count] == .sliding ? slidingWindow : nil
+    guard !layerTypes.isEmpty else { return slidingWindow }
+    return layerTypes[layer % layerTypes.count] == .sliding ? slidingWindow : nil
   }
 
   /// Width of one query/key head in the dot product.

@@ -148,7 +148,7 @@ extension AttentionSpec {
     slidingWindow = try reader.optionalInt("sliding_window", in: 1...(1 << 40))
     let file = reader.file
     let kinds = AttentionLayerKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
-    layerKinds =
+    layerTypes =
       try reader.optionalArray("layer_types") { element, path in
         guard case .string(let name) = element, let kind = AttentionLayerKind(rawValue: name)
         else {
@@ -157,15 +157,15 @@ extension AttentionSpec {
         }
         return kind
       } ?? []
-    let rendered = "[" + layerKinds.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + "]"
-    guard layerKinds.count <= layers else {
+    let rendered = "[" + layerTypes.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + "]"
+    guard layerTypes.count <= layers else {
       throw reader.error(
         "layer_types",
         .outOfRange(
-          value: "a list of \(layerKinds.count)",
+          value: "a list of \(layerTypes.count)",
           allowed: "at most model.layers = \(layers) entries, repeated over the blocks"))
     }
-    if slidingWindow == nil && layerKinds.contains(.sliding) {
+    if slidingWindow == nil && layerTypes.contains(.sliding) {
       throw reader.error(
         "sliding_window", .missingKey(reason: "attention.layer_types = \(rendered) has sliding layers"))
     }

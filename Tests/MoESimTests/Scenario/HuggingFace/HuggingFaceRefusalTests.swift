@@ -60,8 +60,8 @@ import Testing
     #expect(error.path == "hidden_act")
   }
 
-  /// Features MoESim lacks: Mistral-7B-v0.1's 4096-token window (its context is 32768), gpt-oss,
-  /// and DeepSeek-V2.5's group-limited greedy router.
+  /// Features MoESim lacks: DeepSeek-V2.5's group-limited greedy router and Llama 4's chunked
+  /// local attention.
   @Test func missingFeaturesAreRefusedNamingTheKey() throws {
     func loadError(_ fixture: String) -> ScenarioError? {
       do {
@@ -69,19 +69,23 @@ import Testing
         return nil
       } catch { return error as? ScenarioError }
     }
-    let mistral = try #require(loadError("mistral-7b-v0.1.json"))
-    #expect(mistral.path == "sliding_window" && mistral.description.contains("sliding-window"))
     let deepseek = try #require(loadError("deepseek-v2.5.json"))
     #expect(deepseek.path == "topk_method" && deepseek.description.contains("best expert"))
-    let gptOSS = try #require(
-      Self.error(try Self.mixtral { $0["model_type"] = .string("gpt_oss") }))
-    #expect(gptOSS.path == "layer_types" && gptOSS.description.contains("attention sinks"))
+    let llama4 = try #require(
+      Self.error(try Self.mixtral { $0["model_type"] = .string("llama4") }))
+    #expect(llama4.path == "text_config.attention_chunk_size")
   }
 
-  /// A window at least as long as the context changes nothing and is accepted.
-  @Test func windowAsLongAsTheContextIsAccepted() throws {
-    #expect(Self.error(try Self.mixtral { $0["sliding_window"] = .integer(32768) }) == nil)
-    #expect(Self.error(try Self.mixtral { $0["sliding_window"] = .integer(4096) }) != nil)
+  /// A window at least as long as the context changes nothing; a shorter one slides over every
+  /// layer.
+  @Test func windowShorterThanTheContextSlides() throws {
+    func window(_ span: Int) throws -> Int? {
+      let tree = try HuggingFaceImport.scenarioTree(
+        config: try Self.mixtral { $0["sliding_window"] = .integer(span) }, file: "m/config.json")
+      return try Scenario(tree: tree, file: "m/config.json").model.attention.slidingWindow
+    }
+    #expect(try window(32768) == nil)
+    #expect(try window(4096) == 4096)
   }
 
   /// A missing or malformed `hf_config` file is reported against that file.
