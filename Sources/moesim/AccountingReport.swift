@@ -114,12 +114,16 @@ enum AccountingReport {
       "\(scenario.name): \(spec.mode.rawValue) memory per device; "
         + "\(memory.layout.devices) devices × \(gibibytes(memory.capacityBytes)) "
         + "(\(memory.layout.description))",
-      "  precision: weights \(scenario.precision.weights.rawValue), KV cache "
-        + "\(scenario.precision.kvCache.rawValue), activations "
+      "  precision: weights \(scenario.precision.weights.rawValue)"
+        + (scenario.precision.expertWeights == scenario.precision.weights
+          ? "" : " (routed experts \(scenario.precision.expertWeights.rawValue))")
+        + ", KV cache \(scenario.precision.kvCache.rawValue), activations "
         + "\(scenario.precision.activations.rawValue); batch \(spec.batch) × context "
         + "\(spec.context)"
         + (spec.mode == .training
-          ? ", ZeRO stage \(spec.zeroStage), recompute \(spec.recompute.rawValue)" : ""),
+          ? ", ZeRO stage \(spec.zeroStage), recompute \(spec.recompute.rawValue)" : "")
+        + (spec.mode == .inference
+          ? spec.prefillChunkTokens.map { ", prefill chunks of \($0) tokens" } ?? "" : ""),
       "",
     ]
     lines += table(memory, kinds: kinds)
