@@ -59,7 +59,7 @@ public struct DeviceMemory: Sendable, Equatable {
       model: scenario.model, parts: ParameterBreakdown(model: scenario.model),
       precision: scenario.precision, memory: scenario.memory,
       sharding: WeightSharding(scenario: scenario, layout: layout),
-      capacityBytes: scenario.cluster.deviceMemoryBytes)
+      capacityBytes: scenario.cluster.usableMemoryBytes)
   }
 
   // swift-format-ignore: FunctionParameterCount

@@ -78,3 +78,24 @@ import Testing
     #expect(chunkedBytes < wholeBytes / 7)
   }
 }
+
+/// A serving engine's memory share and reserve shrink what "fits" is measured against.
+@Suite struct MemoryShareTests {
+  @Test func utilizationAndReserveShrinkTheCapacity() throws {
+    let scenario = try TestSupport.quickstart([
+      "cluster.device_memory_gib=80", "cluster.memory_utilization=0.9",
+      "cluster.memory_reserve_gib=2",
+    ])
+    // (80 · 0.9 − 2) GiB = 70 GiB.
+    #expect(DeviceMemory(scenario: scenario).capacityBytes == 70 * 1_073_741_824)
+    #expect(throws: ScenarioError.self) {
+      try TestSupport.quickstart(["cluster.memory_utilization=1.5"])
+    }
+    #expect(throws: ScenarioError.self) {
+      try TestSupport.quickstart([
+        "cluster.device_memory_gib=80", "cluster.memory_utilization=0.5",
+        "cluster.memory_reserve_gib=40",
+      ])
+    }
+  }
+}
