@@ -38,11 +38,6 @@ import Testing
       #expect(result.status == 65)
       #expect(result.standardError.contains("\(config.path): model_type = \"bloom\""))
     }
-    let deepseek = try cli.moesim([
-      "import-hf", HuggingFaceSizeTests.fixturePath("deepseek-v2.5.json"),
-    ])
-    #expect(deepseek.status == 65)
-    #expect(deepseek.standardError.contains("topk_method"))
     #expect(try cli.moesim(["import-hf"]).status == 64)
   }
 

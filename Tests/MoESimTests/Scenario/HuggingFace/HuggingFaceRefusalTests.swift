@@ -60,17 +60,12 @@ import Testing
     #expect(error.path == "hidden_act")
   }
 
-  /// Features MoESim lacks: DeepSeek-V2.5's group-limited greedy router and Llama 4's chunked
-  /// local attention.
+  /// A feature MoESim lacks: Llama 4's chunked local attention. DeepSeek-V2.5's
+  /// group-limited greedy router, once refused, imports as `group_score` "best".
   @Test func missingFeaturesAreRefusedNamingTheKey() throws {
-    func loadError(_ fixture: String) -> ScenarioError? {
-      do {
-        _ = try Scenario.load(path: HuggingFaceSizeTests.fixturePath(fixture))
-        return nil
-      } catch { return error as? ScenarioError }
-    }
-    let deepseek = try #require(loadError("deepseek-v2.5.json"))
-    #expect(deepseek.path == "topk_method" && deepseek.description.contains("best expert"))
+    let deepseek = try Scenario.load(path: HuggingFaceSizeTests.fixturePath("deepseek-v2.5.json"))
+    #expect(deepseek.router.groupScore == .best)
+    #expect(deepseek.router.groups == 8 && deepseek.router.topKGroups == 3)
     let llama4 = try #require(
       Self.error(try Self.mixtral { $0["model_type"] = .string("llama4") }))
     #expect(llama4.path == "text_config.attention_chunk_size")

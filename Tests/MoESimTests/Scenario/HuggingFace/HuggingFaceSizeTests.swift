@@ -111,8 +111,8 @@ import Testing
     #expect(ParameterCount(model: kimi.model).total == 1_026_470_731_056 - 62_498_608)
   }
 
-  /// DeepSeek-V2.5's group-limited greedy router cannot be imported, but its model can, through
-  /// `model.hf_config`: 236B total, 21B activated (DeepSeek-V2 paper, arXiv:2405.04434,
+  /// DeepSeek-V2.5's model through `model.hf_config` (a scenario with its own router):
+  /// 236B total, 21B activated (DeepSeek-V2 paper, arXiv:2405.04434,
   /// abstract; V2.5 keeps the architecture).
   @Test func modelOfARefusedRouterStillImportsThroughHFConfig() throws {
     let folder = try TestSupport.temporaryFolder()
