@@ -24,42 +24,46 @@ enum AccountingReport {
     let precision = scenario.precision
     let memory = DeviceMemory(scenario: scenario)
     let device = memory.worst
-    let bytes = precision.weightBytes
+    let bytes = precision.weightBytes(ofComponent:)
     let widths = [18, 10, 10, 7, 12, 12]
     var lines = [
       "\(scenario.name): parameters by component; weights \(precision.weights.rawValue)"
         + String(format: " (%g bits each)", precision.weightBits)
+        + (precision.expertWeights == precision.weights
+          ? ""
+          : ", routed experts \(precision.expertWeights.rawValue)"
+            + String(format: " (%g bits each)", precision.expertWeightBits))
         + "; per device: fullest of \(memory.layout.devices) (\(memory.layout.description),"
         + " stage \(device.index))",
       "",
       row(["component", "total", "active", "share", "bytes", "per device"], widths: widths),
     ]
-    let deviceTotal = device.componentParameters.keys.sorted()
-      .map { device.componentParameters[$0] ?? 0 }.reduce(0, +)
     for component in count.components {
       lines.append(
         row(
           [
             component.name, Report.count(component.total), Report.count(component.active),
             Report.percent(count.total > 0 ? component.total / count.total : 0),
-            gigabytes(component.total * bytes),
-            gigabytes((device.componentParameters[component.name] ?? 0) * bytes),
+            gigabytes(component.total * bytes(component.name)),
+            gigabytes((device.componentParameters[component.name] ?? 0) * bytes(component.name)),
           ], widths: widths))
     }
-    let mainOnDevice = deviceTotal - (device.componentParameters["mtp"] ?? 0)
+    let mainBytes = count.components.map { $0.total * bytes($0.name) }.reduce(0, +)
+    let mainOnDeviceBytes = device.componentParameters.keys.sorted().filter { $0 != "mtp" }
+      .map { (device.componentParameters[$0] ?? 0) * bytes($0) }.reduce(0, +)
     lines.append(
       row(
         [
           "total", Report.count(count.total), Report.count(count.active), "100.0%",
-          gigabytes(count.total * bytes), gigabytes(mainOnDevice * bytes),
+          gigabytes(mainBytes), gigabytes(mainOnDeviceBytes),
         ], widths: widths))
     for extra in count.extras {
       lines.append(
         row(
           [
             "+ \(extra.name) (apart)", Report.count(extra.total), Report.count(extra.active), "",
-            gigabytes(extra.total * bytes),
-            gigabytes((device.componentParameters[extra.name] ?? 0) * bytes),
+            gigabytes(extra.total * bytes(extra.name)),
+            gigabytes((device.componentParameters[extra.name] ?? 0) * bytes(extra.name)),
           ], widths: widths))
     }
     lines.append("")
@@ -110,12 +114,16 @@ enum AccountingReport {
       "\(scenario.name): \(spec.mode.rawValue) memory per device; "
         + "\(memory.layout.devices) devices × \(gibibytes(memory.capacityBytes)) "
         + "(\(memory.layout.description))",
-      "  precision: weights \(scenario.precision.weights.rawValue), KV cache "
-        + "\(scenario.precision.kvCache.rawValue), activations "
+      "  precision: weights \(scenario.precision.weights.rawValue)"
+        + (scenario.precision.expertWeights == scenario.precision.weights
+          ? "" : " (routed experts \(scenario.precision.expertWeights.rawValue))")
+        + ", KV cache \(scenario.precision.kvCache.rawValue), activations "
         + "\(scenario.precision.activations.rawValue); batch \(spec.batch) × context "
         + "\(spec.context)"
         + (spec.mode == .training
-          ? ", ZeRO stage \(spec.zeroStage), recompute \(spec.recompute.rawValue)" : ""),
+          ? ", ZeRO stage \(spec.zeroStage), recompute \(spec.recompute.rawValue)" : "")
+        + (spec.mode == .inference
+          ? spec.prefillChunkTokens.map { ", prefill chunks of \($0) tokens" } ?? "" : ""),
       "",
     ]
     lines += table(memory, kinds: kinds)

@@ -15,6 +15,7 @@ public struct CostModel: Sendable {
   /// per step.
   public let stepWork: NonExpertWork
   public let hiddenSize: Int
+  /// Bytes per stored routed-expert parameter (`precision.expert_weights`).
   public let weightBytesPerParameter: Double
   public let activationBytes: Double
   /// Peak dense FLOP/s of the slower of the weight and activation formats.
@@ -53,7 +54,7 @@ public struct CostModel: Sendable {
           setting: setting)
       ) { $0 + NonExpertWork(block: $1, compute: compute, setting: setting) },
       hiddenSize: scenario.model.hiddenSize,
-      weightBytesPerParameter: scenario.precision.weightBytes,
+      weightBytesPerParameter: scenario.precision.expertWeightBytes,
       activationBytes: scenario.precision.activationBytes,
       peakFLOPsPerSecond: min(
         device.flopsPerSecond(for: scenario.precision.weights),

@@ -54,15 +54,15 @@ public struct DeviceSpec: Sendable, Equatable, Encodable {
   /// `nvidia-smi`'s total, MiB, in GiB.
   static func gibibytes(mebibytes: Double) -> Double { mebibytes / 1024 }
 
-  /// Peak dense FLOP/s for matrix products whose inputs are in `format`: int4 weights are
-  /// dequantised and run at the activations' rate, so they map to bf16; a format the device
+  /// Peak dense FLOP/s for matrix products whose inputs are in `format`: int4, MXFP4 and NVFP4
+  /// weights are dequantised and run at the activations' rate, so they map to bf16; a format the device
   /// lacks falls back to the next wider one (fp8 → bf16, int8 → bf16, fp32 → bf16 rate / 2).
   public func flopsPerSecond(for format: NumberFormat) -> Double {
     let tera = 1e12
     switch format {
     case .fp32: return (fp32TFLOPs ?? bf16TFLOPs / 2) * tera
-    case .bf16, .fp16, .int4: return bf16TFLOPs * tera
-    case .fp8: return (fp8TFLOPs ?? bf16TFLOPs) * tera
+    case .bf16, .fp16, .int4, .mxfp4, .nvfp4: return bf16TFLOPs * tera
+    case .fp8, .fp8Block: return (fp8TFLOPs ?? bf16TFLOPs) * tera
     case .int8: return (int8TOPs ?? bf16TFLOPs) * tera
     }
   }

@@ -7,11 +7,12 @@
 /// more), the first stage holding the embedding and the last the final norm, the head (a tied
 /// head keeps a copy of the embedding there when `pp > 1`) and, in training, the MTP modules.
 ///
-/// Inference: weights + KV cache + an activation workspace (one block's activations for the
-/// whole `batch × context` prefill at once, an upper bound, plus fp32 logits of the last
-/// position). Training (Adam, mixed precision): weights, gradients (in the weights' format) and
-/// optimizer states (fp32 momentum and variance, plus an fp32 master copy unless the weights are
-/// fp32), i.e. 2 + 2 + 12 bytes per parameter for bf16 (Rajbhandari et al. 2020, "ZeRO", sec. 3.1,
+/// Inference: weights + KV cache (`min(context, w)` tokens in a block of sliding window `w`,
+/// `context` otherwise) + an activation workspace (one block's activations for the
+/// whole `batch × context` prefill at once, an upper bound, or for `memory.prefill_chunk_tokens`
+/// tokens under chunked prefill, plus fp32 logits of the last position). Training (Adam, mixed
+/// precision): weights, gradients (in the weights' format) and optimizer states (fp32 momentum
+/// and variance, plus an fp32 master copy unless the weights are fp32), i.e. 2 + 2 + 12 bytes per parameter for bf16 (Rajbhandari et al. 2020, "ZeRO", sec. 3.1,
 /// K = 12); ZeRO stage 1, 2, 3 divides the optimizer states, then the gradients, then the
 /// weights by the data-parallel degree (sec. 5.1–5.3) — `dp` for non-expert parameters, the
 /// expert-data-parallel degree `tp·dp / (ep·expert_tp)` for experts. Activations follow
@@ -58,7 +59,7 @@ public struct DeviceMemory: Sendable, Equatable {
       model: scenario.model, parts: ParameterBreakdown(model: scenario.model),
       precision: scenario.precision, memory: scenario.memory,
       sharding: WeightSharding(scenario: scenario, layout: layout),
-      capacityBytes: scenario.cluster.deviceMemoryBytes)
+      capacityBytes: scenario.cluster.usableMemoryBytes)
   }
 
   // swift-format-ignore: FunctionParameterCount
@@ -139,7 +140,6 @@ public struct DeviceMemory: Sendable, Equatable {
       add("routed_experts", expertParameters)
       experts += copies * expertParameters
     }
-    let blockCount = Double(blocks.map(\.count).reduce(0, +))
     if isFirst { components["embedding"] = sharding.tensorParallel(parts.embedding) }
     if isLast {
       components["norms", default: 0] += parts.finalNorm
@@ -160,25 +160,31 @@ public struct DeviceMemory: Sendable, Equatable {
     let dense = stored - experts
 
     var bytes: [Kind: Double] = [:]
-    let weightBytes = precision.weightBytes
+    // Routed experts in their own format, everything else in the weights'.
+    let weightBytes = (dense: precision.weightBytes, experts: precision.expertWeightBytes)
     if training {
       let zero = memory.zeroStage
       let denseDP = Double(layout.dp)
       let expertDP = Double(layout.expertDP)
-      func sharded(_ perParameter: Double, from stage: Int) -> Double {
+      func sharded(_ perParameter: (dense: Double, experts: Double), from stage: Int) -> Double {
         zero >= stage
-          ? perParameter * (dense / denseDP + experts / expertDP)
-          : perParameter * (dense + experts)
+          ? perParameter.dense * dense / denseDP + perParameter.experts * experts / expertDP
+          : perParameter.dense * dense + perParameter.experts * experts
       }
-      let masterBytes = precision.weights == .fp32 ? 0.0 : 4
+      func master(_ format: NumberFormat) -> Double { format == .fp32 ? 8 : 12 }
       bytes[.weights] = sharded(weightBytes, from: 3)
       bytes[.gradients] = sharded(weightBytes, from: 2)
-      bytes[.optimizerStates] = sharded(8 + masterBytes, from: 1)
+      bytes[.optimizerStates] = sharded(
+        (master(precision.weights), master(precision.expertWeights)), from: 1)
     } else {
-      bytes[.weights] = weightBytes * (dense + experts)
+      bytes[.weights] = weightBytes.dense * dense + weightBytes.experts * experts
+      // A sliding-window block caches only its window's last tokens.
+      let cachedTokens = blocks.map { block, count, _ in
+        Double(count) * Double(min(memory.context, block.attentionWindow ?? memory.context))
+      }.reduce(0, +)
       bytes[.kvCache] =
-        Double(memory.batch) * Double(memory.context) * precision.kvCacheBytes
-        * blockCount * kvScalarsPerDevice(model.attention, tp: layout.tp)
+        Double(memory.batch) * cachedTokens * precision.kvCacheBytes
+        * kvScalarsPerDevice(model.attention, tp: layout.tp)
     }
     bytes[.activations] = activationBytes(
       model: model, blocks: blocks.map { ($0.block, $0.count) }, stage: index,
@@ -221,7 +227,7 @@ public struct DeviceMemory: Sendable, Equatable {
     model: ModelSpec, blocks: [(block: BlockParameters, count: Int)], stage: Int,
     stageCount: Int, isLast: Bool, precision: PrecisionSpec, memory: MemorySpec, tp: Double
   ) -> Double {
-    let tokens = Double(memory.batch) * Double(memory.context)
+    let tokens = memory.activationTokens
     let element = precision.activationBytes
     let perBlock = blocks.map {
       (ActivationMemory.scalarsPerToken(model, block: $0.block) * element
@@ -231,7 +237,7 @@ public struct DeviceMemory: Sendable, Equatable {
     let blockCount = Double(blocks.map(\.count).reduce(0, +))
     // fp32 logits over the vocabulary shard: every position in training (for the loss), only the
     // last position of each sequence in inference.
-    let logitPositions = memory.mode == .training ? tokens : Double(memory.batch)
+    let logitPositions = memory.mode == .training ? tokens : min(tokens, Double(memory.batch))
     let logits = isLast ? 4 * logitPositions * Double(model.vocabSize) / tp : 0
     guard memory.mode == .training else { return largest + logits }
     let inFlight = Double(stageCount - stage)

@@ -70,9 +70,6 @@ extension NonExpertWork {
     /// 3 in training (forward + backward), else 1.
     var passes: Double
     var mode: ClusterCostSpec.Mode
-    /// Positions each token attends to, over the context `ComputeCost` was built for:
-    /// `(c + 1) / 2c` for prefill and training (the causal average), 1 for decode.
-    var attentionContextScale: Double
     /// Cached context `c` (decode reads it all).
     var context: Double
     var weightBytesPerParameter: Double
@@ -92,7 +89,6 @@ extension NonExpertWork {
       mode = scenario.cluster.cost.mode
       passes = mode == .training ? 3 : 1
       self.context = Double(context)
-      attentionContextScale = mode == .decode ? 1 : (self.context + 1) / (2 * self.context)
       weightBytesPerParameter = scenario.precision.weightBytes
       activationBytes = scenario.precision.activationBytes
       hiddenSize = Double(scenario.model.hiddenSize)
@@ -101,6 +97,14 @@ extension NonExpertWork {
         * scenario.precision.kvCacheBytes
       vocabSize = Double(scenario.model.vocabSize)
       gradientRingFactor = mode == .training ? 2 * (dp - 1) / dp : 0
+    }
+
+    /// Positions each token attends to in a block with attention window `window`: the whole
+    /// cache (or the window) in decode, the causal average over the `c`-token sequence in prefill
+    /// and training (`ComputeCost.attendedPositions`).
+    func attendedPositions(window: Int?) -> Double {
+      ComputeCost.attendedPositions(
+        context: Int(context), window: window, causalMean: mode != .decode)
     }
   }
 
@@ -112,10 +116,11 @@ extension NonExpertWork {
     let devices = s.tp * s.dp
     let flopsPerToken =
       compute.forwardLinearFLOPsPerToken(nonExpertOf: block)
-      + compute.forwardAttentionFLOPsPerTokenPerLayer * s.attentionContextScale
+      + compute.forwardAttentionFLOPsPerPosition * s.attendedPositions(window: block.attentionWindow)
     let kvTokens: Double
     switch s.mode {
-    case .decode: kvTokens = s.context  // one new token per sequence reads its whole cache
+    case .decode:  // one new token per sequence reads its whole cache (or window)
+      kvTokens = min(s.context, block.attentionWindow.map(Double.init) ?? s.context)
     case .prefill: kvTokens = 1  // each prompt token's keys and values are written once
     case .training: kvTokens = 0  // keys and values are activations, no cache
     }

@@ -26,7 +26,7 @@ public enum SmallestLayout {
     let parts = ParameterBreakdown(model: model)
     let census = BlockCensus(parts.blocks)
     let base = scenario.cluster.layout
-    let capacity = scenario.cluster.deviceMemoryBytes
+    let capacity = scenario.cluster.usableMemoryBytes
     let heads = model.attention.heads
     let tensorDegrees = (1...max(1, min(heads, scenario.cluster.maxTP))).filter {
       heads % $0 == 0

@@ -63,7 +63,7 @@ public struct StepFootprint: Sendable, Equatable {
       cached = active
     }
     self.mode = mode
-    capacityBytes = scenario.cluster.deviceMemoryBytes
+    capacityBytes = scenario.cluster.usableMemoryBytes
     stages = zip(active.stages, cached.stages).map { active, cached in
       Stage(
         index: active.index, weightBytes: active.bytes[.weights] ?? 0,

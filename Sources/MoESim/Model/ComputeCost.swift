@@ -5,10 +5,11 @@
 /// - matrix multiplies: 2 × the active weights of every linear layer (attention, FFN, shared and
 ///   `k` routed experts, the output head; not the embedding lookup, norms or router);
 /// - router: 2 · h · E per MoE layer (its softmax and top-k are not counted);
-/// - attention: per layer, `2 · heads · d_qk · context` for the scores `QKᵀ` and
-///   `2 · heads · d_v · context` for the weighted sum of values (the softmax, `3·heads·context`,
-///   is left out). Appendix F takes the full sequence as context (no causal halving); the
-///   average causal context of a sequence of `s` tokens is `(s + 1) / 2`.
+/// - attention: per layer, `2 · heads · d_qk · n` for the scores `QKᵀ` and `2 · heads · d_v · n`
+///   for the weighted sum of values (the softmax, `3·heads·n`, is left out), where `n` is the
+///   positions attended: `context` under full attention (appendix F takes the full sequence as
+///   context, no causal halving), `min(context, w)` in a sliding-window block of window `w`. The
+///   average causal count over a sequence of `s` tokens is in `attendedPositions`.
 ///
 /// Training = 3 × forward (the backward pass costs twice the forward: Kaplan et al. 2020, sec.
 /// 2.1). `6·N·D` is the rule those papers use, with `N` the parameters a token uses: here the
@@ -24,8 +25,9 @@ public struct ComputeCost: Sendable, Equatable {
   public var activeParameters: Double
   /// Stored parameters of the main model.
   public var totalParameters: Double
-  /// Attention score and value FLOPs per token of one block at `context` (linear in `context`).
-  public var forwardAttentionFLOPsPerTokenPerLayer: Double
+  /// Attention score and value FLOPs per token of one block per position attended,
+  /// `2 · heads · (d_qk + d_v)`.
+  public var forwardAttentionFLOPsPerPosition: Double
   /// The output head's matrix multiply per logit position (the embedding's when tied).
   public var forwardHeadFLOPsPerToken: Double
   /// Width of the hidden state, for the router's `2 · h · E`.
@@ -43,16 +45,18 @@ public struct ComputeCost: Sendable, Equatable {
     var matmul = 0.0
     var router = 0.0
     var attention = 0.0
-    let attentionPerLayer =
+    let attentionPerPosition =
       2 * Double(model.attention.heads)
-      * Double(model.attention.queryKeyHeadDim + model.attention.valueHeadDim) * Double(context)
+      * Double(model.attention.queryKeyHeadDim + model.attention.valueHeadDim)
     hiddenSize = model.hiddenSize
     for block in parts.blocks {
       matmul += Self.nonExpertMatmulFLOPsPerToken(block) + Self.routedMatmulFLOPsPerToken(block)
       router += Self.routerFLOPsPerToken(block, hidden: hidden)
-      attention += attentionPerLayer
+      attention +=
+        attentionPerPosition
+        * Self.attendedPositions(context: context, window: block.attentionWindow, causalMean: false)
     }
-    forwardAttentionFLOPsPerTokenPerLayer = attentionPerLayer
+    forwardAttentionFLOPsPerPosition = attentionPerPosition
     // The output head multiplies (a tied head is the embedding matrix); the lookup does not.
     forwardHeadFLOPsPerToken = 2 * (model.tiedEmbeddings ? parts.embedding : parts.head)
     matmul += forwardHeadFLOPsPerToken
@@ -61,6 +65,20 @@ public struct ComputeCost: Sendable, Equatable {
     forwardAttentionFLOPsPerToken = attention
     activeParameters = count.active
     totalParameters = count.total
+  }
+
+  /// Positions a token attends to in a block whose window is `window` (nil: full attention).
+  /// The last token of a `context`-token sequence attends to `min(context, w)`; averaged over a
+  /// causal sequence (`causalMean`), position `i = 1 … c` attends to `min(i, w)`, which sums to
+  /// `(c + 1) / 2` per token when `w ≥ c` and to `(w(w + 1)/2 + (c − w)·w) / c` when `w < c`.
+  public static func attendedPositions(context: Int, window: Int?, causalMean: Bool) -> Double {
+    let positions = Double(context)
+    guard let window, window < context else {
+      return causalMean ? (positions + 1) / 2 : positions
+    }
+    let reach = Double(window)
+    guard causalMean else { return reach }
+    return (reach * (reach + 1) / 2 + (positions - reach) * reach) / positions
   }
 
   /// 2 FLOPs per weight of the linear layers of `block` other than its routed experts
@@ -79,7 +97,7 @@ public struct ComputeCost: Sendable, Equatable {
 
   /// Forward FLOPs per token of `block` without its routed experts and without attention's
   /// score and value products: the linear layers and the router (the time model's per-layer
-  /// non-expert part; add `forwardAttentionFLOPsPerTokenPerLayer` scaled to the context).
+  /// non-expert part; add `forwardAttentionFLOPsPerPosition` times the positions attended).
   public func forwardLinearFLOPsPerToken(nonExpertOf block: BlockParameters) -> Double {
     Self.nonExpertMatmulFLOPsPerToken(block)
       + Self.routerFLOPsPerToken(block, hidden: Double(hiddenSize))

@@ -18,6 +18,10 @@ public struct BlockParameters: Sendable, Equatable {
   public var activeExperts: Int
   /// Parameters of one routed expert.
   public var expertParameters: Double
+  /// Positions the block's attention reaches back (sliding-window attention); nil for full
+  /// attention. Not a parameter, but it sizes the block's KV cache and attention FLOPs, so
+  /// blocks that differ only in it are different kinds.
+  public var attentionWindow: Int?
 
   /// Everything but the routed experts: replicated across expert-parallel ranks.
   public var nonExpert: Double { attention + norms + denseFFN + sharedExperts + router }
@@ -53,13 +57,18 @@ public struct ParameterBreakdown: Sendable, Equatable {
     embedding = Double(model.vocabSize) * hidden
     head = model.tiedEmbeddings ? 0 : Double(model.vocabSize) * hidden
     finalNorm = model.norm.parameters(width: model.hiddenSize)
+    // At most four kinds: dense or MoE, full or sliding attention; built once each.
     let denseBlock = Self.block(model, moeLayer: false)
     let moeBlock = Self.block(model, moeLayer: true)
-    blocks = (0..<model.layers).map { model.isMoELayer($0) ? moeBlock : denseBlock }
+    func kind(of layer: Int) -> BlockParameters {
+      var block = model.isMoELayer(layer) ? moeBlock : denseBlock
+      block.attentionWindow = model.attention.window(ofLayer: layer)
+      return block
+    }
+    blocks = (0..<model.layers).map(kind)
     // An MTP block takes the kind the next block after the last would have (MoE for DeepSeek-V3,
     // whose block 61 sits past `first_k_dense_replace`).
-    let mtpIsMoE = model.isMoELayer(model.layers)
-    mtpBlocks = Array(repeating: Self.block(model, moeLayer: mtpIsMoE), count: model.mtpModules)
+    mtpBlocks = Array(repeating: kind(of: model.layers), count: model.mtpModules)
     mtpNormsPerModule = 3 * model.norm.parameters(width: model.hiddenSize)
     mtpProjectionPerModule = 2 * hidden * hidden
   }
@@ -110,7 +119,7 @@ public struct ParameterBreakdown: Sendable, Equatable {
   /// `kv = kv_heads·head_dim`. MLA (DeepSeek-V2, arXiv:2405.04434, sec. 2.1.2–2.1.3): query
   /// down `h·r_q` and up `r_q·n·(d_nope + d_rope)` (or direct `h·n·(d_nope + d_rope)` without a
   /// query latent), joint KV down `h·(r_kv + d_rope)`, KV up `r_kv·n·(d_nope + d_v)`, output
-  /// `n·d_v·h`.
+  /// `n·d_v·h`. Attention sinks add one scalar per query head.
   static func attention(_ attention: AttentionSpec, hidden: Double) -> Double {
     let heads = Double(attention.heads)
     var parameters: Double
@@ -127,6 +136,7 @@ public struct ParameterBreakdown: Sendable, Equatable {
       if attention.qkvBias { parameters += queryWidth + 2 * keyValueWidth }
     }
     if attention.outputBias { parameters += hidden }
+    if attention.sinks { parameters += heads }
     return parameters
   }
 

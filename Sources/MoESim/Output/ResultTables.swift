@@ -70,17 +70,31 @@ public enum ResultTables {
 
   /// One row per component, then a `total` row; extra modules (`mtp`) follow, with a
   /// `total_with_extras` row, only when the model has them. `weight_bytes` is at
-  /// `precision.weights`; `device_weight_bytes` is what the fullest device of the scenario's
+  /// `precision.expert_weights` for the routed experts and `precision.weights` for the rest; `device_weight_bytes` is what the fullest device of the scenario's
   /// layout stores of the component (before ZeRO sharding).
   public static func paramsRows(_ count: ParameterCount, scenario: Scenario) -> [[CSVField]] {
-    let weightBytes = scenario.precision.weightBytes
+    let precision = scenario.precision
     let device = DeviceMemory(scenario: scenario).worst.componentParameters
-    let deviceTotal = device.keys.sorted().map { device[$0] ?? 0 }.reduce(0, +)
-    let onDevice = { (name: String) -> Double in
+    func bytes(_ parameters: [String: Double]) -> Double {
+      parameters.keys.sorted().map {
+        (parameters[$0] ?? 0) * precision.weightBytes(ofComponent: $0)
+      }.reduce(0, +)
+    }
+    let mainComponents = Dictionary(
+      uniqueKeysWithValues: count.components.map { ($0.name, $0.total) })
+    let allComponents = mainComponents.merging(count.extras.map { ($0.name, $0.total) }) { $0 + $1 }
+    let weightBytes = { (name: String, parameters: Double) -> Double in
       switch name {
-      case "total": return deviceTotal - (device["mtp"] ?? 0)
-      case "total_with_extras": return deviceTotal
-      default: return device[name] ?? 0
+      case "total": return bytes(mainComponents)
+      case "total_with_extras": return bytes(allComponents)
+      default: return parameters * precision.weightBytes(ofComponent: name)
+      }
+    }
+    let deviceWeightBytes = { (name: String) -> Double in
+      switch name {
+      case "total": return bytes(device.filter { $0.key != "mtp" })
+      case "total_with_extras": return bytes(device)
+      default: return (device[name] ?? 0) * precision.weightBytes(ofComponent: name)
       }
     }
     var rows =
@@ -94,7 +108,7 @@ public enum ResultTables {
     return rows.map { name, total, active in
       [
         .text(name), .real(total), .real(active), .real(total > 0 ? active / total : 0),
-        .real(total * weightBytes), .real(onDevice(name) * weightBytes),
+        .real(weightBytes(name, total)), .real(deviceWeightBytes(name)),
       ]
     }
   }

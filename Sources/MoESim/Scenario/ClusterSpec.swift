@@ -20,6 +20,12 @@ public struct ClusterSpec: Sendable, Equatable, Encodable {
   public var placement: ClusterPlacementSpec?
   /// The step-time model's mode and efficiencies.
   public var cost = ClusterCostSpec()
+  /// The fraction of a device's memory the serving or training engine may fill (vLLM's
+  /// `gpu_memory_utilization`, 0.9 by default there); 1 counts all of it.
+  public var memoryUtilization = 1.0
+  /// GiB of each device held back from that share for what no tensor accounts for: the CUDA
+  /// context, communication buffers, allocator fragmentation.
+  public var memoryReserveGiB = 0.0
 
   public init(
     devices: Int = 1, deviceMemoryGiB: Double = ClusterSpec.defaultDeviceMemoryGiB, maxTP: Int = 8,
@@ -36,6 +42,8 @@ public struct ClusterSpec: Sendable, Equatable, Encodable {
     case devicesPerNode = "devices_per_node"
     case deviceMemoryGiB = "device_memory_gib"
     case maxTP = "max_tp"
+    case memoryUtilization = "memory_utilization"
+    case memoryReserveGiB = "memory_reserve_gib"
   }
 
   /// Equal clusters have equal figures; where the memory figure came from
@@ -44,11 +52,18 @@ public struct ClusterSpec: Sendable, Equatable, Encodable {
     lhs.devices == rhs.devices && lhs.deviceMemoryGiB == rhs.deviceMemoryGiB
       && lhs.maxTP == rhs.maxTP && lhs.layout == rhs.layout && lhs.device == rhs.device
       && lhs.devicesPerNode == rhs.devicesPerNode && lhs.placement == rhs.placement
-      && lhs.cost == rhs.cost
+      && lhs.cost == rhs.cost && lhs.memoryUtilization == rhs.memoryUtilization
+      && lhs.memoryReserveGiB == rhs.memoryReserveGiB
   }
 
   /// Device memory in bytes.
   public var deviceMemoryBytes: Double { deviceMemoryGiB * 1_073_741_824 }
+
+  /// The bytes of a device that weights, KV cache and activations may fill: its memory times
+  /// `memoryUtilization`, less `memoryReserveGiB`. What "fits" is measured against.
+  public var usableMemoryBytes: Double {
+    (deviceMemoryGiB * memoryUtilization - memoryReserveGiB) * 1_073_741_824
+  }
 
   /// Memory of a device when the scenario names none: an 80 GB H100 SXM as `nvidia-smi` reports
   /// it (81,559 MiB ≈ 79.6 GiB; `DeviceCatalog`), so that naming `h100-sxm` keeps it and every
@@ -124,16 +139,29 @@ public struct MemorySpec: Sendable, Equatable, Encodable {
   /// (Rajbhandari et al. 2020, sec. 5).
   public var zeroStage: Int
   public var recompute: Recompute
+  /// Inference: the most prompt tokens one forward pass takes (chunked prefill, vLLM's
+  /// `max_num_batched_tokens`), which sizes the activation workspace; nil prefills every
+  /// sequence's whole context at once.
+  public var prefillChunkTokens: Int?
 
   public init(
     mode: Mode = .inference, batch: Int = 1, context: Int = 4096, zeroStage: Int = 0,
-    recompute: Recompute = .none
+    recompute: Recompute = .none, prefillChunkTokens: Int? = nil
   ) {
     self.mode = mode
     self.batch = batch
     self.context = context
     self.zeroStage = zeroStage
     self.recompute = recompute
+    self.prefillChunkTokens = prefillChunkTokens
+  }
+
+  /// Tokens whose activations one forward pass holds: `batch × context`, capped in inference by
+  /// `prefillChunkTokens`.
+  public var activationTokens: Double {
+    let whole = Double(batch) * Double(context)
+    guard mode == .inference, let prefillChunkTokens else { return whole }
+    return min(whole, Double(prefillChunkTokens))
   }
 }
 

@@ -17,6 +17,11 @@ struct JSON5SyntaxCheck {
 
   /// Deeper nesting than this is refused (scenarios nest four levels; Foundation stops near 512).
   static let maximumDepth = 128
+  /// A number literal longer than this many characters (sign included) is refused before it is
+  /// read: a `Double` needs at most 17 significant digits, so 1,000 leaves room for any spelling
+  /// a person writes (even `1e-300` written out in full), while a run of millions of digits
+  /// would otherwise cost the decoder seconds to reject.
+  static let maximumNumberLength = 1000
 
   private let bytes: [UInt8]
   private var index = 0
@@ -70,6 +75,9 @@ struct JSON5SyntaxCheck {
 
   /// The offset of the first byte that does not start a valid UTF-8 sequence, if any.
   static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+    // The standard library's validation is fast even in a debug build; the scalar-by-scalar
+    // walk below, which finds where the text goes wrong, runs only when it does.
+    if String(validating: bytes, as: UTF8.self) != nil { return nil }
     var parser = Unicode.UTF8.ForwardParser()
     var iterator = bytes.makeIterator()
     var offset = 0
@@ -82,12 +90,27 @@ struct JSON5SyntaxCheck {
     }
   }
 
+  /// The first offset from `start` at which `continues` is false (or the end): one tight pass,
+  /// so that megabytes of digits, letters, spaces or comment cost milliseconds.
+  private func scan(from start: Int, while continues: (UnsafeBufferPointer<UInt8>, Int) -> Bool)
+    -> Int
+  {
+    bytes.withUnsafeBufferPointer { text in
+      var end = start
+      while end < text.count && continues(text, end) { end += 1 }
+      return end
+    }
+  }
+
   /// Skips whitespace and comments.
   private mutating func skipTrivia() throws(Failure) {
     while let byte = current {
       switch byte {
       case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C:
-        index += 1
+        index = scan(from: index) { text, at in
+          let next = text[at]
+          return next == 0x20 || (next >= 0x09 && next <= 0x0D)
+        }
       case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0:
         index += 2  // no-break space
       case 0xE2
@@ -95,14 +118,11 @@ struct JSON5SyntaxCheck {
         && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
         index += 3  // line and paragraph separators
       case UInt8(ascii: "/") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "/"):
-        while let next = current, next != 0x0A, next != 0x0D { index += 1 }
+        index = scan(from: index) { text, at in text[at] != 0x0A && text[at] != 0x0D }
       case UInt8(ascii: "/") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "*"):
         let start = index
-        index += 2
-        while index + 1 < bytes.count
-          && !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/"))
-        {
-          index += 1
+        index = scan(from: index + 2) { text, at in
+          !(text[at] == UInt8(ascii: "*") && at + 1 < text.count && text[at + 1] == UInt8(ascii: "/"))
         }
         guard index + 1 < bytes.count else {
           throw failure(at: start, "this /* comment is never closed with */")
@@ -135,7 +155,8 @@ struct JSON5SyntaxCheck {
           "unexpected \(shown(start)); expected a value (object, array, string, number, true,"
             + " false or null)")
       }
-      throw failure(at: start, "unexpected word '\(word)'; a string value needs quotes")
+      throw failure(
+        at: start, "unexpected word '\(ErrorText.echo(word))'; a string value needs quotes")
     }
   }
 
@@ -260,12 +281,11 @@ struct JSON5SyntaxCheck {
   /// Letters, digits, `_`, `$` and any non-ASCII byte (JSON5 allows Unicode identifiers).
   private mutating func identifier() -> String {
     let start = index
-    while let byte = current,
-      byte >= 0x80 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$")
-        || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
-        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    {
-      index += 1
+    index = scan(from: start) { text, at in
+      let byte = text[at]
+      let letter = byte | 0x20
+      return byte >= 0x80 || byte == 0x5F || byte == 0x24 || (letter >= 0x61 && letter <= 0x7A)
+        || (byte >= 0x30 && byte <= 0x39)
     }
     return String(decoding: bytes[start..<index], as: UTF8.self)
   }
@@ -274,23 +294,24 @@ struct JSON5SyntaxCheck {
   private mutating func string() throws(Failure) -> String {
     let start = index
     let quote = bytes[index]
-    index += 1
-    let bodyStart = index
-    while let byte = current {
-      switch byte {
-      case quote:
-        let body = String(decoding: bytes[bodyStart..<index], as: UTF8.self)
-        index += 1
-        return body
-      case UInt8(ascii: "\\"):
-        index += 2  // the escaped character, including an escaped line break
-      case 0x0A, 0x0D:
-        throw failure(at: start, "this string has a line break before its closing quote")
-      default:
-        index += 1
+    let bodyStart = index + 1
+    // One tight pass to the closing quote, a line break or the end (a string may be megabytes).
+    let end = bytes.withUnsafeBufferPointer { text in
+      var end = bodyStart
+      while end < text.count {
+        let byte = text[end]
+        if byte == quote || byte == 0x0A || byte == 0x0D { break }
+        // A backslash escapes the next character, an escaped line break included.
+        end += byte == 0x5C ? 2 : 1
       }
+      return end
     }
-    throw failure(at: start, "this string is never closed")
+    guard end < bytes.count else { throw failure(at: start, "this string is never closed") }
+    guard bytes[end] == quote else {
+      throw failure(at: start, "this string has a line break before its closing quote")
+    }
+    index = end + 1
+    return String(decoding: bytes[bodyStart..<end], as: UTF8.self)
   }
 
   /// A number's characters: sign, digits, `.`, exponent, hex digits, `Infinity`, `NaN`.
@@ -298,7 +319,15 @@ struct JSON5SyntaxCheck {
     let start = index
     if current == UInt8(ascii: "-") || current == UInt8(ascii: "+") { index += 1 }
     let body = index
-    let word = identifierOrNumberText()
+    let end = numberTextEnd()
+    guard end - start <= Self.maximumNumberLength else {
+      throw failure(
+        at: start,
+        "a number of \(end - start) characters is longer than the \(Self.maximumNumberLength)"
+          + " allowed")
+    }
+    let word = String(decoding: bytes[body..<end], as: UTF8.self)
+    index = end
     if word == "Infinity" || word == "NaN" { return }
     let isHex = word.hasPrefix("0x") || word.hasPrefix("0X")
     let valid =
@@ -313,18 +342,16 @@ struct JSON5SyntaxCheck {
     }
   }
 
-  private mutating func identifierOrNumberText() -> String {
+  /// The end of a number's characters (digits, letters, `.`, a sign after `e`) from `index`,
+  /// found in one pass without moving `index`.
+  private func numberTextEnd() -> Int {
     let start = index
-    while let byte = current,
-      (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
-        || byte == UInt8(ascii: ".")
-        || ((byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-"))
-          && index > start && (bytes[index - 1] | 0x20) == UInt8(ascii: "e"))
-    {
-      index += 1
+    return scan(from: start) { text, at in
+      let byte = text[at]
+      let letter = byte | 0x20
+      return (byte >= 0x30 && byte <= 0x39) || (letter >= 0x61 && letter <= 0x7A) || byte == 0x2E
+        || ((byte == 0x2B || byte == 0x2D) && at > start && (text[at - 1] | 0x20) == 0x65)
     }
-    return String(decoding: bytes[start..<index], as: UTF8.self)
   }
 
   /// `digits [. digits] [e [+-] digits]`, where either side of the point may be empty.

@@ -53,6 +53,26 @@ public struct AttentionSpec: Sendable, Equatable, Encodable {
   /// Multi-head latent attention (DeepSeek-V2/V3); when set, it replaces the Q/K/V projections
   /// and `kvHeads`/`headDim` are not used.
   public var mla: LatentAttentionSpec?
+  /// Whether each query head has a learned attention sink: one scalar logit per head per layer
+  /// that joins the softmax's denominator and takes no value (gpt-oss's `self_attn.sinks`, a
+  /// tensor of `num_attention_heads`; OpenAI 2025, "gpt-oss-120b & gpt-oss-20b Model Card",
+  /// sec. 2.1). It adds `heads` parameters per block and no measurable FLOPs.
+  public var sinks: Bool
+  /// Positions a sliding-window layer attends to, itself included (Hugging Face's
+  /// `sliding_window`: key `j` is visible to query `i` when `i − w < j ≤ i`); nil when no layer
+  /// slides.
+  public var slidingWindow: Int?
+  /// The kind of each block's attention, the list repeated over the blocks (`[sliding, full]`
+  /// alternates, as gpt-oss's `layer_types`); empty: every block slides when `slidingWindow` is
+  /// set (Mistral 7B), else every block attends to the whole context.
+  public var layerTypes: [AttentionLayerKind]
+
+  /// The attention window of block `layer` (0-based) in positions; nil for full attention.
+  public func window(ofLayer layer: Int) -> Int? {
+    guard let slidingWindow else { return nil }
+    guard !layerTypes.isEmpty else { return slidingWindow }
+    return layerTypes[layer % layerTypes.count] == .sliding ? slidingWindow : nil
+  }
 
   /// Width of one query/key head in the dot product.
   public var queryKeyHeadDim: Int { mla.map { $0.qkNopeHeadDim + $0.qkRopeHeadDim } ?? headDim }
@@ -63,6 +83,15 @@ public struct AttentionSpec: Sendable, Equatable, Encodable {
   public var kvCacheScalarsPerToken: Int {
     mla.map { $0.kvLoraRank + $0.qkRopeHeadDim } ?? 2 * kvHeads * headDim
   }
+}
+
+/// How far back one block's attention reaches.
+public enum AttentionLayerKind: String, Sendable, CaseIterable, Encodable {
+  /// Every earlier position of the context.
+  case full
+  /// The last `sliding_window` positions only: the KV cache keeps at most that many tokens and
+  /// the scores cost that many positions per token.
+  case sliding
 }
 
 /// Where query/key normalisation sits.

@@ -1,25 +1,56 @@
 /// A number format for stored tensors.
 public enum NumberFormat: String, Sendable, CaseIterable, Encodable {
-  case fp32, bf16, fp16, fp8, int8, int4
+  case fp32, bf16, fp16, fp8
+  /// fp8 (E4M3) with one fp32 scale per 128 × 128 block of weights (DeepSeek-V3's
+  /// `weight_block_size: [128, 128]`; DeepSeek-V3 technical report, arXiv:2412.19437,
+  /// sec. 3.3.2).
+  case fp8Block = "fp8_block"
+  case int8, int4
+  /// OCP Microscaling MXFP4: 4-bit E2M1 elements sharing one 8-bit E8M0 scale per block of 32
+  /// (OCP "Microscaling Formats (MX) Specification" v1.0, sec. 5.1 and table 1), 4.25 bits per
+  /// weight: gpt-oss's expert format.
+  case mxfp4
+  /// NVIDIA NVFP4: 4-bit E2M1 elements with one FP8 E4M3 scale per block of 16 and one fp32
+  /// scale per tensor (NVIDIA, "Introducing NVFP4 for Efficient and Accurate Low-Precision
+  /// Inference", 2025), 4.5 bits per weight; the per-tensor scale (4 bytes a matrix) is not
+  /// counted.
+  case nvfp4
 
-  /// Bits of one element, before any group-wise scale.
+  /// Bits of one element, before any group-wise or block scale.
   public var bits: Double {
     switch self {
     case .fp32: return 32
     case .bf16, .fp16: return 16
-    case .fp8, .int8: return 8
-    case .int4: return 4
+    case .fp8, .fp8Block, .int8: return 8
+    case .int4, .mxfp4, .nvfp4: return 4
     }
   }
 
   /// Integer formats need a scale (and zero point) per group of weights to dequantise.
   public var isInteger: Bool { self == .int8 || self == .int4 }
+
+  /// The scale a block-scaled format stores: its bits, and the elements of a block.
+  public var blockScale: (bits: Double, elements: Double)? {
+    switch self {
+    case .fp8Block: return (32, 128 * 128)
+    case .mxfp4: return (8, 32)
+    case .nvfp4: return (8, 16)
+    default: return nil
+    }
+  }
+
+  /// Formats a KV cache or activations may use: not the 4-bit and block-scaled weight formats.
+  public var isElementwise: Bool { blockScale == nil && self != .int4 }
 }
 
-/// Number formats per tensor class: weights, KV cache, activations.
+/// Number formats per tensor class: weights (routed experts apart), KV cache, activations.
 public struct PrecisionSpec: Sendable, Equatable, Encodable {
-  /// Format of the stored weights (inference) or of the working weight copy (training).
+  /// Format of the stored weights (inference) or of the working weight copy (training); the
+  /// routed experts' when `expertWeights` does not say otherwise.
   public var weights: NumberFormat
+  /// Format of the routed experts' weights (gpt-oss ships MXFP4 experts and bf16 attention,
+  /// router, embedding and head).
+  public var expertWeights: NumberFormat
   /// Weights per quantisation group of an integer format; 0 for one scale per output channel
   /// (negligible overhead, not counted).
   public var weightGroupSize: Int
@@ -34,23 +65,37 @@ public struct PrecisionSpec: Sendable, Equatable, Encodable {
   public static let groupOverheadBits = 32.0
 
   public init(
-    weights: NumberFormat = .bf16, weightGroupSize: Int = 128, kvCache: NumberFormat = .bf16,
-    activations: NumberFormat = .bf16
+    weights: NumberFormat = .bf16, expertWeights: NumberFormat? = nil,
+    weightGroupSize: Int = 128, kvCache: NumberFormat = .bf16, activations: NumberFormat = .bf16
   ) {
     self.weights = weights
+    self.expertWeights = expertWeights ?? weights
     self.weightGroupSize = weightGroupSize
     self.kvCache = kvCache
     self.activations = activations
   }
 
-  /// Bits per stored weight, including group-wise scales for integer formats.
-  public var weightBits: Double {
-    guard weights.isInteger, weightGroupSize > 0 else { return weights.bits }
-    return weights.bits + Self.groupOverheadBits / Double(weightGroupSize)
+  /// Bits per stored weight in `format`, with its scales: a block-scaled format's scale bits
+  /// over its block, an integer format's group overhead over `weightGroupSize`.
+  public func storedBits(_ format: NumberFormat) -> Double {
+    if let scale = format.blockScale { return format.bits + scale.bits / scale.elements }
+    guard format.isInteger, weightGroupSize > 0 else { return format.bits }
+    return format.bits + Self.groupOverheadBits / Double(weightGroupSize)
   }
 
-  /// Bytes per stored weight.
+  /// Bits per stored weight outside the routed experts, scales included.
+  public var weightBits: Double { storedBits(weights) }
+  /// Bytes per stored weight outside the routed experts.
   public var weightBytes: Double { weightBits / 8 }
+  /// Bits per stored routed-expert weight, scales included.
+  public var expertWeightBits: Double { storedBits(expertWeights) }
+  /// Bytes per stored routed-expert weight.
+  public var expertWeightBytes: Double { expertWeightBits / 8 }
+  /// Bytes per stored weight of the component named `component` (`ParameterCount`'s names):
+  /// the experts' format for `routed_experts`, the weights' otherwise.
+  public func weightBytes(ofComponent component: String) -> Double {
+    component == "routed_experts" ? expertWeightBytes : weightBytes
+  }
   /// Bytes per cached scalar.
   public var kvCacheBytes: Double { kvCache.bits / 8 }
   /// Bytes per activation scalar.

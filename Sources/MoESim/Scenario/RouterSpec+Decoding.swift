@@ -17,6 +17,7 @@ extension RouterSpec {
     let groups = groups
     topKGroups = try reader.int(
       "topk_group", default: groups, in: 1...groups, allowed: "1...\(groups) (router.n_group)")
+    groupScore = try reader.choice("group_score", default: .top2)
     noiseStd = try reader.double("noise_std", default: 1, allowed: "≥ 0", where: { $0 >= 0 })
     capacityScope = try reader.choice("capacity_scope", default: .batch)
     padToCapacity = try reader.bool("pad_to_capacity", default: false)
@@ -57,6 +58,13 @@ extension RouterSpec {
         throw refuse(
           "topk_group", String(topKGroups),
           "a value whose groups hold at least model.moe.top_k = \(moe.topK) experts")
+      }
+      let summed = groupScore.scoredExperts(topK: moe.topK, topKGroups: topKGroups)
+      guard (1...(moe.experts / groups)).contains(summed) else {
+        throw refuse(
+          "group_score", "\"\(groupScore.rawValue)\"",
+          "a score whose top_k / topk_group = \(moe.topK) / \(topKGroups) experts a group lie in"
+            + " 1...\(moe.experts / groups) (the experts of a group)")
       }
     }
     if biasUpdateRate > 0 && !kind.selectsPerToken {

@@ -22,6 +22,8 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
   public var groups: Int
   /// Groups a token may pick experts from (DeepSeek-V3 `topk_group`).
   public var topKGroups: Int
+  /// How a group is ranked for `topKGroups`.
+  public var groupScore: GroupScore = .top2
   /// Standard deviation of the Gaussian noise added to the logits by `noisy_topk`.
   public var noiseStd: Double
   /// Whether the capacity holds per batch (the step) or per sequence.
@@ -62,6 +64,7 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
     case routedScalingFactor = "routed_scaling_factor"
     case groups = "n_group"
     case topKGroups = "topk_group"
+    case groupScore = "group_score"
     case noiseStd = "noise_std"
     case capacityScope = "capacity_scope"
     case padToCapacity = "pad_to_capacity"
@@ -70,6 +73,26 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
     case auxLossCoefficient = "aux_loss_coeff"
     case sequenceAuxLoss = "sequence_aux_loss"
     case warmupSteps = "warmup_steps"
+  }
+}
+
+/// How group-limited routing ranks a group of experts.
+public enum GroupScore: String, Sendable, CaseIterable, Encodable {
+  /// The sum of its two highest scores (transformers' DeepSeek-V3 `MoEGate`, `noaux_tc`).
+  case top2
+  /// The sum of its `k / topk_group` highest scores (Megatron-Core `group_limited_topk`,
+  /// moe_utils.py: `topk(topk // group_topk)`).
+  case topkPerGroup = "topk_per_group"
+  /// Its best expert's score (DeepSeek-V2's `group_limited_greedy`).
+  case best
+
+  /// Scores summed per group for a router choosing `topK` experts from `topKGroups` groups.
+  public func scoredExperts(topK: Int, topKGroups: Int) -> Int {
+    switch self {
+    case .top2: return 2
+    case .topkPerGroup: return topK / topKGroups
+    case .best: return 1
+    }
   }
 }
 

@@ -88,12 +88,13 @@ extension ModelSpec {
     vocabSize = try reader.int("vocab_size", in: dimension)
     hiddenSize = try reader.int("hidden_size", in: dimension)
     layers = try reader.int("layers", in: 1...1_000_000)
-    let hidden = hiddenSize
-    attention = try reader.object("attention", keys: AttentionSpec.keys) { try AttentionSpec(reading: &$0, hidden: hidden) }
+    let hidden = hiddenSize, layerCount = layers
+    attention = try reader.object("attention", keys: AttentionSpec.keys) {
+      try AttentionSpec(reading: &$0, hidden: hidden, layers: layerCount)
+    }
     tiedEmbeddings = try reader.bool("tied_embeddings", default: false)
     norm = try reader.choice("norm", default: .rmsnorm)
     activeCountsEmbedding = try reader.bool("active_counts_embedding", default: true)
-    let layerCount = layers
     // The experts' bias defaults to the FFN's, read here before the FFN's width requirement
     // (which depends on the MoE layout) is known.
     let ffnBias = try reader.object("ffn", keys: FeedForwardSpec.keys) {
@@ -115,7 +116,7 @@ extension AttentionSpec {
   /// The keys of a `AttentionSpec` object in a scenario file.
   static let keys = ScenarioKeys.names(in: "model.attention")
 
-  init(reading reader: inout ScenarioReader, hidden: Int) throws {
+  init(reading reader: inout ScenarioReader, hidden: Int, layers: Int) throws {
     heads = try reader.int("heads", in: 1...ScenarioLimits.modelDimension)
     let heads = heads
     kvHeads = try reader.int("kv_heads", default: heads, in: 1...heads, allowed: "1...\(heads) (attention.heads)")
@@ -142,6 +143,31 @@ extension AttentionSpec {
     if mla != nil && qkvBias {
       throw reader.error(
         "qkv_bias", .outOfRange(value: "true", allowed: "false when attention.mla is set"))
+    }
+    sinks = try reader.bool("sinks", default: false)
+    slidingWindow = try reader.optionalInt("sliding_window", in: 1...(1 << 40))
+    let file = reader.file
+    let kinds = AttentionLayerKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+    layerTypes =
+      try reader.optionalArray("layer_types") { element, path in
+        guard case .string(let name) = element, let kind = AttentionLayerKind(rawValue: name)
+        else {
+          throw ScenarioError(
+            file: file, path: path, kind: .outOfRange(value: element.rendered, allowed: kinds))
+        }
+        return kind
+      } ?? []
+    let rendered = "[" + layerTypes.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + "]"
+    guard layerTypes.count <= layers else {
+      throw reader.error(
+        "layer_types",
+        .outOfRange(
+          value: "a list of \(layerTypes.count)",
+          allowed: "at most model.layers = \(layers) entries, repeated over the blocks"))
+    }
+    if slidingWindow == nil && layerTypes.contains(.sliding) {
+      throw reader.error(
+        "sliding_window", .missingKey(reason: "attention.layer_types = \(rendered) has sliding layers"))
     }
   }
 }

@@ -6,15 +6,21 @@ extension PrecisionSpec {
   init(reading reader: inout ScenarioReader) throws {
     self.init()
     weights = try reader.choice("weights", default: .bf16)
+    expertWeights = try reader.choice("expert_weights", default: weights)
     weightGroupSize = try reader.int(
       "weight_group_size", default: 128, in: 0...ScenarioLimits.modelDimension,
       allowed: "0 (one scale per channel) or a group size ≥ 1")
     kvCache = try reader.choice("kv_cache", default: .bf16)
     activations = try reader.choice("activations", default: .bf16)
+    let elementwise = NumberFormat.allCases.filter(\.isElementwise).map(\.rawValue)
     for (key, format) in [("kv_cache", kvCache), ("activations", activations)]
-    where format == .int4 {
+    where !format.isElementwise {
       throw reader.error(
-        key, .outOfRange(value: "\"int4\"", allowed: "fp32, bf16, fp16, fp8 or int8"))
+        key,
+        .outOfRange(
+          value: "\"\(format.rawValue)\"",
+          allowed: elementwise.dropLast().joined(separator: ", ") + " or "
+            + (elementwise.last ?? "")))
     }
   }
 }
@@ -78,12 +84,14 @@ extension MemorySpec {
     context = try reader.int("context", default: 4096, in: 1...(1 << 40))
     zeroStage = try reader.int("zero_stage", default: 0, in: 0...3)
     recompute = try reader.choice("recompute", default: Recompute.none)
-    if mode == .training && ![.fp32, .bf16, .fp16].contains(precision.weights) {
+    prefillChunkTokens = try reader.optionalInt("prefill_chunk_tokens", in: 1...(1 << 40))
+    for (key, format) in [("weights", precision.weights), ("expert_weights", precision.expertWeights)]
+    where mode == .training && ![.fp32, .bf16, .fp16].contains(format) {
       throw reader.error(
         "mode",
         .outOfRange(
           value: "\"training\"",
-          allowed: "\"inference\" with precision.weights = \"\(precision.weights.rawValue)\""
+          allowed: "\"inference\" with precision.\(key) = \"\(format.rawValue)\""
             + " (training needs fp32, bf16 or fp16 weights)"))
     }
   }

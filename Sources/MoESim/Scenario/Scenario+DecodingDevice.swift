@@ -11,6 +11,13 @@ extension ClusterSpec {
       "device_memory_gib", default: device?.usableMemoryGiB ?? Self.defaultDeviceMemoryGiB,
       allowed: "> 0", where: { $0 > 0 })
     deviceMemorySource = explicitMemory ? .scenario : device == nil ? .default : .device
+    memoryUtilization = try reader.double(
+      "memory_utilization", default: 1, allowed: "in (0, 1]", where: { $0 > 0 && $0 <= 1 })
+    let share = deviceMemoryGiB * memoryUtilization
+    memoryReserveGiB = try reader.double(
+      "memory_reserve_gib", default: 0,
+      allowed: "≥ 0 and below device_memory_gib × memory_utilization = \(share) GiB",
+      where: { $0 >= 0 && $0 < share })
     devicesPerNode = try reader.int(
       "devices_per_node", default: device?.devicesPerNode ?? 8, in: 1...65_536)
     let ep = layout.ep

@@ -7,6 +7,13 @@ extension ScenarioKeys {
       "cluster", "device_memory_gib", .number, default: "device's usable memory, else 79.6",
       allowed: "> 0, ≤ 2⁴⁰", meaning: "memory of one device, GiB (2³⁰ bytes)"),
     ScenarioKey(
+      "cluster", "memory_utilization", .number, default: "1", allowed: "in (0, 1]",
+      meaning: "share of device memory the engine may fill (vLLM's gpu_memory_utilization)"),
+    ScenarioKey(
+      "cluster", "memory_reserve_gib", .number, default: "0",
+      allowed: "≥ 0, below device_memory_gib × memory_utilization",
+      meaning: "GiB held back per device (CUDA context, communication buffers, fragmentation)"),
+    ScenarioKey(
       "cluster", "max_tp", .integer, default: "8", allowed: "1 … 4096",
       meaning: "largest tp the smallest-fit search tries (one node)"),
     ScenarioKey(

@@ -38,7 +38,13 @@ extension ScenarioKeys {
       meaning: "expert groups for group-limited routing (DeepSeek-V3 n_group)"),
     ScenarioKey(
       "router", "topk_group", .integer, default: "n_group", allowed: "1 … n_group",
-      meaning: "groups a token may use, the best by the sum of their top-2 scores"),
+      meaning: "groups a token may use, the best by router.group_score"),
+    ScenarioKey(
+      "router", "group_score", .choice, default: "\"top2\"",
+      allowed: ScenarioKey.choices(GroupScore.self),
+      meaning:
+        "a group's rank: \"top2\" sum of its 2 best (HF DeepSeek-V3), \"topk_per_group\" of its top_k / topk_group best (Megatron-Core), \"best\" its best (DeepSeek-V2 group_limited_greedy)"
+    ),
     ScenarioKey(
       "router", "noise_std", .number, default: "1", allowed: "0 … 1e6",
       meaning: "noisy_topk: standard deviation of the Gaussian noise on the logits"),

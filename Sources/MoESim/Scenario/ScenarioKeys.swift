@@ -137,7 +137,13 @@ public enum ScenarioKeys {
     ScenarioKey(
       "precision", "weights", .choice, default: "\"bf16\"",
       allowed: ScenarioKey.choices(NumberFormat.self),
-      meaning: "\"fp32\", \"bf16\", \"fp16\", \"fp8\", \"int8\", \"int4\""),
+      meaning:
+        "format of the stored weights (routed experts apart); fp8_block, mxfp4, nvfp4 carry block scales (Accounting)"
+    ),
+    ScenarioKey(
+      "precision", "expert_weights", .choice, default: "weights",
+      allowed: ScenarioKey.choices(NumberFormat.self),
+      meaning: "format of the routed experts' weights (gpt-oss: \"mxfp4\" experts, \"bf16\" elsewhere)"),
     ScenarioKey(
       "precision", "weight_group_size", .integer, default: "128", allowed: "0, or ≥ 1",
       meaning:
@@ -145,11 +151,11 @@ public enum ScenarioKeys {
     ),
     ScenarioKey(
       "precision", "kv_cache", .choice, default: "\"bf16\"",
-      allowed: ScenarioKey.choices(NumberFormat.self) + " (not int4)",
+      allowed: ScenarioKey.choices(NumberFormat.self) + " (not int4, fp8_block, mxfp4, nvfp4)",
       meaning: "format of cached K/V (or MLA latents)"),
     ScenarioKey(
       "precision", "activations", .choice, default: "\"bf16\"",
-      allowed: ScenarioKey.choices(NumberFormat.self) + " (not int4)",
+      allowed: ScenarioKey.choices(NumberFormat.self) + " (not int4, fp8_block, mxfp4, nvfp4)",
       meaning: "format of activations"),
   ]
 
@@ -175,6 +181,11 @@ public enum ScenarioKeys {
       "memory", "recompute", .choice, default: "\"none\"",
       allowed: ScenarioKey.choices(MemorySpec.Recompute.self),
       meaning: "training: \"none\" keeps every activation"),
+    ScenarioKey(
+      "memory", "prefill_chunk_tokens", .integer, default: "none (whole prompts)", allowed: "≥ 1",
+      meaning:
+        "inference: prompt tokens per forward pass (chunked prefill, vLLM's max_num_batched_tokens); sizes the activation workspace"
+    ),
   ]
 
   static let compute: [ScenarioKey] = [

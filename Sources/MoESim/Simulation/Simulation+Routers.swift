@@ -10,7 +10,9 @@ extension Simulation {
     onStep: (_ step: Int, _ layers: [LayerStepMetrics]) throws -> Void
   ) throws {
     let spec = scenario.router
-    let limit = GroupLimit(groups: spec.groups, topKGroups: spec.topKGroups)
+    let limit = GroupLimit(
+      groups: spec.groups, topKGroups: spec.topKGroups,
+      scoredExperts: spec.groupScore.scoredExperts(topK: moe.topK, topKGroups: spec.topKGroups))
     let scaling = Float(spec.routedScalingFactor)
     let trace = try loadTrace(moe: moe)
     if let trace, trace.content == .decisions {

@@ -7,7 +7,7 @@ import Testing
   static let rules: [(String, String)] = [
     (
       "precision.weights=int3",
-      "precision.weights = \"int3\" is out of range; allowed one of \"fp32\", \"bf16\", \"fp16\", \"fp8\", \"int8\", \"int4\""
+      "precision.weights = \"int3\" is out of range; allowed one of \"fp32\", \"bf16\", \"fp16\", \"fp8\", \"fp8_block\", \"int8\", \"int4\", \"mxfp4\", \"nvfp4\""
     ),
     (
       "precision.kv_cache=int4",

@@ -38,11 +38,6 @@ import Testing
       #expect(result.status == 65)
       #expect(result.standardError.contains("\(config.path): model_type = \"bloom\""))
     }
-    let mistral = try cli.moesim([
-      "params", HuggingFaceSizeTests.fixturePath("mistral-7b-v0.1.json"),
-    ])
-    #expect(mistral.status == 65)
-    #expect(mistral.standardError.contains("sliding_window = 4096"))
     #expect(try cli.moesim(["import-hf"]).status == 64)
   }
 

@@ -77,6 +77,37 @@ import Testing
     #expect(free.selected == [0, 4])
   }
 
+  /// The same scores ranked by each group score. Two groups of four: group 0 = 0.9, 0.1, 0.1,
+  /// 0.1; group 1 = 0.5, 0.45, 0.45, 0.4. Best expert: 0.9 > 0.5, group 0 kept. Top 2: 1.0 >
+  /// 0.95, group 0 kept. Top 3 (Megatron-Core's `k / topk_group` = 3 / 1): 1.1 < 1.4, group 1
+  /// kept. One group may be used, and k = 3; equal scores go to the lower expert.
+  @Test(arguments: [
+    (GroupScore.best, [0, 1, 2] as [Int32]), (.top2, [0, 1, 2]), (.topkPerGroup, [4, 5, 6]),
+  ])
+  func groupScoresRankGroupsByTheirBestExperts(score: GroupScore, selected: [Int32]) {
+    let scores: [Float] = [0.9, 0.1, 0.1, 0.1, 0.5, 0.45, 0.45, 0.4]
+    let summed: [GroupScore: Int] = [.best: 1, .top2: 2, .topkPerGroup: 3]
+    #expect(score.scoredExperts(topK: 3, topKGroups: 1) == summed[score])
+    let limit = GroupLimit(
+      groups: 2, topKGroups: 1, scoredExperts: score.scoredExperts(topK: 3, topKGroups: 1))
+    let routed = RouterHarness.route(
+      SigmoidTopK(topK: 3, normalizeTopK: false, limit: limit), logits: [scores.map(logit)])
+    #expect(routed.selected == selected)
+  }
+
+  /// Megatron-Core's group score needs `k / topk_group` experts in a group: k = 2 with
+  /// topk_group = 4 sums none, and is refused.
+  @Test func megatronGroupScoreNeedsAnExpertPerGroup() throws {
+    let base = [
+      "model.moe.experts=16", "model.moe.top_k=2", "router.kind=sigmoid_topk", "router.n_group=8",
+      "router.topk_group=4",
+    ]
+    _ = try TestSupport.quickstart(base + ["router.group_score=top2"])
+    #expect(throws: ScenarioError.self) {
+      try TestSupport.quickstart(base + ["router.group_score=topk_per_group"])
+    }
+  }
+
   @Test func switchSendsEachTokenToItsMostProbableExpertWithThatProbability() {
     let routed = RouterHarness.route(SwitchRouter(), logits: [quarters, quarters.reversed()])
     #expect(routed.selected == [3, 0])

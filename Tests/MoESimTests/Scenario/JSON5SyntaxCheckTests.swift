@@ -53,3 +53,80 @@ import Testing
     try JSON5SyntaxCheck.check(Data(#"{"\u0061": 1, "\u0062": 2}"#.utf8))
   }
 }
+
+/// Hostile sizes are refused in time linear in the file: a 2,000,000-digit number (the fuzzer's
+/// mutation that took the reader over 10 s), a 2,000,000-character string, word, comment or run
+/// of spaces, and 100,000 levels of nesting each come back as a clear error within a second
+/// (debug build).
+@Suite struct JSON5HostileSizeTests {
+  static let quickstart = "{\n  name: \"huge\",\n  seed: 1,\n  model: VALUE\n}"
+
+  /// Parses `value` in place of the model object and returns the error text and the seconds
+  /// it took.
+  func refusal(of value: String) -> (message: String, seconds: Double) {
+    let text = Self.quickstart.replacingOccurrences(of: "VALUE", with: value)
+    let clock = ContinuousClock()
+    var message = ""
+    let elapsed = clock.measure {
+      do {
+        _ = try Scenario.parse(Data(text.utf8), file: "huge.json5")
+      } catch {
+        message = "\(error)"
+      }
+    }
+    let parts = elapsed.components
+    return (message, Double(parts.seconds) + Double(parts.attoseconds) * 1e-18)
+  }
+
+  @Test func aNumberOfMillionsOfDigitsIsRefusedAtItsLine() {
+    let (message, seconds) = refusal(of: String(repeating: "9", count: 2_000_000))
+    #expect(
+      message
+        == "huge.json5: not valid JSON5: line 4, column 10: a number of 2000000 characters is"
+        + " longer than the 1000 allowed")
+    #expect(seconds < 1, "took \(seconds) s")
+  }
+
+  @Test func aNumberAtTheLimitIsStillRead() throws {
+    let digits = "0." + String(repeating: "0", count: JSON5SyntaxCheck.maximumNumberLength - 3)
+      + "1"
+    #expect(digits.count == JSON5SyntaxCheck.maximumNumberLength)
+    try JSON5SyntaxCheck.check(Data("{a: \(digits)}".utf8))
+    #expect(throws: JSON5SyntaxCheck.Failure.self) {
+      try JSON5SyntaxCheck.check(Data("{a: -\(digits)}".utf8))
+    }
+  }
+
+  @Test func aHugeStringIsRefusedAsTheWrongTypeQuickly() {
+    let (message, seconds) = refusal(of: "\"" + String(repeating: "x", count: 2_000_000) + "\"")
+    #expect(message.hasPrefix("huge.json5: model"), "\(message.prefix(200))")
+    #expect(seconds < 1, "took \(seconds) s")
+  }
+
+  @Test(arguments: [
+    ("word", "  model: " + String(repeating: "x", count: 2_000_000)),
+    ("comment", "  seed: 1, // " + String(repeating: "x", count: 2_000_000)),
+    ("spaces", "  seed: 1," + String(repeating: " ", count: 2_000_000) + "x: 1"),
+  ])
+  func megabytesOfOneTokenCostMilliseconds(kind: String, line: String) {
+    let text = "{\n" + line + "\n}"
+    let clock = ContinuousClock()
+    var refused = false
+    let elapsed = clock.measure {
+      refused = (try? Scenario.parse(Data(text.utf8), file: "huge.json5")) == nil
+    }
+    #expect(refused, "\(kind)")
+    #expect(elapsed < .seconds(1), "\(kind) took \(elapsed)")
+  }
+
+  @Test func deepNestingIsRefusedWithoutRecursingThroughIt() {
+    let depth = 100_000
+    let (message, seconds) = refusal(
+      of: String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
+    #expect(
+      message
+        == "huge.json5: not valid JSON5: line 4, column \(9 + JSON5SyntaxCheck.maximumDepth):"
+        + " nesting deeper than \(JSON5SyntaxCheck.maximumDepth) levels")
+    #expect(seconds < 1, "took \(seconds) s")
+  }
+}

@@ -102,15 +102,11 @@ enum DeepSeekFamily: HuggingFaceFamily {
       // Plain top-k over all experts: transformers ignores the groups.
       groups = 1
       topKGroups = 1
-    } else if method == "group_limited_greedy" && topKGroups < groups {
-      config.refuseRouter(
-        config.error(
-          "topk_method",
-          .outOfRange(
-            value: "\"\(method)\"",
-            allowed: "\"greedy\" or \"noaux_tc\": MoESim ranks a group by the sum of its top-2 "
-              + "scores, not by its best expert (the model alone imports with "
-              + "model: { hf_config: ... } in a scenario that sets its own router)")))
+    } else if method == "group_limited_greedy" {
+      // DeepSeek-V2's MoEGate ranks a group by its best expert's score.
+      config.set(
+        "router.group_score", .string(GroupScore.best.rawValue),
+        from: "topk_method \"group_limited_greedy\": a group's best expert")
     }
     config.set("router.n_group", groups, from: "n_group (topk_method \"\(method)\")")
     config.set("router.topk_group", topKGroups, from: "topk_group")

@@ -56,18 +56,30 @@ extension HuggingFaceConfig {
     set("model.ffn.kind", .string("swiglu"), from: "hidden_act \"silu\": gated (3 matrices)")
   }
 
-  /// Refuses a sliding window that is shorter than the context: MoESim sizes the KV cache and
-  /// the attention FLOPs for full attention. A window of `null`, or off by `use_sliding_window`,
-  /// or as long as `max_position_embeddings`, changes nothing.
-  mutating func refuseSlidingWindow(switchKey: String? = nil) throws {
+  /// `sliding_window` as `model.attention.sliding_window`: on every layer (Mistral 7B), or, with
+  /// `switchKey` (Qwen's `use_sliding_window`), on the layers from `max_window_layers` on, the
+  /// first `max_window_layers` keeping full attention (transformers' `Qwen2Config.layer_types`).
+  /// A window of `null`, switched off, or at least `max_position_embeddings` long changes nothing
+  /// and is not recorded.
+  mutating func readSlidingWindow(switchKey: String? = nil, layers: Int) throws {
     var enabled = true
     if let switchKey { enabled = try bool(switchKey, default: false) }
-    // Qwen configs count the layers a window would apply to; without a window it has no effect.
-    _ = raw("max_window_layers")
-    guard let window = raw("sliding_window"), enabled else { return }
+    let fullLayers = try optionalInt("max_window_layers", in: 0...Int.max)
+    let window = try optionalInt("sliding_window", in: 1...(1 << 40))
     let context = try optionalInt("max_position_embeddings", in: 1...Int.max)
-    if case .integer(let span) = window, let context, span >= context { return }
-    throw refuse("sliding_window", value: window, feature: "sliding-window attention")
+    guard enabled, let window else { return }
+    if let context, window >= context { return }
+    var full = 0
+    if switchKey != nil, let fullLayers { full = min(fullLayers, layers) }
+    guard full < layers else { return }
+    set("model.attention.sliding_window", window, from: "sliding_window")
+    if full > 0 {
+      let types = Array(repeating: "full", count: full)
+        + Array(repeating: "sliding", count: layers - full)
+      set(
+        "model.attention.layer_types", .array(types.map(JSONValue.string)),
+        from: "max_window_layers = \(full): full attention below, the window from there on")
+    }
   }
 
   /// `quantization_config`: fp8 weights set `precision.weights`; other formats are refused

@@ -13,7 +13,8 @@ enum HuggingFaceFamilies {
   static var all: [any HuggingFaceFamily.Type] {
     [
       LlamaFamily.self, MixtralFamily.self, QwenMoEFamily.self, DeepSeekFamily.self,
-      OLMoEFamily.self, DBRXFamily.self, GraniteMoEFamily.self, UnsupportedFamilies.self,
+      OLMoEFamily.self, DBRXFamily.self, GraniteMoEFamily.self, GPTOSSFamily.self,
+      UnsupportedFamilies.self,
     ]
   }
 

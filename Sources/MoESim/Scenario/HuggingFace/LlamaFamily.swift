@@ -10,7 +10,7 @@ enum LlamaFamily: HuggingFaceFamily {
   static func read(_ config: inout HuggingFaceConfig) throws {
     let type = config.modelType
     let isQwen3 = type == "qwen3"
-    let (hidden, _, heads) = try config.readDecoderBasics(readsHeadDim: !isQwen3)
+    let (hidden, layers, heads) = try config.readDecoderBasics(readsHeadDim: !isQwen3)
     if isQwen3 {
       try readQwen3Heads(&config, hidden: hidden, heads: heads)
     }
@@ -21,15 +21,15 @@ enum LlamaFamily: HuggingFaceFamily {
       try config.readAttentionBias()
       try config.copyBool("mlp_bias", to: "model.ffn.bias", default: false)
     case "mistral":
-      try config.refuseSlidingWindow()
+      try config.readSlidingWindow(layers: layers)
     case "qwen2":
       config.set(
         "model.attention.qkv_bias", .bool(true),
         from: "Qwen2 attention: q/k/v projections with bias, fixed by model_type")
-      try config.refuseSlidingWindow(switchKey: "use_sliding_window")
+      try config.readSlidingWindow(switchKey: "use_sliding_window", layers: layers)
     default:
       try config.readAttentionBias()
-      try config.refuseSlidingWindow(switchKey: "use_sliding_window")
+      try config.readSlidingWindow(switchKey: "use_sliding_window", layers: layers)
     }
     config.setActiveCountsEmbedding(true)
     try config.readQuantization()

@@ -5,10 +5,10 @@ enum MixtralFamily: HuggingFaceFamily {
   static let modelTypes = ["mixtral"]
 
   static func read(_ config: inout HuggingFaceConfig) throws {
-    try config.readDecoderBasics()
+    let (_, layers, _) = try config.readDecoderBasics()
     try config.readGatedFeedForward()
     try config.readRoutedExperts(count: "num_local_experts", width: "intermediate_size")
-    try config.refuseSlidingWindow()
+    try config.readSlidingWindow(layers: layers)
     config.setSoftmaxRouter(
       normalize: true, from: "Mixtral renormalises the top-k gates (no config key)")
     config.setActiveCountsEmbedding(true)

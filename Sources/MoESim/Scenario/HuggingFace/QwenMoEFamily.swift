@@ -38,7 +38,7 @@ enum QwenMoEFamily: HuggingFaceFamily {
     }
     if !isQwen3 { try readSharedExpert(&config) }
     try config.readSoftmaxRouter(defaultNormalize: false)
-    try config.refuseSlidingWindow(switchKey: "use_sliding_window")
+    try config.readSlidingWindow(switchKey: "use_sliding_window", layers: layers)
     config.setActiveCountsEmbedding(true)
     try config.readQuantization()
   }

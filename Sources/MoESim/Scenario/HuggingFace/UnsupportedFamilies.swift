@@ -3,9 +3,6 @@
 enum UnsupportedFamilies: HuggingFaceFamily {
   /// Per `model_type`: the config key that asks for the feature, and the feature.
   static let refusals: [String: (key: String, feature: String)] = [
-    // gpt-oss alternates sliding-window and full attention (`layer_types`) and gives each head a
-    // learned attention sink (OpenAI 2025, gpt-oss model card, sec. 2.1).
-    "gpt_oss": ("layer_types", "per-layer sliding-window attention and attention sinks"),
     // Llama 4 attends in local chunks on three of four layers (`attention_chunk_size`).
     "llama4": ("text_config.attention_chunk_size", "chunked local attention"),
     // Phi-3.5-MoE biases its output head (`lm_head_bias`) and routes with SparseMixer.

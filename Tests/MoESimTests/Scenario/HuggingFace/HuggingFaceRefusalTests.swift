@@ -60,28 +60,27 @@ import Testing
     #expect(error.path == "hidden_act")
   }
 
-  /// Features MoESim lacks: Mistral-7B-v0.1's 4096-token window (its context is 32768), gpt-oss,
-  /// and DeepSeek-V2.5's group-limited greedy router.
+  /// A feature MoESim lacks: Llama 4's chunked local attention. DeepSeek-V2.5's
+  /// group-limited greedy router, once refused, imports as `group_score` "best".
   @Test func missingFeaturesAreRefusedNamingTheKey() throws {
-    func loadError(_ fixture: String) -> ScenarioError? {
-      do {
-        _ = try Scenario.load(path: HuggingFaceSizeTests.fixturePath(fixture))
-        return nil
-      } catch { return error as? ScenarioError }
-    }
-    let mistral = try #require(loadError("mistral-7b-v0.1.json"))
-    #expect(mistral.path == "sliding_window" && mistral.description.contains("sliding-window"))
-    let deepseek = try #require(loadError("deepseek-v2.5.json"))
-    #expect(deepseek.path == "topk_method" && deepseek.description.contains("best expert"))
-    let gptOSS = try #require(
-      Self.error(try Self.mixtral { $0["model_type"] = .string("gpt_oss") }))
-    #expect(gptOSS.path == "layer_types" && gptOSS.description.contains("attention sinks"))
+    let deepseek = try Scenario.load(path: HuggingFaceSizeTests.fixturePath("deepseek-v2.5.json"))
+    #expect(deepseek.router.groupScore == .best)
+    #expect(deepseek.router.groups == 8 && deepseek.router.topKGroups == 3)
+    let llama4 = try #require(
+      Self.error(try Self.mixtral { $0["model_type"] = .string("llama4") }))
+    #expect(llama4.path == "text_config.attention_chunk_size")
   }
 
-  /// A window at least as long as the context changes nothing and is accepted.
-  @Test func windowAsLongAsTheContextIsAccepted() throws {
-    #expect(Self.error(try Self.mixtral { $0["sliding_window"] = .integer(32768) }) == nil)
-    #expect(Self.error(try Self.mixtral { $0["sliding_window"] = .integer(4096) }) != nil)
+  /// A window at least as long as the context changes nothing; a shorter one slides over every
+  /// layer.
+  @Test func windowShorterThanTheContextSlides() throws {
+    func window(_ span: Int) throws -> Int? {
+      let tree = try HuggingFaceImport.scenarioTree(
+        config: try Self.mixtral { $0["sliding_window"] = .integer(span) }, file: "m/config.json")
+      return try Scenario(tree: tree, file: "m/config.json").model.attention.slidingWindow
+    }
+    #expect(try window(32768) == nil)
+    #expect(try window(4096) == 4096)
   }
 
   /// A missing or malformed `hf_config` file is reported against that file.

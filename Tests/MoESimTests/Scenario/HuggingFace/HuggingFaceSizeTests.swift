@@ -72,6 +72,16 @@ import Testing
     Published(
       fixture: "dbrx-instruct.json", total: 132e9, active: 36e9, unit: 1e9,
       source: "model card of databricks/dbrx-instruct: 132B total, 36B active"),
+    Published(
+      fixture: "mistral-7b-v0.1.json", total: 7.3e9, active: 7.3e9, unit: 0.1e9,
+      source: "Mistral AI, \"Announcing Mistral 7B\" (2023): a 7.3B parameter model"),
+    // The active sizes leave out the input embedding (the unembedding counts).
+    Published(
+      fixture: "gpt-oss-120b.json", total: 116.83e9, active: 5.13e9, unit: 0.01e9,
+      source: "OpenAI 2025, gpt-oss model card (arXiv:2508.10925), table 1: 116.83B, 5.13B active"),
+    Published(
+      fixture: "gpt-oss-20b.json", total: 20.91e9, active: 3.61e9, unit: 0.01e9,
+      source: "OpenAI 2025, gpt-oss model card (arXiv:2508.10925), table 1: 20.91B, 3.61B active"),
   ]
 
   /// Within max(1 %, one unit of the last published digit), as the publishers round.
@@ -101,8 +111,8 @@ import Testing
     #expect(ParameterCount(model: kimi.model).total == 1_026_470_731_056 - 62_498_608)
   }
 
-  /// DeepSeek-V2.5's group-limited greedy router cannot be imported, but its model can, through
-  /// `model.hf_config`: 236B total, 21B activated (DeepSeek-V2 paper, arXiv:2405.04434,
+  /// DeepSeek-V2.5's model through `model.hf_config` (a scenario with its own router):
+  /// 236B total, 21B activated (DeepSeek-V2 paper, arXiv:2405.04434,
   /// abstract; V2.5 keeps the architecture).
   @Test func modelOfARefusedRouterStillImportsThroughHFConfig() throws {
     let folder = try TestSupport.temporaryFolder()
