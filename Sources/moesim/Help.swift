@@ -102,6 +102,8 @@ enum Help {
       --threads N           Worker threads, 1...\(ThreadLimit.maximum) (default: all cores)
       --trace-every N       Write one step in N to steps.csv (steps 0, N, 2N, ...)
       --no-step-trace       Write no steps.csv (summary and experts still cover every step)
+      --export-placement F  Also write the final expert placement as F = sglang, eplb or
+                            trtllm (placement-F.json / .yaml); = --set cluster.placement.export=F
     \(shorthandOptions)
     \(simulationOptions)
       --quiet               Print no summary and no progress

@@ -23,7 +23,8 @@ public struct TraceError: Error, Equatable, CustomStringConvertible, Sendable {
 
 /// Recorded routing, replayed instead of the synthetic router (`workload.kind = "trace"`).
 ///
-/// A `.npy` or `.json` file is a serving system's per-token record (`PerTokenTrace`); otherwise
+/// A `.npy` or `.json` file is a serving system's per-token record (`PerTokenTrace`), a `.jsonl`
+/// file a moe-balance trace (`MoEBalanceTrace`); otherwise
 /// two CSV layouts, told apart by the header:
 /// - decisions `step,layer,token,expert[,gate]`: one row per (token, expert) assignment, in slot
 ///   order; a token may have 0 … E rows (fewer than k leave empty slots); a missing gate is
@@ -53,6 +54,11 @@ public struct RoutingTrace: Sendable {
   public static func load(
     path: String, steps: Int, moeLayers: [Int], tokens: Int, experts: Int, topK: Int
   ) throws -> RoutingTrace {
+    if MoEBalanceTrace.handles(path) {
+      return try MoEBalanceTrace.load(
+        path: path, steps: steps, moeLayers: moeLayers, tokens: tokens, experts: experts,
+        topK: topK)
+    }
     if PerTokenTrace.handles(path) {
       return try PerTokenTrace.load(
         path: path, steps: steps, moeLayers: moeLayers, tokens: tokens, experts: experts,

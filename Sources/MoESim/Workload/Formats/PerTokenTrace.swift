@@ -76,7 +76,7 @@ enum PerTokenTrace {
       let index = (rows[layer] * tokens + token) * slots + slot
       return (
         perStep[step].values[index],
-        "records[\(step)].topk_ids_of_layer[\(rows[layer])][\(token)][\(slot)]"
+        "records[\(step)].topk_ids_of_layer[\(rows[layer])][\(token)][\(slot)]", nil
       )
     }
   }
@@ -108,7 +108,7 @@ enum PerTokenTrace {
       let global = step * tokens + token
       return (
         tensor.values[(global * layerCount + rows[layer]) * slots + slot],
-        "\(name)[\(global)][\(rows[layer])][\(slot)]"
+        "\(name)[\(global)][\(rows[layer])][\(slot)]", nil
       )
     }
   }
@@ -125,11 +125,14 @@ enum PerTokenTrace {
         + "(blocks \(moeLayers.map(String.init).joined(separator: ", ")))")
   }
 
-  /// A decisions trace from `element(step, moeLayerOrdinal, token, slot)` = (expert id, name):
-  /// ids are integers in `0..<experts` or −1 (empty), each at most once per token.
+  /// A decisions trace from `element(step, moeLayerOrdinal, token, slot)` = (expert id, name,
+  /// line of the file or nil): ids are integers in `0..<experts` or −1 (empty), each at most
+  /// once per token. `gate` gives the gate of an element (already checked finite and ≥ 0); nil
+  /// gives every selected expert `1/top_k`.
   static func decisions(
     file: String, steps: Int, layers: [Int], tokens: Int, experts: Int, slots: Int, topK: Int,
-    element: (Int, Int, Int, Int) -> (Double, String)
+    gate: ((Int, Int, Int, Int) -> Float)? = nil,
+    element: (Int, Int, Int, Int) -> (Double, String, Int?)
   ) throws -> RoutingTrace {
     let slots = max(1, slots)
     var selected = [Int32](repeating: -1, count: steps * layers.count * tokens * slots)
@@ -140,24 +143,24 @@ enum PerTokenTrace {
           let base = ((step * layers.count + layer) * tokens + token) * slots
           var filled = 0
           for slot in 0..<slots {
-            let (value, name) = element(step, layer, token, slot)
+            let (value, name, line) = element(step, layer, token, slot)
             if value == -1 { continue }
             guard value == value.rounded(), value >= 0, value < Double(experts) else {
               throw TraceError(
-                file: file, line: nil,
+                file: file, line: line,
                 message: "\(name) = \(value) is out of range; allowed an expert id "
                   + "0...\(experts - 1) (model.moe.experts) or -1 (empty)")
             }
             let expert = Int32(value)
             if selected[base..<base + filled].contains(expert) {
               throw TraceError(
-                file: file, line: nil,
+                file: file, line: line,
                 message: "\(name) = \(expert) repeats an expert of the same token")
             }
             selected[base + filled] = expert
+            gates[base + filled] = gate?(step, layer, token, slot) ?? 1 / Float(topK)
             filled += 1
           }
-          for slot in 0..<filled { gates[base + slot] = 1 / Float(topK) }
         }
       }
     }
