@@ -238,6 +238,9 @@ enum Help {
                 with tensors "{iter}_{layer}" (a folder, or its meta_info.json)
       megatron  JSON Lines {"iteration": i, "layer": l, "ep_rank": r, "tokens_per_expert":
                 [...]} (.jsonl; ep_rank optional: rank r lists experts r*n..r*n+n-1)
+      vllm      vLLM EPLB state: JSON {"expert_load_window": [window][layers][physical],
+                "physical_to_logical_map": [layers][physical]} (.json with
+                expert_load_window); folded onto logical experts
     Steps, iterations and ranks are summed. Rows without layer ids are layers 0, 1, ...
 
     EXPORT (--export F --export-out PATH; written atomically, nothing on bad input):

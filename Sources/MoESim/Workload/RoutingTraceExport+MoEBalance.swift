@@ -17,12 +17,7 @@ extension RoutingTraceExport {
       let totals = try Simulation(scenario: scenario).run(
         threads: threads,
         onRouting: { routed in try file.write(moeBalanceLine(routed)) },
-        onStep: { step, _ in
-          guard shouldStop() else { return }
-          throw RunInterrupted(
-            stepsDone: step + 1, steps: scenario.workload.steps, folder: path,
-            keptPrevious: FileManager.default.fileExists(atPath: path), destinationKind: "trace")
-        })
+        onStep: { step, _ in try stopIfRequested(shouldStop, after: step, of: scenario, path) })
       try file.commit()
       return totals
     } catch {
@@ -41,11 +36,13 @@ extension RoutingTraceExport {
     }
     let width = max(1, experts.map(\.count).max() ?? 1)
     let rows = experts.map { row in
-      "[" + (row + [Int](repeating: -1, count: width - row.count)).map(String.init)
+      "["
+        + (row + [Int](repeating: -1, count: width - row.count)).map(String.init)
         .joined(separator: ",") + "]"
     }
     let gateRows = weights.map { row in
-      "[" + (row.map { "\(Double($0))" } + [String](repeating: "0", count: width - row.count))
+      "["
+        + (row.map { "\(Double($0))" } + [String](repeating: "0", count: width - row.count))
         .joined(separator: ",") + "]"
     }
     return "{\"layer\": \(routed.layer), \"batch_id\": \(routed.step), \"topk_experts\": ["

@@ -85,7 +85,7 @@ public enum RoutingTraceExport {
   }
 
   /// Throws `RunInterrupted` for the trace at `path` when `shouldStop` says so.
-  private static func stopIfRequested(
+  static func stopIfRequested(
     _ shouldStop: () -> Bool, after step: Int, of scenario: Scenario, _ path: String
   ) throws {
     guard shouldStop() else { return }

@@ -46,7 +46,8 @@ import Testing
 
   /// The slot list of every MoE layer in the file, by block index.
   static func readBack(_ text: String, format: PlacementExportFormat) throws -> [Int: [Int]] {
-    let integers = { (value: Any?) in (value as? [Any])?.compactMap { ($0 as? NSNumber)?.intValue } }
+    let integers = { (value: Any?) in (value as? [Any])?.compactMap { ($0 as? NSNumber)?.intValue }
+    }
     switch format {
     case .sglang, .eplb:
       let object = try #require(
@@ -98,7 +99,9 @@ import Testing
     // The same file as `moesim place` writes for those loads.
     let shape = try PlacementShape(experts: 16, slots: Self.slots, devices: Self.devices)
     #expect(
-      text == format.render(measured, placements: PlacementTables.plan(measured, kind: .replicated, shape: shape)))
+      text
+        == format.render(
+          measured, placements: PlacementTables.plan(measured, kind: .replicated, shape: shape)))
     let manifest = try #require(ResultManifest.read(folder: out.path))
     #expect(manifest[format.runFileName] == text.utf8.count)
   }
@@ -110,16 +113,21 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let base = [
       "run", "--set", "workload.steps=2", "--set", "workload.tokens_per_step=256", "--set",
-      "cluster.layout={dp: 4, ep: 4}", "--set", "cluster.placement={strategy: \"load_aware\"}", "--quiet",
+      "cluster.layout={dp: 4, ep: 4}", "--set", "cluster.placement={strategy: \"load_aware\"}",
+      "--quiet",
     ]
     let out = folder.appendingPathComponent("ok")
-    let ok = try CommandLineTests().moesim(base + ["--export-placement", "trtllm", "--out", out.path])
+    let ok = try CommandLineTests().moesim(
+      base + ["--export-placement", "trtllm", "--out", out.path])
     #expect(ok.status == 0, "\(ok.standardError)")
-    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("placement-trtllm.yaml").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: out.appendingPathComponent("placement-trtllm.yaml").path))
     let usage = try CommandLineTests().moesim(
       base + ["--export-placement", "vllm", "--out", folder.appendingPathComponent("a").path])
     #expect(usage.status == 64)
-    #expect(usage.standardError.contains("--export-placement 'vllm' is not one of sglang, eplb, trtllm"))
+    #expect(
+      usage.standardError.contains("--export-placement 'vllm' is not one of sglang, eplb, trtllm"))
     let data = try CommandLineTests().moesim(
       base + [
         "--set", "cluster.placement.export=yaml", "--out", folder.appendingPathComponent("b").path,
@@ -127,7 +135,8 @@ import Testing
     #expect(data.status == 64)
     #expect(
       data.standardError.contains(
-        #"cluster.placement.export = "yaml" is out of range; allowed one of "sglang", "eplb", "trtllm""#))
+        #"cluster.placement.export = "yaml" is out of range; allowed one of "sglang", "eplb", "trtllm""#
+      ))
     let entries = try FileManager.default.contentsOfDirectory(atPath: folder.path)
     #expect(entries == ["ok"])
   }

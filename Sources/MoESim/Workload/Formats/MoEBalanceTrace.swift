@@ -91,25 +91,10 @@ enum MoEBalanceTrace {
   /// `topk_experts` a [tokens_per_step, k] list of numbers and `topk_weights` one of the same
   /// shape holding finite gates ≥ 0.
   static func read(path: String, tokens: Int) throws -> [Record] {
-    let text = try RecordedFile.text(path)
     var records: [Record] = []
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-    where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-      let number = index + 1
+    for (number, fields) in try JSONLines.objects(path: path, keys: keys) {
       func fail(_ message: String) -> TraceError {
         TraceError(file: path, line: number, message: message)
-      }
-      let value: JSONValue
-      do {
-        value = try JSONValue.parseJSON5(Data(line.utf8))
-      } catch {
-        throw fail("not valid JSON: \(jsonProblem(error))")
-      }
-      guard case .object(let fields) = value else { throw fail("the line is not a JSON object") }
-      if let unknown = fields.keys.sorted().first(where: { !keys.contains($0) }) {
-        throw fail(
-          "\(ErrorText.echo(unknown)) is not a key of a moe-balance trace; allowed "
-            + keys.joined(separator: ", "))
       }
       var integers: [Int] = []
       for key in ["layer", "batch_id"] {
@@ -145,7 +130,8 @@ enum MoEBalanceTrace {
           weights: weights))
     }
     guard !records.isEmpty else {
-      throw TraceError(file: path, line: nil, message: "no records; expected one JSON object per line")
+      throw TraceError(
+        file: path, line: nil, message: "no records; expected one JSON object per line")
     }
     return records
   }

@@ -27,7 +27,4 @@ public enum TraceFormat: String, Sendable, CaseIterable, Encodable {
     }
   }
 
-  /// Whether the format is one of the per-token records, whose file does not give the tokens
-  /// per step or the MoE layers (a CSV trace does).
-  public var isPerTokenRecord: Bool { self != .csv }
 }

@@ -18,7 +18,9 @@ public enum VLLMExpertLoadWindow {
 
   /// The per-expert loads of the JSON file at `path`.
   public static func read(path: String) throws -> ExpertLoadTable {
-    func fail(_ message: String) -> TraceError { TraceError(file: path, line: nil, message: message) }
+    func fail(_ message: String) -> TraceError {
+      TraceError(file: path, line: nil, message: message)
+    }
     let root = try SGLangExpertDistribution.parse(RecordedFile.bytes(path), file: path)
     guard case .object(let fields) = root else {
       throw fail(
@@ -33,7 +35,8 @@ public enum VLLMExpertLoadWindow {
     guard let windowValue = fields["expert_load_window"],
       let mapValue = fields["physical_to_logical_map"]
     else {
-      let missing = fields["expert_load_window"] == nil
+      let missing =
+        fields["expert_load_window"] == nil
         ? "expert_load_window" : "physical_to_logical_map"
       throw fail("\(missing) is required but missing")
     }
@@ -44,7 +47,8 @@ public enum VLLMExpertLoadWindow {
         "expert_load_window has shape \(RecordedTensor.describe(window.shape)); expected "
           + "(window, layers, physical experts), each ≥ 1")
     }
-    let layers = window.shape[1], physical = window.shape[2]
+    let layers = window.shape[1]
+    let physical = window.shape[2]
     guard map.shape == [layers, physical] else {
       throw fail(
         "physical_to_logical_map has shape \(RecordedTensor.describe(map.shape)); expected "
@@ -56,10 +60,12 @@ public enum VLLMExpertLoadWindow {
     }) {
       throw fail(
         "physical_to_logical_map[\(bad / physical)][\(bad % physical)] = \(map.values[bad]) is "
-          + "out of range; allowed a logical expert id 0...\(min(physical, ScenarioLimits.experts) - 1)")
+          + "out of range; allowed a logical expert id 0...\(min(physical, ScenarioLimits.experts) - 1)"
+      )
     }
     if let bad = window.values.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
-      let step = bad / (layers * physical), layer = bad / physical % layers
+      let step = bad / (layers * physical)
+      let layer = bad / physical % layers
       throw fail(
         "expert_load_window[\(step)][\(layer)][\(bad % physical)] = \(window.values[bad]) is "
           + "out of range; allowed a finite load ≥ 0")
@@ -76,7 +82,8 @@ public enum VLLMExpertLoadWindow {
       }
     }
     for (index, value) in window.values.enumerated() {
-      let layer = index / physical % layers, slot = index % physical
+      let layer = index / physical % layers
+      let slot = index % physical
       loads[layer][Int(map.values[layer * physical + slot])] += value
     }
     return ExpertLoadTable(layers: Array(0..<layers), experts: experts, loads: loads)

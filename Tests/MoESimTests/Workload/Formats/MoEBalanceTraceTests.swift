@@ -22,7 +22,8 @@ import Testing
     let csv = folder.appendingPathComponent("t.csv").path
     let jsonl = folder.appendingPathComponent("t.jsonl").path
     #expect(try cli.moesim(["export-trace", "--out", csv] + small).status == 0)
-    let export = try cli.moesim(["export-trace", "--format", "moe-balance", "--out", jsonl] + small)
+    let export = try cli.moesim(
+      ["export-trace", "--format", "moe-balance", "--out", jsonl] + small)
     #expect(export.status == 0, "\(export.standardError)")
     let lines = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 2 * 2, "2 steps × 2 MoE layers")
@@ -107,7 +108,7 @@ import Testing
     ),
     (
       #"{"layer": 1, "batch_id": 0, "topk_expert": [[0, 1], [1, 2]]}"#,
-      "t.jsonl:1: topk_expert is not a key of a moe-balance trace; allowed layer, batch_id, topk_experts, topk_weights, origin_rows, request_id, source_file"
+      "t.jsonl:1: topk_expert is not a known key; allowed layer, batch_id, topk_experts, topk_weights, origin_rows, request_id, source_file"
     ),
     (
       #"{"layer": 1, "batch_id": 0, "topk_experts": [[0, 1], [1, 2], [3, 0]]}"#,
@@ -139,7 +140,8 @@ import Testing
       _ = try load(text + "\n")
       Issue.record("accepted: \(text)")
     } catch let error as TraceError {
-      let description = "\(URL(fileURLWithPath: error.file).lastPathComponent)"
+      let description =
+        "\(URL(fileURLWithPath: error.file).lastPathComponent)"
         + (error.line.map { ":\($0)" } ?? "") + ": \(error.message)"
       #expect(description.hasPrefix(message), "\(description)")
     }
@@ -150,9 +152,10 @@ import Testing
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let trace = folder.appendingPathComponent("bad.jsonl").path
-    try (#"{"layer": 1, "batch_id": 0, "topk_experts": [[0, 1]]}"# + "\n"
+    try
+      (#"{"layer": 1, "batch_id": 0, "topk_experts": [[0, 1]]}"# + "\n"
       + #"{"layer": 2, "batch_id": 0, "topk_experts": [[99, 1]]}"#).write(
-      toFile: trace, atomically: true, encoding: .utf8)
+        toFile: trace, atomically: true, encoding: .utf8)
     let out = folder.appendingPathComponent("r")
     let replay = try cli.moesim(
       ["run", "--quiet", "--out", out.path] + small
