@@ -22,8 +22,8 @@ public struct TraceShape: Sendable, Equatable {
     guard TraceFormat.detect(path: path) == .csv else {
       throw TraceError(
         file: path, line: nil,
-        message: "a per-token record (.npy, .json, .jsonl) does not say how many tokens a step holds; "
-          + "give the model and workload with --model SCENARIO")
+        message: "a per-token record (.npy, .json, .jsonl) does not say how many tokens a step "
+          + "holds; give the model and workload with --model SCENARIO")
     }
     let (lines, header) = try RoutingTrace.csvLines(path)
     let content: RoutingTrace.Content

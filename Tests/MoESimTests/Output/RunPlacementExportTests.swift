@@ -44,8 +44,11 @@ import Testing
     return ExpertLoadTable(layers: layers, experts: 16, loads: loads)
   }
 
-  /// The slot list of every MoE layer in the file, by block index.
-  static func readBack(_ text: String, format: PlacementExportFormat) throws -> [Int: [Int]] {
+  /// The slot list of every MoE layer in the file, by block index (`layers`: the MoE layers'
+  /// block indices, for vLLM Ascend's MoE-layer ordinals).
+  static func readBack(_ text: String, format: PlacementExportFormat, layers: [Int]) throws
+    -> [Int: [Int]]
+  {
     let integers = { (value: Any?) in (value as? [Any])?.compactMap { ($0 as? NSNumber)?.intValue }
     }
     switch format {
@@ -55,6 +58,19 @@ import Testing
       let key = format == .sglang ? "physical_to_logical_map" : "phy2log"
       let rows = (object[key] as? [Any])?.compactMap(integers) ?? []
       return Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($0, $1) })
+    case .vllmAscend:
+      let object = try #require(
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+      #expect(object["moe_layer_count"] as? Int == layers.count)
+      var rows: [Int: [Int]] = [:]
+      for case let layer as [String: Any] in object["layer_list"] as? [Any] ?? [] {
+        let devices = layer["device_list"] as? [[String: Any]] ?? []
+        #expect(layer["device_count"] as? Int == devices.count)
+        #expect(devices.map { $0["device_id"] as? Int } == devices.indices.map { $0 })
+        let ordinal = try #require(layer["layer_id"] as? Int)
+        rows[layers[ordinal]] = devices.flatMap { integers($0["device_expert"]) ?? [] }
+      }
+      return rows
     case .trtllm:
       var assignments: [Int: [Int]] = [:]
       for line in text.split(separator: "\n") where line.hasPrefix("  ") {
@@ -80,7 +96,7 @@ import Testing
 
     let text = try String(
       contentsOf: out.appendingPathComponent(format.runFileName), encoding: .utf8)
-    let rows = try Self.readBack(text, format: format)
+    let rows = try Self.readBack(text, format: format, layers: measured.layers)
     #expect(measured.layers == Array(1...7))
     for (index, layer) in measured.layers.enumerated() {
       let row = try #require(rows[layer], "layer \(layer) is in the file")
@@ -127,7 +143,7 @@ import Testing
       base + ["--export-placement", "vllm", "--out", folder.appendingPathComponent("a").path])
     #expect(usage.status == 64)
     #expect(
-      usage.standardError.contains("--export-placement 'vllm' is not one of sglang, eplb, trtllm"))
+      usage.standardError.contains("--export-placement 'vllm' is not one of sglang, eplb, trtllm, vllm-ascend"))
     let data = try CommandLineTests().moesim(
       base + [
         "--set", "cluster.placement.export=yaml", "--out", folder.appendingPathComponent("b").path,
@@ -135,7 +151,7 @@ import Testing
     #expect(data.status == 64)
     #expect(
       data.standardError.contains(
-        #"cluster.placement.export = "yaml" is out of range; allowed one of "sglang", "eplb", "trtllm""#
+        #"cluster.placement.export = "yaml" is out of range; allowed one of "sglang", "eplb", "trtllm", "vllm-ascend""#
       ))
     let entries = try FileManager.default.contentsOfDirectory(atPath: folder.path)
     #expect(entries == ["ok"])

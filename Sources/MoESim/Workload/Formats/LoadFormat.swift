@@ -19,8 +19,8 @@ public enum LoadFormat: String, Sendable, CaseIterable {
 
   /// The format a path's extension and first bytes make unambiguous, or nil: a folder or
   /// `meta_info.json` is trtllm, `.npy` npy, `.jsonl` megatron, `.json` sglang when it has
-  /// `logical_count`, vllm when it has `expert_load_window` and eplb otherwise, `.csv` csv when its header is `layer,expert,load` and
-  /// eplb (a bare matrix) otherwise.
+  /// `logical_count`, vllm when it has `expert_load_window` and eplb otherwise, `.csv` csv when
+  /// its header is `layer,expert,load` and eplb (a bare matrix) otherwise.
   /// A path that does not exist is missing input.
   public static func detect(path: String) throws -> LoadFormat? {
     var isFolder: ObjCBool = false
