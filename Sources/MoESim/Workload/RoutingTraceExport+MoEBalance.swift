@@ -13,17 +13,10 @@ extension RoutingTraceExport {
     _ scenario: Scenario, to path: String, threads: Int, shouldStop: () -> Bool = { false }
   ) throws -> RunTotals {
     let file = try AtomicFile(path: path)
-    do {
-      let totals = try Simulation(scenario: scenario).run(
-        threads: threads,
-        onRouting: { routed in try file.write(moeBalanceLine(routed)) },
-        onStep: { step, _ in try stopIfRequested(shouldStop, after: step, of: scenario, path) })
-      try file.commit()
-      return totals
-    } catch {
-      file.discard()
-      throw error
-    }
+    return try export(
+      scenario, to: path, threads: threads, shouldStop: shouldStop, commit: file.commit,
+      discard: file.discard
+    ) { routed in try file.write(moeBalanceLine(routed)) }
   }
 
   /// One step's routing at one layer as a moe-balance line, newline included.
