@@ -64,4 +64,22 @@ import Testing
       #expect(error.file.hasSuffix("w.json"))
     }
   }
+
+  /// Through `moesim place`: a truncated window is refused with 65 naming the file, and the
+  /// export is not written.
+  @Test func aBadWindowWritesNoExport() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let bad = folder.appendingPathComponent("window.json")
+    try #"{"expert_load_window": [[[1, 2], [3]]], "physical_to_logical_map": [[0, 1], [1, 0]]}"#
+      .write(to: bad, atomically: true, encoding: .utf8)
+    let out = folder.appendingPathComponent("plan.json")
+    let refused = try CommandLineTests().moesim([
+      "place", bad.path, "--devices", "1", "--export", "vllm-ascend", "--export-out", out.path,
+    ])
+    #expect(refused.status == 65)
+    #expect(
+      refused.standardError.contains("\(bad.path): expert_load_window[0][1] is not a list of 2"))
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
 }
