@@ -104,7 +104,8 @@ enum Help {
       --no-step-trace       Write no steps.csv (summary and experts still cover every step)
       --export-placement F  Also write the final expert placement as F = sglang, eplb,
                             trtllm or vllm-ascend (placement-F.json / .yaml); the same as
-                            --set cluster.placement.export=F
+                            --set cluster.placement.export=F (without a cluster.placement,
+                            the default contiguous one on cluster.layout.ep devices)
     \(shorthandOptions)
     \(simulationOptions)
       --quiet               Print no summary and no progress
