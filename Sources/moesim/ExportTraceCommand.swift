@@ -4,7 +4,7 @@ import MoESim
 /// `moesim export-trace`: run a scenario and write its routing decisions as a replayable trace.
 enum ExportTraceCommand {
   static let spec = ScenarioArguments.spec.merging(
-    OptionSpec(valued: ["--out", "--threads"], flags: ["--logits"]))
+    OptionSpec(valued: ["--out", "--threads", "--format"], flags: ["--logits"]))
 
   static let help = """
     USAGE: moesim export-trace [SCENARIO] --out FILE [options]
@@ -18,10 +18,15 @@ enum ExportTraceCommand {
     step,layer,token,logit_0..logit_{E-1} (one row per token); replayed with the same router
     settings they reproduce every figure, losses included.
 
+    With --format moe-balance, writes the decisions as a moe-balance JSON Lines trace instead:
+    one line per step and MoE layer, {"layer", "batch_id" (the step), "topk_experts",
+    "topk_weights"}; it replays like the CSV (name it .jsonl).
+
     OPTIONS:
       --out FILE            The trace to write (required): a new path or a regular file (a
                             folder, FIFO, device or dangling link is refused, exit 73)
       --logits              Export router logits instead of decisions
+      --format F            csv (default) or moe-balance
     \(Help.simulationOptions)
       --threads N           Worker threads (default: all cores); the file does not depend on it
     """
@@ -40,7 +45,20 @@ enum ExportTraceCommand {
       ?? ProcessInfo.processInfo.activeProcessorCount
     try RunCommand.checkFitsInMemory(scenario, file: parsed.positionals.first, threads: threads)
     Interruption.install()
-    if parsed.flags.contains("--logits") {
+    let format = parsed.value("--format") ?? "csv"
+    guard ["csv", "moe-balance"].contains(format) else {
+      throw UsageError(
+        message: "--format '\(format)' is not one of csv, moe-balance", command: "export-trace")
+    }
+    if format == "moe-balance" {
+      guard !parsed.flags.contains("--logits") else {
+        throw UsageError(
+          message: "--logits exports a CSV; a moe-balance trace holds decisions",
+          command: "export-trace")
+      }
+      try RoutingTraceExport.writeMoEBalance(
+        scenario, to: out, threads: threads, shouldStop: { Interruption.isRequested })
+    } else if parsed.flags.contains("--logits") {
       try RoutingTraceExport.writeLogits(
         scenario, to: out, threads: threads, shouldStop: { Interruption.isRequested })
     } else {

@@ -102,6 +102,10 @@ enum Help {
       --threads N           Worker threads, 1...\(ThreadLimit.maximum) (default: all cores)
       --trace-every N       Write one step in N to steps.csv (steps 0, N, 2N, ...)
       --no-step-trace       Write no steps.csv (summary and experts still cover every step)
+      --export-placement F  Also write the final expert placement as F = sglang, eplb,
+                            trtllm or vllm-ascend (placement-F.json / .yaml); the same as
+                            --set cluster.placement.export=F (without a cluster.placement,
+                            the default contiguous one on cluster.layout.ep devices)
     \(shorthandOptions)
     \(simulationOptions)
       --quiet               Print no summary and no progress
@@ -211,7 +215,8 @@ enum Help {
     "place": """
     USAGE: moesim place LOADS --devices D [--slots N] [--nodes M] [--groups G]
                         [--strategy replicated|contiguous|round_robin|load_aware]
-                        [--format F] [--export sglang|eplb|trtllm --export-out PATH]
+                        [--format F]
+                        [--export sglang|eplb|trtllm|vllm-ascend --export-out PATH]
 
     Reads recorded per-expert loads and places each layer's experts on D devices in N
     physical slots (default E; N - E redundant slots replicate the heaviest experts), with
@@ -236,12 +241,18 @@ enum Help {
                 with tensors "{iter}_{layer}" (a folder, or its meta_info.json)
       megatron  JSON Lines {"iteration": i, "layer": l, "ep_rank": r, "tokens_per_expert":
                 [...]} (.jsonl; ep_rank optional: rank r lists experts r*n..r*n+n-1)
+      vllm      vLLM EPLB state: JSON {"expert_load_window": [window][layers][physical],
+                "physical_to_logical_map": [layers][physical]} (.json with
+                expert_load_window); folded onto logical experts
     Steps, iterations and ranks are summed. Rows without layer ids are layers 0, 1, ...
 
     EXPORT (--export F --export-out PATH; written atomically, nothing on bad input):
       sglang    {"physical_to_logical_map": [layers][N]} for --init-expert-location
       eplb      {"phy2log", "log2phy", "logcnt"}: DeepSeek EPLB's three maps
       trtllm    moe_load_balancer.yaml: num_slots, initial_global_assignments
+      vllm-ascend  {"moe_layer_count", "layer_list": [{"layer_id", "device_count",
+                "device_list": [{"device_id", "device_expert"}]}]} for vLLM Ascend's
+                --additional-config '{"expert_map_path": FILE}' (layer_id: MoE layers 0..)
     sglang and eplb have one row per model layer 0..last; a layer without loads gets
     SGLang's trivial layout (slot s holds expert s mod E).
 

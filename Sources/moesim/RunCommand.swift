@@ -5,7 +5,7 @@ import MoESim
 enum RunCommand {
   static let spec = ScenarioArguments.spec.merging(AccountingOptions.shorthandSpec).merging(
     OptionSpec(
-      valued: ["--out", "--threads", "--trace-every"],
+      valued: ["--out", "--threads", "--trace-every", "--export-placement"],
       flags: ["--quiet", "--force", "--no-step-trace"]))
 
   static func main(_ arguments: [String]) throws {
@@ -15,6 +15,15 @@ enum RunCommand {
         message: "run takes one scenario file, got \(parsed.positionals.count)", command: "run")
     }
     try AccountingOptions.apply(to: &parsed, command: "run")
+    if let name = parsed.value("--export-placement") {
+      guard let format = PlacementExportFormat(rawValue: name) else {
+        throw UsageError(
+          message: "--export-placement '\(name)' is not one of "
+            + PlacementExportFormat.allCases.map(\.rawValue).joined(separator: ", "),
+          command: "run")
+      }
+      parsed.values["--set", default: []].append("cluster.placement.export=\(format.rawValue)")
+    }
     let scenario = try ScenarioArguments.load(path: parsed.positionals.first, arguments: parsed)
     let threads =
       try parsed.threads(command: "run")
@@ -40,7 +49,8 @@ enum RunCommand {
           files: options.files
             + (scenario.cluster.placement != nil && options.stepTraceEvery != nil
               ? ["devices.csv"] : [])
-            + (scenario.validation != nil ? ["validation.csv"] : [])))
+            + (scenario.validation != nil ? ["validation.csv"] : [])
+            + (scenario.cluster.placement?.export.map { [$0.runFileName] } ?? [])))
     }
   }
 

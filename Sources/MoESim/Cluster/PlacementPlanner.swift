@@ -6,6 +6,8 @@ struct PlacementPlanner: Sendable {
   let shape: PlacementShape
   private(set) var placements: [ExpertPlacement]
   private(set) var slotsOfExpert: [[[Int]]]
+  /// The expert loads each layer's current plan was made from (all 1 before the first plan).
+  private(set) var plannedLoads: [[Double]]
   /// Routed assignments per layer and expert of the last `windowSteps` steps (ring buffer).
   private var window: [[[Int]]]
   private var stepsSeen = 0
@@ -17,6 +19,8 @@ struct PlacementPlanner: Sendable {
       loads: [Double](repeating: 1, count: shape.experts), shape: shape)
     placements = [ExpertPlacement](repeating: uniform, count: layers)
     slotsOfExpert = [[[Int]]](repeating: uniform.slotsOfExpert, count: layers)
+    plannedLoads = [[Double]](
+      repeating: [Double](repeating: 1, count: shape.experts), count: layers)
     window = []
   }
 
@@ -46,8 +50,17 @@ struct PlacementPlanner: Sendable {
       replaced.append(perDevice)
       placements[layer] = plan
       slotsOfExpert[layer] = plan.slotsOfExpert
+      plannedLoads[layer] = loads
     }
     return replaced
+  }
+
+  /// The current plans of the MoE layers `layers` (transformer-block indices, one per plan) and
+  /// the loads they were made from.
+  func current(layers: [Int]) -> RunPlacement {
+    RunPlacement(
+      loads: ExpertLoadTable(layers: layers, experts: shape.experts, loads: plannedLoads),
+      placements: placements)
   }
 
   /// Records one step's routed assignments per layer (`routed[layer][expert]`).

@@ -16,7 +16,7 @@ public enum FitBase {
   public static func scenario(
     tracePath: String, model: String?, overrides: [ScenarioOverride]
   ) throws -> Scenario {
-    let isCSV = !PerTokenTrace.handles(tracePath)
+    let isCSV = TraceFormat.detect(path: tracePath) == .csv
     if let model {
       var scenario = try Scenario.load(path: model, overrides: overrides)
       guard scenario.model.moe != nil, !scenario.model.moeLayerIndices.isEmpty else {

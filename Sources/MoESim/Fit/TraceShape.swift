@@ -19,11 +19,11 @@ public struct TraceShape: Sendable, Equatable {
   /// Scans the CSV trace at `path`. Rows are range-checked later, when the trace is loaded
   /// with this shape; here only what the shape needs is read.
   public static func scan(path: String) throws -> TraceShape {
-    guard !PerTokenTrace.handles(path) else {
+    guard TraceFormat.detect(path: path) == .csv else {
       throw TraceError(
         file: path, line: nil,
-        message: "a per-token record (.npy, .json) does not say how many tokens a step holds; "
-          + "give the model and workload with --model SCENARIO")
+        message: "a per-token record (.npy, .json, .jsonl) does not say how many tokens a step "
+          + "holds; give the model and workload with --model SCENARIO")
     }
     let (lines, header) = try RoutingTrace.csvLines(path)
     let content: RoutingTrace.Content

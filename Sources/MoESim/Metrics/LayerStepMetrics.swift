@@ -74,6 +74,8 @@ public struct RunTotals: Sendable, Equatable {
   /// How the run computed its router logits (token tiles for routers of few experts that
   /// take them).
   public internal(set) var logitsLayout = TokenTiles.Layout.rows
+  /// The expert placement the run ends with (nil without `cluster.placement`).
+  public internal(set) var finalPlacement: RunPlacement?
 
   public init(layers: [Int], experts: Int) {
     self.layers = layers

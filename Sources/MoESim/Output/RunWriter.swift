@@ -4,7 +4,8 @@ import Foundation
 /// (static accounting), `scenario.json` (the resolved
 /// scenario), `steps.csv` (streamed while the run goes on), `experts.csv`, `summary.csv` and
 /// `manifest.csv` (the files written, with their sizes: what a later run may replace), and
-/// `validation.csv` when the scenario carries published measurements.
+/// `validation.csv` when the scenario carries published measurements, and the final placement in
+/// a runtime's format when `cluster.placement.export` names one.
 /// Every file is written under a temporary name and renamed when complete, inside a staging
 /// folder that replaces the destination whole at the end (`ResultFolder`): the destination never
 /// mixes two runs, and an interrupted or failed run leaves it exactly as it was.
@@ -128,6 +129,9 @@ public enum RunWriter {
         try validation.write(row)
       }
       try validation.commit()
+    }
+    if let format = scenario.cluster.placement?.export, let placement = totals.finalPlacement {
+      try AtomicFile.write(placement.render(format), to: path(format.runFileName))
     }
     return totals
   }

@@ -17,10 +17,14 @@ public struct ClusterPlacementSpec: Sendable, Equatable, Encodable {
   /// Send a token once to a device even when several of its experts live there (DeepEP's
   /// dispatch); false sends one copy per selected expert.
   public var dedupDispatch: Bool
+  /// Write the run's final placement into the results folder in this runtime's format
+  /// (`PlacementExportFormat.runFileName`); nil writes none.
+  public var export: PlacementExportFormat?
 
   public init(
     strategy: PlacementKind = .contiguous, redundantSlots: Int = 0, groups: Int = 1,
-    windowSteps: Int = 1, replanEvery: Int = 0, dedupDispatch: Bool = true
+    windowSteps: Int = 1, replanEvery: Int = 0, dedupDispatch: Bool = true,
+    export: PlacementExportFormat? = nil
   ) {
     self.strategy = strategy
     self.redundantSlots = redundantSlots
@@ -28,6 +32,7 @@ public struct ClusterPlacementSpec: Sendable, Equatable, Encodable {
     self.windowSteps = windowSteps
     self.replanEvery = replanEvery
     self.dedupDispatch = dedupDispatch
+    self.export = export
   }
 }
 

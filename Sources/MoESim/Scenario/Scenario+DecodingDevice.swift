@@ -132,6 +132,7 @@ extension ClusterPlacementSpec {
     windowSteps = try reader.int("window_steps", default: 1, in: 1...(1 << 30))
     replanEvery = try reader.int("replan_every", default: 0, in: 0...(1 << 30))
     dedupDispatch = try reader.bool("dedup_dispatch", default: true)
+    export = try reader.raw("export") == nil ? nil : reader.choice("export")
   }
 
   /// The placement sizes of `model` on `cluster`.

@@ -114,6 +114,10 @@ extension ScenarioKeys {
       "cluster.placement", "dedup_dispatch", .boolean, default: "true", allowed: "true, false",
       meaning: "send a token once per destination device (DeepEP)"),
     ScenarioKey(
+      "cluster.placement", "export", .choice, default: "none",
+      allowed: ScenarioKey.choices(PlacementExportFormat.self),
+      meaning: "write the run's final placement in that runtime's format into the results folder"),
+    ScenarioKey(
       "cluster.cost", "mode", .choice, default: "\"prefill\"",
       allowed: ScenarioKey.choices(ClusterCostSpec.Mode.self),
       meaning:

@@ -40,7 +40,13 @@ extension ScenarioKeys {
       "workload", "trace", .string, default: "required for \"trace\"",
       allowed: "a path relative to the scenario file",
       meaning:
-        "the trace CSV (or a .npy / .json per-token record of vLLM or SGLang, see \"Recorded loads from serving and …"
+        "the trace CSV (or a .npy / .json per-token record of vLLM or SGLang, or a moe-balance .jsonl, see \"Recorded …"
+    ),
+    ScenarioKey(
+      "workload", "format", .choice, default: "from the trace's name",
+      allowed: ScenarioKey.choices(TraceFormat.self),
+      meaning:
+        "the format of workload.trace: .jsonl is moe-balance, .npy vllm, .json with records sglang (else vllm), else csv"
     ),
     ScenarioKey(
       "workload", "sequences_per_step", .integer, default: "none", allowed: "1 … tokens_per_step",

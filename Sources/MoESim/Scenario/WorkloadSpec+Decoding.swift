@@ -68,6 +68,7 @@ extension WorkloadSpec {
     if let path = try reader.optionalString("trace") {
       trace = Self.resolve(path, against: reader.file)
     }
+    format = try reader.raw("format") == nil ? nil : reader.choice("format")
     if kind == .trace && trace == nil {
       throw reader.error("trace", .missingKey(reason: "workload.kind is \"trace\""))
     }

@@ -35,6 +35,8 @@ public struct WorkloadSpec: Sendable, Equatable, Encodable {
   public var kind: WorkloadKind = .synthetic
   /// The recorded routing CSV when `kind` is `trace`, resolved against the scenario's folder.
   public var trace: String? = nil
+  /// The format of `trace`; nil tells it from the file's name (`TraceFormat.detect`).
+  public var format: TraceFormat? = nil
 }
 
 /// The source of each step's routing.

@@ -67,7 +67,8 @@ extension Simulation {
     let workload = scenario.workload
     guard workload.kind == .trace, let path = workload.trace else { return nil }
     return try RoutingTrace.load(
-      path: path, steps: workload.steps, moeLayers: scenario.model.moeLayerIndices,
+      path: path, format: workload.format, steps: workload.steps,
+      moeLayers: scenario.model.moeLayerIndices,
       tokens: workload.tokensPerStep, experts: moe.experts, topK: moe.topK)
   }
 

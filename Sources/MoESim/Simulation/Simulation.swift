@@ -369,5 +369,6 @@ public struct Simulation: Sendable {
       planner?.record(stepRouted)
       try onStep(step, stepMetrics)
     }
+    totals.finalPlacement = planner?.current(layers: layers)
   }
 }

@@ -77,7 +77,8 @@ extension WorkingMemory {
   public static func ofRun(scenario: Scenario, threads: Int) -> WorkingMemory {
     var memory = WorkingMemory(scenario: scenario, threads: threads)
     let workload = scenario.workload
-    guard workload.kind == .trace, let path = workload.trace, !PerTokenTrace.handles(path),
+    guard workload.kind == .trace, let path = workload.trace,
+      (workload.format ?? TraceFormat.detect(path: path)) == .csv,
       let attributes = try? FileManager.default.attributesOfItem(atPath: path),
       let size = (attributes[.size] as? NSNumber)?.doubleValue,
       let handle = FileHandle(forReadingAtPath: path)

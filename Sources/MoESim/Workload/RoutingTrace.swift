@@ -23,7 +23,8 @@ public struct TraceError: Error, Equatable, CustomStringConvertible, Sendable {
 
 /// Recorded routing, replayed instead of the synthetic router (`workload.kind = "trace"`).
 ///
-/// A `.npy` or `.json` file is a serving system's per-token record (`PerTokenTrace`); otherwise
+/// A serving system's per-token record (`PerTokenTrace`) or a moe-balance trace
+/// (`MoEBalanceTrace`), named by `workload.format` or told from the name (`TraceFormat`); or
 /// two CSV layouts, told apart by the header:
 /// - decisions `step,layer,token,expert[,gate]`: one row per (token, expert) assignment, in slot
 ///   order; a token may have 0 … E rows (fewer than k leave empty slots); a missing gate is
@@ -49,14 +50,22 @@ public struct RoutingTrace: Sendable {
   /// `steps × layers × tokens × experts` (logits only).
   let logits: [Float]
 
-  /// Reads and validates the trace at `path` for a model whose MoE layers are `moeLayers`.
+  /// Reads and validates the trace at `path` for a model whose MoE layers are `moeLayers`, in
+  /// `format` (`workload.format`), or the one its name implies (`TraceFormat.detect`).
   public static func load(
-    path: String, steps: Int, moeLayers: [Int], tokens: Int, experts: Int, topK: Int
+    path: String, format: TraceFormat? = nil, steps: Int, moeLayers: [Int], tokens: Int,
+    experts: Int, topK: Int
   ) throws -> RoutingTrace {
-    if PerTokenTrace.handles(path) {
-      return try PerTokenTrace.load(
+    switch format ?? TraceFormat.detect(path: path) {
+    case .csv: break
+    case .moeBalance:
+      return try MoEBalanceTrace.load(
         path: path, steps: steps, moeLayers: moeLayers, tokens: tokens, experts: experts,
         topK: topK)
+    case let perToken:
+      return try PerTokenTrace.load(
+        path: path, sglang: perToken == .sglang, steps: steps, moeLayers: moeLayers,
+        tokens: tokens, experts: experts, topK: topK)
     }
     let (lines, header) = try csvLines(path)
     let decisionsHeader = ["step", "layer", "token", "expert"]

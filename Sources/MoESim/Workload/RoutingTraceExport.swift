@@ -64,28 +64,40 @@ public enum RoutingTraceExport {
     _ scenario: Scenario, to path: String, threads: Int, shouldStop: () -> Bool = { false }
   ) throws -> RunTotals {
     let file = try CSVWriter(path: path, columns: columns)
+    return try export(
+      scenario, to: path, threads: threads, shouldStop: shouldStop, commit: file.commit,
+      discard: file.discard
+    ) { routed in
+      for assignment in routed.assignments() {
+        try file.write([
+          .integer(routed.step), .integer(routed.layer), .integer(assignment.token),
+          .integer(assignment.expert), .real(Double(assignment.gate)),
+        ])
+      }
+    }
+  }
+
+  /// Runs `scenario`, handing every layer step's routing to `write`, then `commit`s the file;
+  /// on any error or interruption (`shouldStop`) the file is `discard`ed instead.
+  static func export(
+    _ scenario: Scenario, to path: String, threads: Int, shouldStop: () -> Bool,
+    commit: () throws -> Void, discard: () -> Void,
+    write: @escaping (RoutedLayerStep) throws -> Void
+  ) throws -> RunTotals {
     do {
       let totals = try Simulation(scenario: scenario).run(
-        threads: threads,
-        onRouting: { routed in
-          for assignment in routed.assignments() {
-            try file.write([
-              .integer(routed.step), .integer(routed.layer), .integer(assignment.token),
-              .integer(assignment.expert), .real(Double(assignment.gate)),
-            ])
-          }
-        },
+        threads: threads, onRouting: write,
         onStep: { step, _ in try stopIfRequested(shouldStop, after: step, of: scenario, path) })
-      try file.commit()
+      try commit()
       return totals
     } catch {
-      file.discard()
+      discard()
       throw error
     }
   }
 
   /// Throws `RunInterrupted` for the trace at `path` when `shouldStop` says so.
-  private static func stopIfRequested(
+  static func stopIfRequested(
     _ shouldStop: () -> Bool, after step: Int, of scenario: Scenario, _ path: String
   ) throws {
     guard shouldStop() else { return }

@@ -83,7 +83,7 @@ import Testing
     for name in [
       "example-loads.csv", "example-eplb-weight.npy", "example-eplb-weight.csv",
       "example-sglang-expert-distribution.json", "example-trtllm-statistic",
-      "example-megatron-tokens-per-expert.jsonl",
+      "example-megatron-tokens-per-expert.jsonl", "example-vllm-eplb-load-window.json",
     ] {
       let outcome = try CommandLineTests().moesim([
         "place", TestSupport.scenarioPath("traces/\(name)"), "--devices", "4", "--slots", "20",

@@ -14,11 +14,13 @@ public enum LoadFormat: String, Sendable, CaseIterable {
   case trtllm
   /// Megatron-Core `tokens_per_expert` JSON Lines.
   case megatron
+  /// vLLM's EPLB `expert_load_window` with its `physical_to_logical_map`, as JSON.
+  case vllm
 
   /// The format a path's extension and first bytes make unambiguous, or nil: a folder or
   /// `meta_info.json` is trtllm, `.npy` npy, `.jsonl` megatron, `.json` sglang when it has
-  /// `logical_count` and eplb otherwise, `.csv` csv when its header is `layer,expert,load` and
-  /// eplb (a bare matrix) otherwise.
+  /// `logical_count`, vllm when it has `expert_load_window` and eplb otherwise, `.csv` csv when
+  /// its header is `layer,expert,load` and eplb (a bare matrix) otherwise.
   /// A path that does not exist is missing input.
   public static func detect(path: String) throws -> LoadFormat? {
     var isFolder: ObjCBool = false
@@ -33,7 +35,8 @@ public enum LoadFormat: String, Sendable, CaseIterable {
     case "jsonl": return .megatron
     case "json":
       guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else { return nil }
-      return data.range(of: Data("\"logical_count\"".utf8)) != nil ? .sglang : .eplb
+      if data.range(of: Data("\"logical_count\"".utf8)) != nil { return .sglang }
+      return data.range(of: Data("\"expert_load_window\"".utf8)) != nil ? .vllm : .eplb
     case "csv":
       guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
       defer { try? handle.close() }
@@ -68,6 +71,7 @@ public enum LoadFormat: String, Sendable, CaseIterable {
     case .npy: return try EPLBWeight.readNumpy(path: path)
     case .trtllm: return try TensorRTLLMExpertStatistic.read(path: path)
     case .megatron: return try MegatronTokensPerExpert.read(path: path)
+    case .vllm: return try VLLMExpertLoadWindow.read(path: path)
     }
   }
 }

@@ -14,24 +14,12 @@ public enum MegatronTokensPerExpert {
 
   /// Reads the JSON Lines file at `path`.
   public static func read(path: String) throws -> ExpertLoadTable {
-    let text = try RecordedFile.text(path)
     var perLine: Int?
     var ranks = 0
     var records: [(line: Int, layer: Int, rank: Int?, counts: [Double])] = []
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-    where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+    for (number, fields) in try JSONLines.objects(path: path, keys: keys) {
       func fail(_ message: String) -> TraceError {
-        TraceError(file: path, line: index + 1, message: message)
-      }
-      let value: JSONValue
-      do {
-        value = try JSONValue.parseJSON5(Data(line.utf8))
-      } catch {
-        throw fail("not valid JSON: \(jsonProblem(error))")
-      }
-      guard case .object(let fields) = value else { throw fail("the line is not a JSON object") }
-      if let unknown = fields.keys.sorted().first(where: { !keys.contains($0) }) {
-        throw fail("\(unknown) is not a known key; allowed \(keys.joined(separator: ", "))")
+        TraceError(file: path, line: number, message: message)
       }
       guard case .integer(let layer) = fields["layer"], layer >= 0 else {
         throw fail("layer = \(fields["layer"]?.rendered ?? "(missing)"); expected an integer ≥ 0")
@@ -53,7 +41,7 @@ public enum MegatronTokensPerExpert {
         throw fail("tokens_per_expert is required but missing")
       }
       let tensor = try RecordedTensor.fromJSON(
-        list, file: "\(path):\(index + 1)", path: "tokens_per_expert")
+        list, file: "\(path):\(number)", path: "tokens_per_expert")
       guard tensor.shape.count == 1, tensor.shape[0] >= 1 else {
         throw fail("tokens_per_expert is not a non-empty list of numbers")
       }
@@ -64,7 +52,7 @@ public enum MegatronTokensPerExpert {
         throw fail("\(tensor.shape[0]) experts; the first line lists \(perLine!)")
       }
       perLine = tensor.shape[0]
-      records.append((index + 1, layer, rank, tensor.values))
+      records.append((number, layer, rank, tensor.values))
     }
     guard let local = perLine else {
       throw TraceError(

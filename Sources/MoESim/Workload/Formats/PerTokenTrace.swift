@@ -1,7 +1,8 @@
 import Foundation
 
 /// Per-token routing recorded by a serving system, replayed as a decisions trace (every token's
-/// selected experts, gates `1/top_k` as in a decisions CSV without gates), told apart by the file name:
+/// selected experts, gates `1/top_k` as in a decisions CSV without gates), named by
+/// `workload.format` or told apart by the file name (`TraceFormat.detect`):
 /// - `.npy`, or `.json` with `routed_experts`: vLLM's routed experts of a request,
 ///   [tokens, layers, top_k] (vllm-project/vllm, `vllm/outputs.py`, `CompletionOutput.routed_experts`
 ///   "[seq_len, layer_num, topk]", returned with `--enable-return-routed-experts`);
@@ -16,35 +17,42 @@ import Foundation
 /// An id −1 is an empty slot (SGLang pads with −1). Errors name the element, e.g.
 /// `routed_experts[70][1][0] = 99 is out of range`.
 enum PerTokenTrace {
-  /// Whether `path` names a per-token file rather than a CSV trace.
-  static func handles(_ path: String) -> Bool {
-    ["npy", "json"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
-  }
-
+  /// Reads SGLang's records (`sglang`) or vLLM's routed experts (a `.npy` file, or JSON).
   static func load(
-    path: String, steps: Int, moeLayers: [Int], tokens: Int, experts: Int, topK: Int
+    path: String, sglang: Bool, steps: Int, moeLayers: [Int], tokens: Int, experts: Int,
+    topK: Int
   ) throws -> RoutingTrace {
     func fail(_ message: String) -> TraceError {
       TraceError(file: path, line: nil, message: message)
     }
     if path.lowercased().hasSuffix(".npy") {
+      guard !sglang else {
+        throw fail("SGLang's per_token record is JSON with records, not a .npy array")
+      }
       return try vLLM(
         NumpyArray.read(path: path), name: "routed_experts", path: path, steps: steps,
         moeLayers: moeLayers, tokens: tokens, experts: experts, topK: topK)
     }
+    let key = sglang ? "records" : "routed_experts"
     let root = try SGLangExpertDistribution.parse(RecordedFile.bytes(path), file: path)
     guard case .object(let fields) = root else {
-      throw fail(
-        "the top level is \(root.typeName); expected an object with routed_experts or records")
+      throw fail("the top level is \(root.typeName); expected an object with \(key)")
     }
-    if let routed = fields["routed_experts"] {
+    guard let value = fields[key] else {
+      throw fail(
+        sglang
+          ? "records is required but missing (SGLang's per_token dump; vLLM's has routed_experts)"
+          : "routed_experts is required but missing (vLLM's routed experts; SGLang's per_token "
+            + "dump has records)")
+    }
+    if !sglang {
       return try vLLM(
-        RecordedTensor.fromJSON(routed, file: path, path: "routed_experts"), name: "routed_experts",
+        RecordedTensor.fromJSON(value, file: path, path: "routed_experts"), name: "routed_experts",
         path: path, steps: steps, moeLayers: moeLayers, tokens: tokens, experts: experts,
         topK: topK)
     }
-    guard case .array(let records) = fields["records"] else {
-      throw fail("neither routed_experts (vLLM) nor records (SGLang per_token) is present")
+    guard case .array(let records) = value else {
+      throw fail("records is \(value.typeName); expected a list of forward passes")
     }
     guard records.count == steps else {
       throw fail("\(records.count) records (forward passes); workload.steps = \(steps)")
@@ -76,7 +84,7 @@ enum PerTokenTrace {
       let index = (rows[layer] * tokens + token) * slots + slot
       return (
         perStep[step].values[index],
-        "records[\(step)].topk_ids_of_layer[\(rows[layer])][\(token)][\(slot)]"
+        "records[\(step)].topk_ids_of_layer[\(rows[layer])][\(token)][\(slot)]", nil
       )
     }
   }
@@ -108,7 +116,7 @@ enum PerTokenTrace {
       let global = step * tokens + token
       return (
         tensor.values[(global * layerCount + rows[layer]) * slots + slot],
-        "\(name)[\(global)][\(rows[layer])][\(slot)]"
+        "\(name)[\(global)][\(rows[layer])][\(slot)]", nil
       )
     }
   }
@@ -125,11 +133,14 @@ enum PerTokenTrace {
         + "(blocks \(moeLayers.map(String.init).joined(separator: ", ")))")
   }
 
-  /// A decisions trace from `element(step, moeLayerOrdinal, token, slot)` = (expert id, name):
-  /// ids are integers in `0..<experts` or −1 (empty), each at most once per token.
+  /// A decisions trace from `element(step, moeLayerOrdinal, token, slot)` = (expert id, name,
+  /// line of the file or nil): ids are integers in `0..<experts` or −1 (empty), each at most
+  /// once per token. `gate` gives the gate of an element (already checked finite and ≥ 0); nil
+  /// gives every selected expert `1/top_k`.
   static func decisions(
     file: String, steps: Int, layers: [Int], tokens: Int, experts: Int, slots: Int, topK: Int,
-    element: (Int, Int, Int, Int) -> (Double, String)
+    gate: ((Int, Int, Int, Int) -> Float)? = nil,
+    element: (Int, Int, Int, Int) -> (Double, String, Int?)
   ) throws -> RoutingTrace {
     let slots = max(1, slots)
     var selected = [Int32](repeating: -1, count: steps * layers.count * tokens * slots)
@@ -140,24 +151,24 @@ enum PerTokenTrace {
           let base = ((step * layers.count + layer) * tokens + token) * slots
           var filled = 0
           for slot in 0..<slots {
-            let (value, name) = element(step, layer, token, slot)
+            let (value, name, line) = element(step, layer, token, slot)
             if value == -1 { continue }
             guard value == value.rounded(), value >= 0, value < Double(experts) else {
               throw TraceError(
-                file: file, line: nil,
+                file: file, line: line,
                 message: "\(name) = \(value) is out of range; allowed an expert id "
                   + "0...\(experts - 1) (model.moe.experts) or -1 (empty)")
             }
             let expert = Int32(value)
             if selected[base..<base + filled].contains(expert) {
               throw TraceError(
-                file: file, line: nil,
+                file: file, line: line,
                 message: "\(name) = \(expert) repeats an expert of the same token")
             }
             selected[base + filled] = expert
+            gates[base + filled] = gate?(step, layer, token, slot) ?? 1 / Float(topK)
             filled += 1
           }
-          for slot in 0..<filled { gates[base + slot] = 1 / Float(topK) }
         }
       }
     }

@@ -21,6 +21,7 @@ import Testing
     ("example-sglang-expert-distribution.json", .sglang),
     ("example-trtllm-statistic", .trtllm),
     ("example-megatron-tokens-per-expert.jsonl", .megatron),
+    ("example-vllm-eplb-load-window.json", .vllm),
   ])
   func examplesHoldTheSameLoads(name: String, format: LoadFormat) throws {
     #expect(try LoadFormat.detect(path: Self.path(name)) == format)

@@ -79,7 +79,7 @@ import Testing
       #"{"records": [{"topk_ids_of_layer": [[[0, 1]]]}]}"#,
       "records[0].topk_ids_of_layer has shape (1, 1, 2); expected (layers, 2, k)"
     ),
-    (#"{"other": 1}"#, "neither routed_experts (vLLM) nor records (SGLang per_token)"),
+    (#"{"other": 1}"#, "routed_experts is required but missing (vLLM's routed experts; SGLang's"),
   ])
   func badRecordsAreNamed(text: String, problem: String) {
     do {

@@ -1,13 +1,26 @@
 /// The runtime formats `moesim place --export` writes a plan in, by their command-line name.
 /// Each writes the plans of `PlacementTables.plan`, slot `s` of a layer on device
-/// `s / slots_per_device` in every format (the rank-major slot order all three runtimes use).
-public enum PlacementExportFormat: String, Sendable, CaseIterable {
+/// `s / slots_per_device` in every format (the rank-major slot order all four runtimes use).
+public enum PlacementExportFormat: String, Sendable, CaseIterable, Encodable {
   /// SGLang `--init-expert-location` JSON.
   case sglang
   /// DeepSeek EPLB's `phy2log`, `log2phy`, `logcnt` as JSON.
   case eplb
   /// TensorRT-LLM `moe_load_balancer.yaml`.
   case trtllm
+  /// vLLM Ascend's `expert_map_path` JSON.
+  case vllmAscend = "vllm-ascend"
+
+  /// The file a run with `cluster.placement.export` writes its final placement to, inside its
+  /// results folder.
+  public var runFileName: String {
+    switch self {
+    case .sglang: return "placement-sglang.json"
+    case .eplb: return "placement-eplb.json"
+    case .trtllm: return "placement-trtllm.yaml"
+    case .vllmAscend: return "placement-vllm-ascend.json"
+    }
+  }
 
   /// The file text of `placements` (one per layer of `table`, in its order).
   public func render(_ table: ExpertLoadTable, placements: [ExpertPlacement]) -> String {
@@ -15,6 +28,7 @@ public enum PlacementExportFormat: String, Sendable, CaseIterable {
     case .sglang: return SGLangExpertLocation.render(table, placements: placements)
     case .eplb: return EPLBPlan.render(table, placements: placements)
     case .trtllm: return TensorRTLLMLoadBalancerConfig.render(table, placements: placements)
+    case .vllmAscend: return VLLMAscendExpertMap.render(table, placements: placements)
     }
   }
 

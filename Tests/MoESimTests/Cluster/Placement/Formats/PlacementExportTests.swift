@@ -102,6 +102,26 @@ import Testing
     Self.check(table.layers.map { assignments[$0] ?? [] }, table, placements)
   }
 
+  /// vLLM Ascend's map: one entry per recorded layer, `layer_id` its ordinal, and each
+  /// device's `device_expert` its slots in order.
+  @Test func vLLMAscendMapReadsBack() throws {
+    let (table, placements) = try Self.plan()
+    let text = PlacementExportFormat.vllmAscend.render(table, placements: placements)
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    #expect(object.keys.sorted() == ["layer_list", "moe_layer_count"])
+    #expect(object["moe_layer_count"] as? Int == table.layers.count)
+    let layers = object["layer_list"] as? [[String: Any]] ?? []
+    #expect(layers.map { $0["layer_id"] as? Int } == table.layers.indices.map { $0 })
+    let rows = layers.map { layer in
+      let devices = layer["device_list"] as? [[String: Any]] ?? []
+      #expect(layer["device_count"] as? Int == Self.devices && devices.count == Self.devices)
+      #expect(devices.map { $0["device_id"] as? Int } == (0..<Self.devices).map { $0 })
+      return devices.flatMap { Self.integers($0["device_expert"]) ?? [] }
+    }
+    Self.check(rows, table, placements)
+  }
+
   /// SGLang and EPLB index rows by model layer: layers without loads (0 and 2 here) get
   /// SGLang's trivial layout, slot `s` → expert `s mod E`.
   @Test func unrecordedLayersGetTheTrivialLayout() throws {
@@ -121,6 +141,7 @@ import Testing
     (PlacementExportFormat.sglang, "example-export-sglang-init-expert-location.json"),
     (.eplb, "example-export-eplb-plan.json"),
     (.trtllm, "example-export-trtllm-moe_load_balancer.yaml"),
+    (.vllmAscend, "example-export-vllm-ascend-expert-map.json"),
   ])
   func shippedExportsAreCurrent(format: PlacementExportFormat, name: String) throws {
     let (table, placements) = try Self.plan()
