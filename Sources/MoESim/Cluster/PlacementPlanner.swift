@@ -68,7 +68,8 @@ extension PlacementPlanner {
       DeviceTraffic.measure(
         selected: selected, dropped: flags, tokens: tokens, topK: topK,
         placement: placements[layer], slotsOfExpert: slotsOfExpert[layer],
-        devicesPerNode: devicesPerNode, dedup: spec.dedupDispatch)
+        devicesPerNode: devicesPerNode, dedup: spec.dedupDispatch,
+        forwarding: spec.nodeForwarding)
     }
     var traffic =
       dropped.map { flags in flags.withUnsafeBufferPointer { measure($0.baseAddress) } }

@@ -17,10 +17,15 @@ public struct ClusterPlacementSpec: Sendable, Equatable, Encodable {
   /// Send a token once to a device even when several of its experts live there (DeepEP's
   /// dispatch); false sends one copy per selected expert.
   public var dedupDispatch: Bool
+  /// Send one inter-node copy of a token per destination node, to the device of the same
+  /// local index there, which forwards it over the intra-node link to each destination device
+  /// of its node (DeepEP's normal kernels); false sends one copy straight to each device.
+  public var nodeForwarding: Bool
 
   public init(
     strategy: PlacementKind = .contiguous, redundantSlots: Int = 0, groups: Int = 1,
-    windowSteps: Int = 1, replanEvery: Int = 0, dedupDispatch: Bool = true
+    windowSteps: Int = 1, replanEvery: Int = 0, dedupDispatch: Bool = true,
+    nodeForwarding: Bool = false
   ) {
     self.strategy = strategy
     self.redundantSlots = redundantSlots
@@ -28,6 +33,7 @@ public struct ClusterPlacementSpec: Sendable, Equatable, Encodable {
     self.windowSteps = windowSteps
     self.replanEvery = replanEvery
     self.dedupDispatch = dedupDispatch
+    self.nodeForwarding = nodeForwarding
   }
 }
 
@@ -54,12 +60,29 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   /// Charge the copy of re-planned expert weights (bytes / link bandwidth) to the step of the
   /// re-plan; false leaves it out (a copy done in the background, off the critical path).
   public var chargeReplanCopy: Bool
+  /// Where `computeEfficiency` and `expertPaddingRows` default from.
+  public var gemmEfficiency: GemmEfficiency
+  /// Rows each touched expert slot's grouped GEMMs cost beyond its tokens: an expert with `a`
+  /// tokens takes as long as `a + expertPaddingRows` tokens at the achieved FLOP/s.
+  public var expertPaddingRows: Double
+
+  /// The source of the matrix-product efficiency defaults.
+  public enum GemmEfficiency: String, Sendable, CaseIterable, Encodable {
+    /// Peak: `compute_efficiency` 1, no padding rows (a roofline).
+    case peak
+    /// Fitted once to DeepGEMM's published FP8 grouped-GEMM rates on H800
+    /// (`GroupedGemmFit.deepGEMM`).
+    case deepgemm
+  }
 
   public init(
     mode: Mode = .prefill, computeEfficiency: Double = 1, bandwidthEfficiency: Double = 1,
-    overlap: Double = 0, chargeReplanCopy: Bool = true
+    overlap: Double = 0, chargeReplanCopy: Bool = true, gemmEfficiency: GemmEfficiency = .peak,
+    expertPaddingRows: Double = 0
   ) {
     self.mode = mode
+    self.gemmEfficiency = gemmEfficiency
+    self.expertPaddingRows = expertPaddingRows
     self.computeEfficiency = computeEfficiency
     self.bandwidthEfficiency = bandwidthEfficiency
     self.overlap = overlap

@@ -11,7 +11,12 @@ extension PrecisionSpec {
       allowed: "0 (one scale per channel) or a group size ≥ 1")
     kvCache = try reader.choice("kv_cache", default: .bf16)
     activations = try reader.choice("activations", default: .bf16)
-    for (key, format) in [("kv_cache", kvCache), ("activations", activations)]
+    dispatch = try reader.choice("dispatch", default: activations)
+    combine = try reader.choice("combine", default: activations)
+    for (key, format) in [
+      ("kv_cache", kvCache), ("activations", activations), ("dispatch", dispatch),
+      ("combine", combine),
+    ]
     where format == .int4 {
       throw reader.error(
         key, .outOfRange(value: "\"int4\"", allowed: "fp32, bf16, fp16, fp8 or int8"))

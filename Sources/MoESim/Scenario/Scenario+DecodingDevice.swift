@@ -115,6 +115,15 @@ extension ClusterPlacementSpec {
     windowSteps = try reader.int("window_steps", default: 1, in: 1...(1 << 30))
     replanEvery = try reader.int("replan_every", default: 0, in: 0...(1 << 30))
     dedupDispatch = try reader.bool("dedup_dispatch", default: true)
+    nodeForwarding = try reader.bool("node_forwarding", default: false)
+    if nodeForwarding && !dedupDispatch {
+      throw reader.error(
+        "node_forwarding",
+        .outOfRange(
+          value: "true",
+          allowed: "false while dedup_dispatch is false (forwarding sends a token once per node and"
+            + " once per device)"))
+    }
   }
 
   /// The placement sizes of `model` on `cluster`.
@@ -133,9 +142,15 @@ extension ClusterCostSpec {
   init(reading reader: inout ScenarioReader) throws {
     self.init()
     mode = try reader.choice("mode", default: .prefill)
+    gemmEfficiency = try reader.choice("gemm_efficiency", default: .peak)
+    let fit = gemmEfficiency == .deepgemm ? GroupedGemmFit.deepGEMM : .peak
     let fraction = "in (0, 1]"
     computeEfficiency = try reader.double(
-      "compute_efficiency", default: 1, allowed: fraction, where: { $0 > 0 && $0 <= 1 })
+      "compute_efficiency", default: fit.peakFraction, allowed: fraction,
+      where: { $0 > 0 && $0 <= 1 })
+    expertPaddingRows = try reader.double(
+      "expert_padding_rows", default: fit.paddingRows, allowed: "in [0, 2^20]",
+      where: { $0 >= 0 && $0 <= 1_048_576 })
     bandwidthEfficiency = try reader.double(
       "bandwidth_efficiency", default: 1, allowed: fraction, where: { $0 > 0 && $0 <= 1 })
     overlap = try reader.double(

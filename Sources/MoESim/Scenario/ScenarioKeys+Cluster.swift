@@ -107,14 +107,30 @@ extension ScenarioKeys {
       "cluster.placement", "dedup_dispatch", .boolean, default: "true", allowed: "true, false",
       meaning: "send a token once per destination device (DeepEP)"),
     ScenarioKey(
+      "cluster.placement", "node_forwarding", .boolean, default: "false",
+      allowed: "true, false (true needs dedup_dispatch)",
+      meaning:
+        "one inter-node copy per destination node, forwarded over the intra-node link (DeepEP normal kernels)"
+    ),
+    ScenarioKey(
       "cluster.cost", "mode", .choice, default: "\"prefill\"",
       allowed: ScenarioKey.choices(ClusterCostSpec.Mode.self),
       meaning:
         "training (3 × forward FLOPs and bytes, all-to-all in both passes, gradient all-reduce of replicated …"
     ),
     ScenarioKey(
-      "cluster.cost", "compute_efficiency", .number, default: "1", allowed: "(0, 1]",
-      meaning: "fraction of peak FLOP/s reached, (0, 1]"),
+      "cluster.cost", "gemm_efficiency", .choice, default: "\"peak\"",
+      allowed: ScenarioKey.choices(ClusterCostSpec.GemmEfficiency.self),
+      meaning:
+        "defaults of compute_efficiency and expert_padding_rows: peak (1, 0) or deepgemm (0.658, 131)"
+    ),
+    ScenarioKey(
+      "cluster.cost", "compute_efficiency", .number, default: "1 (deepgemm: 0.658)",
+      allowed: "(0, 1]", meaning: "fraction of peak FLOP/s reached, (0, 1]"),
+    ScenarioKey(
+      "cluster.cost", "expert_padding_rows", .number, default: "0 (deepgemm: 131)",
+      allowed: "[0, 2^20]",
+      meaning: "rows a touched expert's grouped GEMMs cost beyond its tokens"),
     ScenarioKey(
       "cluster.cost", "bandwidth_efficiency", .number, default: "1", allowed: "(0, 1]",
       meaning: "fraction of peak HBM and link bandwidth reached, (0, 1]"),

@@ -9,7 +9,7 @@ import Testing
 /// `budgetTokenLayers` tokens × MoE layers per run (the full DeepSeek-V3 serving runs) takes
 /// minutes in a debug build and runs only with `MOESIM_FULL_VALIDATION=1`.
 @Suite struct ValidationScenarioTests {
-  static let budgetTokenLayers = 65_536
+  static let budgetTokenLayers = 32_768
   static let full = ProcessInfo.processInfo.environment["MOESIM_FULL_VALIDATION"] == "1"
 
   static var files: [String] {
