@@ -61,6 +61,7 @@ public struct ClusterStep: Sendable, Equatable {
     var maxSum = 0.0
     var meanSum = 0.0
     var seconds = 0.0
+    var fill: Double?
     for traffic in traffics {
       maxSum += Double(traffic.assignments.max() ?? 0)
       meanSum += Double(traffic.assignments.reduce(0, +)) / Double(devices.count)
@@ -97,6 +98,8 @@ public struct ClusterStep: Sendable, Equatable {
         dispatchNodeBytes += cost.dispatchNodeBytes * share
         combineNodeBytes += cost.combineNodeBytes * share
       }
+      // Two-batch overlap fills its pipeline once per step, in the first MoE layer.
+      if fill == nil, let costs { fill = costs.map(\.pipelineFillSeconds).max() ?? 0 }
       seconds += slowest
       dispatchSeconds += slowestDispatch
       combineSeconds += slowestCombine
@@ -105,6 +108,7 @@ public struct ClusterStep: Sendable, Equatable {
     hasRoutedExperts = true
     stepSeconds = nil
     if let model {
+      seconds += fill ?? 0
       addStepPart(model.stepPart(tokens: tokens), to: &seconds)
       stepSeconds = seconds
     }

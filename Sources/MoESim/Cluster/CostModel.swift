@@ -85,7 +85,8 @@ public struct CostModel: Sendable {
     layerWork: NonExpertWork = .zero, stepWork: NonExpertWork = .zero, hiddenSize: Int,
     weightBytesPerParameter: Double, activationBytes: Double,
     dispatchBytesPerToken: Double? = nil, combineBytesPerToken: Double? = nil,
-    nodeForwarding: Bool = false, peakFLOPsPerSecond: Double, spansNodes: Bool, dataParallelSpansNodes: Bool = false, tensorParallelRanks: Int = 1,
+    nodeForwarding: Bool = false, peakFLOPsPerSecond: Double, spansNodes: Bool,
+    dataParallelSpansNodes: Bool = false, tensorParallelRanks: Int = 1,
     tensorParallelSpansNodes: Bool = false, dataParallelReplicas: Int = 1, denseBlocks: Int = 0
   ) {
     self.device = device
@@ -216,7 +217,11 @@ public struct CostModel: Sendable {
     /// Copy of the expert weights placed on this device by a re-plan before this step:
     /// replaced slots × expert bytes / link bandwidth (0 unless `charge_replan_copy`).
     public var replanSeconds: Double
-    /// `compute + comm − overlap · min(compute, comm) + replan`.
+    /// With two-batch overlap, half the shorter of compute and communication: the first
+    /// micro-batch's part that nothing hides, paid once per step (`ClusterStep`); else 0.
+    public var pipelineFillSeconds: Double
+    /// `compute + comm − overlap · min(compute, comm) + replan`, or with two-batch overlap
+    /// `max(compute, comm) + replan`.
     public var busySeconds: Double
   }
 
@@ -229,7 +234,10 @@ public struct CostModel: Sendable {
     let stepTokens = Double(traffic.sourceTokens.reduce(0, +))
     let denseFLOPs = layerWork.flops(tokens: stepTokens)
     let denseBytes = layerWork.bytes(tokens: stepTokens)
-    let dense = max(denseFLOPs / flops, denseBytes / hbm)
+    // Two-batch overlap runs every per-batch cost twice: weights read, padding, latency.
+    let batches = cost.twoBatchOverlap ? 2.0 : 1.0
+    let dense = max(
+      denseFLOPs / flops, (denseBytes + (batches - 1) * layerWork.weightBytes) / hbm)
     let intra = device.intraNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let inter = device.interNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let tokenBytes = Double(hiddenSize) * activationBytes
@@ -239,16 +247,18 @@ public struct CostModel: Sendable {
     let phase = { (intraCopies: Int, interCopies: Int, bytes: Double) -> Double in
       let intraSeconds = Double(intraCopies) * bytes / intra
       let interSeconds = Double(interCopies) * bytes / inter
-      return (self.nodeForwarding
+      return
+        (self.nodeForwarding
         ? max(intraSeconds, interSeconds) : intraSeconds + interSeconds) * directions
     }
     return traffic.assignments.indices.map { d in
       let assignments = Double(traffic.assignments[d])
       let expertFLOPs = 2 * expertParameters * assignments * passes
       // Each touched slot's grouped GEMMs cost `expert_padding_rows` rows more (GroupedGemmFit).
-      let paddedRows = assignments + cost.expertPaddingRows * Double(traffic.slotsTouched[d])
+      let paddedRows =
+        assignments + batches * cost.expertPaddingRows * Double(traffic.slotsTouched[d])
       let expertWeightBytes =
-        Double(traffic.slotsTouched[d]) * expertParameters * weightBytesPerParameter
+        batches * Double(traffic.slotsTouched[d]) * expertParameters * weightBytesPerParameter
       let expertBytes = (expertWeightBytes + 2 * assignments * tokenBytes) * passes
       let compute =
         max(2 * expertParameters * paddedRows * passes / flops, expertBytes / hbm) + dense
@@ -262,7 +272,7 @@ public struct CostModel: Sendable {
         cost.mode == .training
         ? traffic.replicaGradientCopies[d] * expertParameters * weightBytesPerParameter : 0
       let messages = (traffic.peersSent[d] + traffic.peersReceived[d]) * Int(directions)
-      let latency = device.linkLatencyMicroseconds * 1e-6 * directions
+      let latency = device.linkLatencyMicroseconds * 1e-6 * directions * batches
       let dispatch =
         phase(traffic.sentIntra[d], traffic.sentInter[d], dispatchBytesPerToken)
         + latency * Double(traffic.peersSent[d])
@@ -293,8 +303,10 @@ public struct CostModel: Sendable {
         dispatchNodeBytes: nodePairs * dispatchBytesPerToken,
         combineNodeBytes: nodePairs * combineBytesPerToken,
         computeSeconds: compute, communicationSeconds: communication, replanSeconds: replan,
-        busySeconds: compute + communication - cost.overlap * min(compute, communication)
-          + replan)
+        pipelineFillSeconds: cost.twoBatchOverlap ? min(compute, communication) / 2 : 0,
+        busySeconds: (cost.twoBatchOverlap
+          ? max(compute, communication)
+          : compute + communication - cost.overlap * min(compute, communication)) + replan)
     }
   }
 }

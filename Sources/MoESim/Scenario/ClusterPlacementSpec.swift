@@ -57,6 +57,11 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   public var bandwidthEfficiency: Double
   /// Fraction of communication time hidden behind compute (0 = none, 1 = all that fits).
   public var overlap: Double
+  /// Two-batch overlap (SGLang TBO; DeepSeek-V3's dual micro-batch): each device splits its
+  /// tokens into two micro-batches whose compute and communication alternate, so an MoE layer
+  /// takes the longer of the two, each paid twice where it is per batch (weights read, expert
+  /// padding rows, message latency), plus once per step half the shorter of the first layer.
+  public var twoBatchOverlap: Bool
   /// Charge the copy of re-planned expert weights (bytes / link bandwidth) to the step of the
   /// re-plan; false leaves it out (a copy done in the background, off the critical path).
   public var chargeReplanCopy: Bool
@@ -78,8 +83,9 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   public init(
     mode: Mode = .prefill, computeEfficiency: Double = 1, bandwidthEfficiency: Double = 1,
     overlap: Double = 0, chargeReplanCopy: Bool = true, gemmEfficiency: GemmEfficiency = .peak,
-    expertPaddingRows: Double = 0
+    expertPaddingRows: Double = 0, twoBatchOverlap: Bool = false
   ) {
+    self.twoBatchOverlap = twoBatchOverlap
     self.mode = mode
     self.gemmEfficiency = gemmEfficiency
     self.expertPaddingRows = expertPaddingRows

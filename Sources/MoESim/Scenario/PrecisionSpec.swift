@@ -79,7 +79,8 @@ public struct PrecisionSpec: Sendable, Equatable, Encodable {
   public func dispatchBytesPerToken(hiddenSize: Int) -> Double {
     let h = Double(hiddenSize)
     let scales =
-      dispatch.bits < 16 ? (h / Self.dispatchScaleChannels).rounded(.up) * Self.dispatchScaleBytes
+      dispatch.bits < 16
+      ? (h / Self.dispatchScaleChannels).rounded(.up) * Self.dispatchScaleBytes
       : 0
     return h * dispatch.bits / 8 + scales
   }

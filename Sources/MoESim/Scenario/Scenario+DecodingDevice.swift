@@ -155,6 +155,14 @@ extension ClusterCostSpec {
       "bandwidth_efficiency", default: 1, allowed: fraction, where: { $0 > 0 && $0 <= 1 })
     overlap = try reader.double(
       "overlap", default: 0, allowed: "in [0, 1]", where: { $0 >= 0 && $0 <= 1 })
+    twoBatchOverlap = try reader.bool("two_batch_overlap", default: false)
+    if twoBatchOverlap && overlap > 0 {
+      throw reader.error(
+        "two_batch_overlap",
+        .outOfRange(
+          value: "true",
+          allowed: "false while cluster.cost.overlap > 0 (one overlap model at a time)"))
+    }
     chargeReplanCopy = try reader.bool("charge_replan_copy", default: true)
   }
 }

@@ -138,6 +138,12 @@ extension ScenarioKeys {
       "cluster.cost", "overlap", .number, default: "0", allowed: "[0, 1]",
       meaning: "fraction of communication hidden behind compute, [0, 1]"),
     ScenarioKey(
+      "cluster.cost", "two_batch_overlap", .boolean, default: "false",
+      allowed: "true, false (true needs overlap 0)",
+      meaning:
+        "two micro-batches, one computing while the other communicates (SGLang TBO), with its cost"
+    ),
+    ScenarioKey(
       "cluster.cost", "charge_replan_copy", .boolean, default: "true", allowed: "true, false",
       meaning:
         "add the copy of re-planned expert weights (bytes / link bandwidth) to the step of the re-plan"

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MoESim
@@ -29,11 +30,22 @@ import Testing
     for pair in stride(from: 0, to: table.count, by: 2) {
       let (first, second) = (table[pair], table[pair + 1])
       let measured = first.seconds + second.seconds
-      let flops = 2 * first.groups * (first.rowsPerGroup + fit.paddingRows)
+      let flops =
+        2 * first.groups * (first.rowsPerGroup + fit.paddingRows)
         * (first.n * first.k + second.n * second.k)
       let predicted = flops / (GroupedGemmFit.h800FP8PeakTFLOPs * 1e12 * fit.peakFraction)
       #expect(abs(predicted / measured - 1) < 0.05, "\(first.rowsPerGroup) rows")
     }
+  }
+
+  /// `moesim help scenario` quotes the fit rounded as the defaults of `gemm_efficiency: "deepgemm"`.
+  @Test func keyTableQuotesTheFit() throws {
+    let fit = GroupedGemmFit.deepGEMM
+    let keys = ScenarioKeys.all.filter { $0.block == "cluster.cost" }
+    let efficiency = try #require(keys.first { $0.name == "compute_efficiency" })
+    let padding = try #require(keys.first { $0.name == "expert_padding_rows" })
+    #expect(efficiency.defaultValue.contains(String(format: "%.3f", fit.peakFraction)))
+    #expect(padding.defaultValue.contains(String(format: "%.0f", fit.paddingRows)))
   }
 
   /// Expert time with padding, by hand: 3 assignments on 2 touched slots of 10 parameters,
