@@ -44,8 +44,12 @@ public struct ClusterStep: Sendable, Equatable {
   public var dispatchSeconds = 0.0
   public var combineSeconds = 0.0
   /// Σ over MoE layers of the mean over devices of the bytes received in dispatch, own tokens
-  /// included (`CostModel.DeviceLayerCost.dispatchReceivedBytes`): also what combine sends back.
+  /// included (`CostModel.DeviceLayerCost.dispatchReceivedBytes`), of what combine sends back,
+  /// and of the devices' (token, destination node) pairs in either format.
   public var dispatchReceivedBytes = 0.0
+  public var combineSentBytes = 0.0
+  public var dispatchNodeBytes = 0.0
+  public var combineNodeBytes = 0.0
 
   /// Sums `layers` (one step's metrics, with per-device traffic) and times them with `model`.
   public init?(step: Int, layers: [LayerStepMetrics], model: CostModel?) {
@@ -57,6 +61,7 @@ public struct ClusterStep: Sendable, Equatable {
     var maxSum = 0.0
     var meanSum = 0.0
     var seconds = 0.0
+    var fill: Double?
     for traffic in traffics {
       maxSum += Double(traffic.assignments.max() ?? 0)
       meanSum += Double(traffic.assignments.reduce(0, +)) / Double(devices.count)
@@ -87,8 +92,14 @@ public struct ClusterStep: Sendable, Equatable {
         slowest = max(slowest, cost.busySeconds)
         slowestDispatch = max(slowestDispatch, cost.dispatchSeconds)
         slowestCombine = max(slowestCombine, cost.combineSeconds)
-        dispatchReceivedBytes += cost.dispatchReceivedBytes / Double(devices.count)
+        let share = 1 / Double(devices.count)
+        dispatchReceivedBytes += cost.dispatchReceivedBytes * share
+        combineSentBytes += cost.combineSentBytes * share
+        dispatchNodeBytes += cost.dispatchNodeBytes * share
+        combineNodeBytes += cost.combineNodeBytes * share
       }
+      // Two-batch overlap fills its pipeline once per step, in the first MoE layer.
+      if fill == nil, let costs { fill = costs.map(\.pipelineFillSeconds).max() ?? 0 }
       seconds += slowest
       dispatchSeconds += slowestDispatch
       combineSeconds += slowestCombine
@@ -97,6 +108,7 @@ public struct ClusterStep: Sendable, Equatable {
     hasRoutedExperts = true
     stepSeconds = nil
     if let model {
+      seconds += fill ?? 0
       addStepPart(model.stepPart(tokens: tokens), to: &seconds)
       stepSeconds = seconds
     }
@@ -153,11 +165,13 @@ public struct ClusterTotals: Sendable, Equatable {
   public var replacedSlots = 0
   public var timed = false
   /// Sums of the steps' `ClusterStep` all-to-all figures (DeepEP-style logical bandwidth:
-  /// received bytes over the slowest device's dispatch time; combine sends the same bytes).
+  /// received bytes over the slowest device's dispatch time; combine sends the same copies).
   public var dispatchSeconds = 0.0
   public var combineSeconds = 0.0
   public var dispatchReceivedBytes = 0.0
-  public var combineSentBytes: Double { dispatchReceivedBytes }
+  public var combineSentBytes = 0.0
+  public var dispatchNodeBytes = 0.0
+  public var combineNodeBytes = 0.0
   /// Whether the steps had MoE layers.
   public var hasRoutedExperts = false
 
@@ -177,6 +191,9 @@ public struct ClusterTotals: Sendable, Equatable {
     dispatchSeconds += step.dispatchSeconds
     combineSeconds += step.combineSeconds
     dispatchReceivedBytes += step.dispatchReceivedBytes
+    combineSentBytes += step.combineSentBytes
+    dispatchNodeBytes += step.dispatchNodeBytes
+    combineNodeBytes += step.combineNodeBytes
     if let stepSeconds = step.stepSeconds {
       seconds += stepSeconds
       timed = true

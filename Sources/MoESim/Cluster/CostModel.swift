@@ -18,6 +18,13 @@ public struct CostModel: Sendable {
   /// Bytes per stored routed-expert parameter (`precision.expert_weights`).
   public let weightBytesPerParameter: Double
   public let activationBytes: Double
+  /// Bytes of one token copy in the dispatch (`PrecisionSpec.dispatchBytesPerToken`) and of one
+  /// expert output in the combine (`PrecisionSpec.combineBytesPerToken`).
+  public let dispatchBytesPerToken: Double
+  public let combineBytesPerToken: Double
+  /// Node forwarding (`cluster.placement.node_forwarding`): the network and intra-node copies
+  /// of a phase run at once, so a phase takes as long as its slower link.
+  public let nodeForwarding: Bool
   /// Peak dense FLOP/s of the slower of the weight and activation formats.
   public let peakFLOPsPerSecond: Double
   /// Whether the expert-parallel group spans several nodes (gradient all-reduce goes over NICs).
@@ -56,6 +63,11 @@ public struct CostModel: Sendable {
       hiddenSize: scenario.model.hiddenSize,
       weightBytesPerParameter: scenario.precision.expertWeightBytes,
       activationBytes: scenario.precision.activationBytes,
+      dispatchBytesPerToken: scenario.precision.dispatchBytesPerToken(
+        hiddenSize: scenario.model.hiddenSize),
+      combineBytesPerToken: scenario.precision.combineBytesPerToken(
+        hiddenSize: scenario.model.hiddenSize),
+      nodeForwarding: scenario.cluster.placement?.nodeForwarding ?? false,
       peakFLOPsPerSecond: min(
         device.flopsPerSecond(for: scenario.precision.weights),
         device.flopsPerSecond(for: scenario.precision.activations)),
@@ -72,8 +84,10 @@ public struct CostModel: Sendable {
   public init(
     device: DeviceSpec, cost: ClusterCostSpec, expertParameters: Double,
     layerWork: NonExpertWork = .zero, stepWork: NonExpertWork = .zero, hiddenSize: Int,
-    weightBytesPerParameter: Double, activationBytes: Double, peakFLOPsPerSecond: Double,
-    spansNodes: Bool, dataParallelSpansNodes: Bool = false, tensorParallelRanks: Int = 1,
+    weightBytesPerParameter: Double, activationBytes: Double,
+    dispatchBytesPerToken: Double? = nil, combineBytesPerToken: Double? = nil,
+    nodeForwarding: Bool = false, peakFLOPsPerSecond: Double, spansNodes: Bool,
+    dataParallelSpansNodes: Bool = false, tensorParallelRanks: Int = 1,
     tensorParallelSpansNodes: Bool = false, dataParallelReplicas: Int = 1, denseBlocks: Int = 0
   ) {
     self.device = device
@@ -84,6 +98,9 @@ public struct CostModel: Sendable {
     self.hiddenSize = hiddenSize
     self.weightBytesPerParameter = weightBytesPerParameter
     self.activationBytes = activationBytes
+    self.dispatchBytesPerToken = dispatchBytesPerToken ?? Double(hiddenSize) * activationBytes
+    self.combineBytesPerToken = combineBytesPerToken ?? Double(hiddenSize) * activationBytes
+    self.nodeForwarding = nodeForwarding
     self.peakFLOPsPerSecond = peakFLOPsPerSecond
     self.spansNodes = spansNodes
     self.dataParallelSpansNodes = dataParallelSpansNodes
@@ -188,15 +205,24 @@ public struct CostModel: Sendable {
     /// sent to), combine the copies it sends back (those it received in dispatch).
     public var dispatchSeconds: Double
     public var combineSeconds: Double
-    /// Bytes of the token copies the device receives in dispatch, its own tokens included
-    /// (DeepEP's logical bytes; × 2 in training).
+    /// Bytes of the token copies that end on the device in dispatch, its own tokens included
+    /// (DeepEP's logical bytes; × 2 in training), and of the results it sends back in combine.
     public var dispatchReceivedBytes: Double
+    public var combineSentBytes: Double
+    /// Bytes of the (token, destination node) pairs of the device's tokens, its own node
+    /// included, in the dispatch and combine formats (DeepEP's RDMA logical bytes).
+    public var dispatchNodeBytes: Double
+    public var combineNodeBytes: Double
     public var computeSeconds: Double
     public var communicationSeconds: Double
     /// Copy of the expert weights placed on this device by a re-plan before this step:
     /// replaced slots × expert bytes / link bandwidth (0 unless `charge_replan_copy`).
     public var replanSeconds: Double
-    /// `compute + comm − overlap · min(compute, comm) + replan`.
+    /// With two-batch overlap, half the shorter of compute and communication: the first
+    /// micro-batch's part that nothing hides, paid once per step (`ClusterStep`); else 0.
+    public var pipelineFillSeconds: Double
+    /// `compute + comm − overlap · min(compute, comm) + replan`, or with two-batch overlap
+    /// `max(compute, comm) + replan`.
     public var busySeconds: Double
   }
 
@@ -209,35 +235,53 @@ public struct CostModel: Sendable {
     let stepTokens = Double(traffic.sourceTokens.reduce(0, +))
     let denseFLOPs = layerWork.flops(tokens: stepTokens)
     let denseBytes = layerWork.bytes(tokens: stepTokens)
-    let dense = max(denseFLOPs / flops, denseBytes / hbm)
+    // Two-batch overlap runs every per-batch cost twice: weights read, padding, latency.
+    let batches = cost.twoBatchOverlap ? 2.0 : 1.0
+    let dense = max(
+      denseFLOPs / flops, (denseBytes + (batches - 1) * layerWork.weightBytes) / hbm)
     let intra = device.intraNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let inter = device.interNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let tokenBytes = Double(hiddenSize) * activationBytes
     let collectives = tensorParallelCost(tokens: stepTokens, blocks: 1)
+    // A phase's time over its two links: in turn, or at once with node forwarding (DeepSeek-V3
+    // technical report, sec. 3.2.2: IB and NVLink communication fully overlapped).
+    let phase = { (intraCopies: Int, interCopies: Int, bytes: Double) -> Double in
+      let intraSeconds = Double(intraCopies) * bytes / intra
+      let interSeconds = Double(interCopies) * bytes / inter
+      return
+        (self.nodeForwarding
+        ? max(intraSeconds, interSeconds) : intraSeconds + interSeconds) * directions
+    }
     return traffic.assignments.indices.map { d in
       let assignments = Double(traffic.assignments[d])
       let expertFLOPs = 2 * expertParameters * assignments * passes
+      // Each touched slot's grouped GEMMs cost `expert_padding_rows` rows more (GroupedGemmFit).
+      let paddedRows =
+        assignments + batches * cost.expertPaddingRows * Double(traffic.slotsTouched[d])
       let expertWeightBytes =
-        Double(traffic.slotsTouched[d]) * expertParameters * weightBytesPerParameter
+        batches * Double(traffic.slotsTouched[d]) * expertParameters * weightBytesPerParameter
       let expertBytes = (expertWeightBytes + 2 * assignments * tokenBytes) * passes
-      let compute = max(expertFLOPs / flops, expertBytes / hbm) + dense
+      let compute =
+        max(2 * expertParameters * paddedRows * passes / flops, expertBytes / hbm) + dense
       let intraBytes =
-        Double(traffic.sentIntra[d] + traffic.receivedIntra[d]) * tokenBytes * directions
+        (Double(traffic.sentIntra[d]) * dispatchBytesPerToken
+          + Double(traffic.receivedIntra[d]) * combineBytesPerToken) * directions
       let interBytes =
-        Double(traffic.sentInter[d] + traffic.receivedInter[d]) * tokenBytes * directions
+        (Double(traffic.sentInter[d]) * dispatchBytesPerToken
+          + Double(traffic.receivedInter[d]) * combineBytesPerToken) * directions
       let replicaGradientBytes =
         cost.mode == .training
         ? traffic.replicaGradientCopies[d] * expertParameters * weightBytesPerParameter : 0
       let messages = (traffic.peersSent[d] + traffic.peersReceived[d]) * Int(directions)
-      let latency = device.linkLatencyMicroseconds * 1e-6 * directions
+      let latency = device.linkLatencyMicroseconds * 1e-6 * directions * batches
       let dispatch =
-        (Double(traffic.sentIntra[d]) / intra + Double(traffic.sentInter[d]) / inter)
-        * tokenBytes * directions + latency * Double(traffic.peersSent[d])
+        phase(traffic.sentIntra[d], traffic.sentInter[d], dispatchBytesPerToken)
+        + latency * Double(traffic.peersSent[d])
       let combine =
-        (Double(traffic.receivedIntra[d]) / intra + Double(traffic.receivedInter[d]) / inter)
-        * tokenBytes * directions + latency * Double(traffic.peersReceived[d])
-      let received =
-        traffic.receivedIntra[d] + traffic.receivedInter[d] + traffic.keptLocal[d]
+        phase(traffic.receivedIntra[d], traffic.receivedInter[d], combineBytesPerToken)
+        + latency * Double(traffic.peersReceived[d])
+      let delivered = Double(traffic.deliveredCopies[d]) * directions
+      let nodePairs = Double(traffic.nodeCopies[d]) * directions
       let communication =
         dispatch + combine + replicaGradientBytes / (spansNodes ? inter : intra)
         + layerWork.gradientBytes / dataParallelBytesPerSecond + collectives.seconds
@@ -255,10 +299,15 @@ public struct CostModel: Sendable {
         gradientBytes: replicaGradientBytes + layerWork.gradientBytes,
         tensorParallelBytes: collectives.bytesSent, messages: messages,
         dispatchSeconds: dispatch, combineSeconds: combine,
-        dispatchReceivedBytes: Double(received) * tokenBytes * directions,
+        dispatchReceivedBytes: delivered * dispatchBytesPerToken,
+        combineSentBytes: delivered * combineBytesPerToken,
+        dispatchNodeBytes: nodePairs * dispatchBytesPerToken,
+        combineNodeBytes: nodePairs * combineBytesPerToken,
         computeSeconds: compute, communicationSeconds: communication, replanSeconds: replan,
-        busySeconds: compute + communication - cost.overlap * min(compute, communication)
-          + replan)
+        pipelineFillSeconds: cost.twoBatchOverlap ? min(compute, communication) / 2 : 0,
+        busySeconds: (cost.twoBatchOverlap
+          ? max(compute, communication)
+          : compute + communication - cost.overlap * min(compute, communication)) + replan)
     }
   }
 }

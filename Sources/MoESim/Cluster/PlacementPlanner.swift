@@ -81,7 +81,8 @@ extension PlacementPlanner {
       DeviceTraffic.measure(
         selected: selected, dropped: flags, tokens: tokens, topK: topK,
         placement: placements[layer], slotsOfExpert: slotsOfExpert[layer],
-        devicesPerNode: devicesPerNode, dedup: spec.dedupDispatch)
+        devicesPerNode: devicesPerNode, dedup: spec.dedupDispatch,
+        forwarding: spec.nodeForwarding)
     }
     var traffic =
       dropped.map { flags in flags.withUnsafeBufferPointer { measure($0.baseAddress) } }
@@ -102,11 +103,13 @@ extension PlacementPlanner {
   ) -> CrossLayerLocality {
     var locality = CrossLayerLocality()
     guard layer > 0 else { return locality }
-    let before = slotsOfExpert[layer - 1], after = slotsOfExpert[layer]
+    let before = slotsOfExpert[layer - 1]
+    let after = slotsOfExpert[layer]
     let perDeviceBefore = placements[layer - 1].slotsPerDevice
     let perDeviceAfter = placements[layer].slotsPerDevice
     for token in 0..<tokens where previous[token] >= 0 && current[token] >= 0 {
-      let slotsBefore = before[Int(previous[token])], slotsAfter = after[Int(current[token])]
+      let slotsBefore = before[Int(previous[token])]
+      let slotsAfter = after[Int(current[token])]
       let deviceBefore = slotsBefore[token % slotsBefore.count] / perDeviceBefore
       let deviceAfter = slotsAfter[token % slotsAfter.count] / perDeviceAfter
       locality.tokens += 1

@@ -18,6 +18,13 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
   case dispatchBandwidth = "dispatch_bandwidth_gbps"
   /// The same for combine: the copies a device sends back, over the slowest combine time.
   case combineBandwidth = "combine_bandwidth_gbps"
+  /// DeepEP's internode RDMA bandwidth (deepseek-ai/DeepEP `tests/legacy/test_internode.py`:
+  /// `num_rdma_token_sent`, the (token, destination node) pairs of a rank's tokens, its own node
+  /// included, × the token's bytes, over the kernel's time): per MoE layer, the mean over
+  /// devices of those pairs × the dispatch format's bytes, over the slowest dispatch time.
+  case dispatchRDMABandwidth = "dispatch_rdma_bandwidth_gbps"
+  /// The same pairs in the combine format, over the slowest combine time.
+  case combineRDMABandwidth = "combine_rdma_bandwidth_gbps"
 
   /// Unit of the measured and predicted figures.
   public var unit: String {
@@ -26,7 +33,8 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
     case .tokensPerSecond: return "tokens/s"
     case .tokensPerSecondPerDevice: return "tokens/s/device"
     case .tokensPerSecondPerNode: return "tokens/s/node"
-    case .dispatchBandwidth, .combineBandwidth: return "GB/s"
+    case .dispatchBandwidth, .combineBandwidth, .dispatchRDMABandwidth, .combineRDMABandwidth:
+      return "GB/s"
     }
   }
 
@@ -34,7 +42,14 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
   public var fasterIsHigher: Bool { self != .stepTime }
 
   /// Whether the figure needs per-device traffic (`cluster.placement`).
-  public var needsPlacement: Bool { self == .dispatchBandwidth || self == .combineBandwidth }
+  public var needsPlacement: Bool {
+    switch self {
+    case .dispatchBandwidth, .combineBandwidth, .dispatchRDMABandwidth, .combineRDMABandwidth:
+      return true
+    case .stepTime, .tokensPerSecond, .tokensPerSecondPerDevice, .tokensPerSecondPerNode:
+      return false
+    }
+  }
 
   /// The run's figure; nil when the run was not timed (or moved no all-to-all traffic, for
   /// the bandwidths).
@@ -54,6 +69,12 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
     case .combineBandwidth:
       guard totals.combineSeconds > 0 else { return nil }
       return totals.combineSentBytes / totals.combineSeconds / 1e9
+    case .dispatchRDMABandwidth:
+      guard totals.dispatchSeconds > 0 else { return nil }
+      return totals.dispatchNodeBytes / totals.dispatchSeconds / 1e9
+    case .combineRDMABandwidth:
+      guard totals.combineSeconds > 0 else { return nil }
+      return totals.combineNodeBytes / totals.combineSeconds / 1e9
     }
   }
 }

@@ -20,11 +20,16 @@ public struct ClusterPlacementSpec: Sendable, Equatable, Encodable {
   /// Write the run's final placement into the results folder in this runtime's format
   /// (`PlacementExportFormat.runFileName`); nil writes none.
   public var export: PlacementExportFormat?
+  /// Send one inter-node copy of a token per destination node, to the device of the same
+  /// local index there, which forwards it over the intra-node link to each destination device
+  /// of its node (DeepEP's normal kernels); false sends one copy straight to each device.
+  public var nodeForwarding: Bool
 
   public init(
     strategy: PlacementKind = .contiguous, redundantSlots: Int = 0, groups: Int = 1,
     windowSteps: Int = 1, replanEvery: Int = 0, dedupDispatch: Bool = true,
-    export: PlacementExportFormat? = nil
+    export: PlacementExportFormat? = nil,
+    nodeForwarding: Bool = false
   ) {
     self.strategy = strategy
     self.redundantSlots = redundantSlots
@@ -33,6 +38,7 @@ public struct ClusterPlacementSpec: Sendable, Equatable, Encodable {
     self.replanEvery = replanEvery
     self.dedupDispatch = dedupDispatch
     self.export = export
+    self.nodeForwarding = nodeForwarding
   }
 }
 
@@ -56,15 +62,38 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   public var bandwidthEfficiency: Double
   /// Fraction of communication time hidden behind compute (0 = none, 1 = all that fits).
   public var overlap: Double
+  /// Two-batch overlap (SGLang TBO; DeepSeek-V3's dual micro-batch): each device splits its
+  /// tokens into two micro-batches whose compute and communication alternate, so an MoE layer
+  /// takes the longer of the two, each paid twice where it is per batch (weights read, expert
+  /// padding rows, message latency), plus once per step half the shorter of the first layer.
+  public var twoBatchOverlap: Bool
   /// Charge the copy of re-planned expert weights (bytes / link bandwidth) to the step of the
   /// re-plan; false leaves it out (a copy done in the background, off the critical path).
   public var chargeReplanCopy: Bool
+  /// Where `computeEfficiency` and `expertPaddingRows` default from.
+  public var gemmEfficiency: GemmEfficiency
+  /// Rows each touched expert slot's grouped GEMMs cost beyond its tokens: an expert with `a`
+  /// tokens takes as long as `a + expertPaddingRows` tokens at the achieved FLOP/s.
+  public var expertPaddingRows: Double
+
+  /// The source of the matrix-product efficiency defaults.
+  public enum GemmEfficiency: String, Sendable, CaseIterable, Encodable {
+    /// Peak: `compute_efficiency` 1, no padding rows (a roofline).
+    case peak
+    /// Fitted once to DeepGEMM's published FP8 grouped-GEMM rates on H800
+    /// (`GroupedGemmFit.deepGEMM`).
+    case deepgemm
+  }
 
   public init(
     mode: Mode = .prefill, computeEfficiency: Double = 1, bandwidthEfficiency: Double = 1,
-    overlap: Double = 0, chargeReplanCopy: Bool = true
+    overlap: Double = 0, chargeReplanCopy: Bool = true, gemmEfficiency: GemmEfficiency = .peak,
+    expertPaddingRows: Double = 0, twoBatchOverlap: Bool = false
   ) {
+    self.twoBatchOverlap = twoBatchOverlap
     self.mode = mode
+    self.gemmEfficiency = gemmEfficiency
+    self.expertPaddingRows = expertPaddingRows
     self.computeEfficiency = computeEfficiency
     self.bandwidthEfficiency = bandwidthEfficiency
     self.overlap = overlap

@@ -58,21 +58,38 @@ public struct PrecisionSpec: Sendable, Equatable, Encodable {
   public var kvCache: NumberFormat
   /// Format of activations kept for the backward pass or alive during a forward pass.
   public var activations: NumberFormat
+  /// Format of a token's hidden state sent in the expert-parallel dispatch (DeepEP sends FP8
+  /// with scales); defaults to `activations`.
+  public var dispatch: NumberFormat
+  /// Format of an expert's output sent back in the combine (DeepEP combines in BF16); defaults
+  /// to `activations`.
+  public var combine: NumberFormat
 
   /// Bits to dequantise one group: a 16-bit scale and a 16-bit zero point, as the group-wise
   /// asymmetric quantisers (GPTQ, Frantar et al. 2022; AWQ, Lin et al. 2023) store them:
   /// int4 at group 128 costs 4 + 32/128 = 4.25 bits per weight.
   public static let groupOverheadBits = 32.0
 
+  /// Channels sharing one FP32 scale in a dispatched token of a format narrower than 16 bits:
+  /// DeepSeek-V3's fine-grained activation quantisation, 1 × 128 tiles (DeepSeek-V3 technical
+  /// report, arXiv:2412.19437, sec. 3.3.2), as DeepEP dispatches it (deepseek-ai/DeepEP
+  /// `tests/legacy/test_internode.py`: FP8 bytes = BF16 bytes × (1 + 4/128) / 2).
+  public static let dispatchScaleChannels = 128.0
+  /// Bytes of one such scale (FP32).
+  public static let dispatchScaleBytes = 4.0
+
   public init(
     weights: NumberFormat = .bf16, expertWeights: NumberFormat? = nil,
-    weightGroupSize: Int = 128, kvCache: NumberFormat = .bf16, activations: NumberFormat = .bf16
+    weightGroupSize: Int = 128, kvCache: NumberFormat = .bf16, activations: NumberFormat = .bf16,
+    dispatch: NumberFormat? = nil, combine: NumberFormat? = nil
   ) {
     self.weights = weights
     self.expertWeights = expertWeights ?? weights
     self.weightGroupSize = weightGroupSize
     self.kvCache = kvCache
     self.activations = activations
+    self.dispatch = dispatch ?? activations
+    self.combine = combine ?? activations
   }
 
   /// Bits per stored weight in `format`, with its scales: a block-scaled format's scale bits
@@ -100,4 +117,21 @@ public struct PrecisionSpec: Sendable, Equatable, Encodable {
   public var kvCacheBytes: Double { kvCache.bits / 8 }
   /// Bytes per activation scalar.
   public var activationBytes: Double { activations.bits / 8 }
+
+  /// Bytes of one token's hidden state of `hiddenSize` channels in the dispatch: `h · bits / 8`,
+  /// plus one FP32 scale per 128 channels for a format narrower than 16 bits (FP8: `h · (1 +
+  /// 4/128)`, 7,392 bytes at h = 7168).
+  public func dispatchBytesPerToken(hiddenSize: Int) -> Double {
+    let h = Double(hiddenSize)
+    let scales =
+      dispatch.bits < 16
+      ? (h / Self.dispatchScaleChannels).rounded(.up) * Self.dispatchScaleBytes
+      : 0
+    return h * dispatch.bits / 8 + scales
+  }
+
+  /// Bytes of one expert output of `hiddenSize` channels in the combine: `h · bits / 8`.
+  public func combineBytesPerToken(hiddenSize: Int) -> Double {
+    Double(hiddenSize) * combine.bits / 8
+  }
 }

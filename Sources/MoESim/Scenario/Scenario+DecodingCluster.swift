@@ -12,8 +12,13 @@ extension PrecisionSpec {
       allowed: "0 (one scale per channel) or a group size ≥ 1")
     kvCache = try reader.choice("kv_cache", default: .bf16)
     activations = try reader.choice("activations", default: .bf16)
+    dispatch = try reader.choice("dispatch", default: activations)
+    combine = try reader.choice("combine", default: activations)
     let elementwise = NumberFormat.allCases.filter(\.isElementwise).map(\.rawValue)
-    for (key, format) in [("kv_cache", kvCache), ("activations", activations)]
+    for (key, format) in [
+      ("kv_cache", kvCache), ("activations", activations), ("dispatch", dispatch),
+      ("combine", combine),
+    ]
     where !format.isElementwise {
       throw reader.error(
         key,

@@ -133,6 +133,15 @@ extension ClusterPlacementSpec {
     replanEvery = try reader.int("replan_every", default: 0, in: 0...(1 << 30))
     dedupDispatch = try reader.bool("dedup_dispatch", default: true)
     export = try reader.raw("export") == nil ? nil : reader.choice("export")
+    nodeForwarding = try reader.bool("node_forwarding", default: false)
+    if nodeForwarding && !dedupDispatch {
+      throw reader.error(
+        "node_forwarding",
+        .outOfRange(
+          value: "true",
+          allowed: "false while dedup_dispatch is false (forwarding sends a token once per node and"
+            + " once per device)"))
+    }
   }
 
   /// The placement sizes of `model` on `cluster`.
@@ -151,14 +160,28 @@ extension ClusterCostSpec {
   init(reading reader: inout ScenarioReader) throws {
     self.init()
     mode = try reader.choice("mode", default: .prefill)
+    gemmEfficiency = try reader.choice("gemm_efficiency", default: .peak)
+    let fit = gemmEfficiency == .deepgemm ? GroupedGemmFit.deepGEMM : .peak
     let fraction = "a number in 1e-06...1 (times are work over rate × efficiency)"
     let efficiencies = ArithmeticLimits.efficiency
     computeEfficiency = try reader.double(
-      "compute_efficiency", default: 1, allowed: fraction, where: efficiencies.contains)
+      "compute_efficiency", default: fit.peakFraction, allowed: fraction,
+      where: efficiencies.contains)
+    expertPaddingRows = try reader.double(
+      "expert_padding_rows", default: fit.paddingRows, allowed: "in [0, 2^20]",
+      where: { $0 >= 0 && $0 <= 1_048_576 })
     bandwidthEfficiency = try reader.double(
       "bandwidth_efficiency", default: 1, allowed: fraction, where: efficiencies.contains)
     overlap = try reader.double(
       "overlap", default: 0, allowed: "in [0, 1]", where: { $0 >= 0 && $0 <= 1 })
+    twoBatchOverlap = try reader.bool("two_batch_overlap", default: false)
+    if twoBatchOverlap && overlap > 0 {
+      throw reader.error(
+        "two_batch_overlap",
+        .outOfRange(
+          value: "true",
+          allowed: "false while cluster.cost.overlap > 0 (one overlap model at a time)"))
+    }
     chargeReplanCopy = try reader.bool("charge_replan_copy", default: true)
   }
 }

@@ -117,6 +117,11 @@ extension ScenarioKeys {
       "cluster.placement", "export", .choice, default: "none",
       allowed: ScenarioKey.choices(PlacementExportFormat.self),
       meaning: "write the run's final placement in that runtime's format into the results folder"),
+      "cluster.placement", "node_forwarding", .boolean, default: "false",
+      allowed: "true, false (true needs dedup_dispatch)",
+      meaning:
+        "one inter-node copy per destination node, forwarded over the intra-node link (DeepEP normal kernels)"
+    ),
     ScenarioKey(
       "cluster.cost", "mode", .choice, default: "\"prefill\"",
       allowed: ScenarioKey.choices(ClusterCostSpec.Mode.self),
@@ -124,14 +129,30 @@ extension ScenarioKeys {
         "training (3 × forward FLOPs and bytes, all-to-all in both passes, gradient all-reduce of replicated …"
     ),
     ScenarioKey(
-      "cluster.cost", "compute_efficiency", .number, default: "1", allowed: "1e-6 … 1",
-      meaning: "fraction of peak FLOP/s reached"),
+      "cluster.cost", "gemm_efficiency", .choice, default: "\"peak\"",
+      allowed: ScenarioKey.choices(ClusterCostSpec.GemmEfficiency.self),
+      meaning:
+        "defaults of compute_efficiency and expert_padding_rows: peak (1, 0) or deepgemm (0.658, 131)"
+    ),
+    ScenarioKey(
+      "cluster.cost", "compute_efficiency", .number, default: "1 (deepgemm: 0.658)",
+      allowed: "1e-6 … 1", meaning: "fraction of peak FLOP/s reached"),
+    ScenarioKey(
+      "cluster.cost", "expert_padding_rows", .number, default: "0 (deepgemm: 131)",
+      allowed: "[0, 2^20]",
+      meaning: "rows a touched expert's grouped GEMMs cost beyond its tokens"),
     ScenarioKey(
       "cluster.cost", "bandwidth_efficiency", .number, default: "1", allowed: "1e-6 … 1",
       meaning: "fraction of peak HBM and link bandwidth reached"),
     ScenarioKey(
       "cluster.cost", "overlap", .number, default: "0", allowed: "[0, 1]",
       meaning: "fraction of communication hidden behind compute, [0, 1]"),
+    ScenarioKey(
+      "cluster.cost", "two_batch_overlap", .boolean, default: "false",
+      allowed: "true, false (true needs overlap 0)",
+      meaning:
+        "two micro-batches, one computing while the other communicates (SGLang TBO), with its cost"
+    ),
     ScenarioKey(
       "cluster.cost", "charge_replan_copy", .boolean, default: "true", allowed: "true, false",
       meaning:

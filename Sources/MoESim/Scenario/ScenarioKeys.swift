@@ -157,6 +157,16 @@ public enum ScenarioKeys {
       "precision", "activations", .choice, default: "\"bf16\"",
       allowed: ScenarioKey.choices(NumberFormat.self) + " (not int4, fp8_block, mxfp4, nvfp4)",
       meaning: "format of activations"),
+    ScenarioKey(
+      "precision", "dispatch", .choice, default: "precision.activations",
+      allowed: ScenarioKey.choices(NumberFormat.self) + " (not int4)",
+      meaning:
+        "format of a token sent in the expert dispatch; below 16 bits one FP32 scale per 128 channels (DeepEP: \"fp8\")"
+    ),
+    ScenarioKey(
+      "precision", "combine", .choice, default: "precision.activations",
+      allowed: ScenarioKey.choices(NumberFormat.self) + " (not int4)",
+      meaning: "format of an expert output sent back in the combine (DeepEP: \"bf16\")"),
   ]
 
   static let memory: [ScenarioKey] = [
