@@ -89,9 +89,7 @@ extension ModelSpec {
     hiddenSize = try reader.int("hidden_size", in: dimension)
     layers = try reader.int("layers", in: 1...1_000_000)
     let hidden = hiddenSize
-    attention = try reader.object("attention", keys: AttentionSpec.keys) {
-      try AttentionSpec(reading: &$0, hidden: hidden)
-    }
+    attention = try reader.object("attention", keys: AttentionSpec.keys) { try AttentionSpec(reading: &$0, hidden: hidden) }
     tiedEmbeddings = try reader.bool("tied_embeddings", default: false)
     norm = try reader.choice("norm", default: .rmsnorm)
     activeCountsEmbedding = try reader.bool("active_counts_embedding", default: true)
@@ -120,8 +118,7 @@ extension AttentionSpec {
   init(reading reader: inout ScenarioReader, hidden: Int) throws {
     heads = try reader.int("heads", in: 1...ScenarioLimits.modelDimension)
     let heads = heads
-    kvHeads = try reader.int(
-      "kv_heads", default: heads, in: 1...heads, allowed: "1...\(heads) (attention.heads)")
+    kvHeads = try reader.int("kv_heads", default: heads, in: 1...heads, allowed: "1...\(heads) (attention.heads)")
     guard heads % kvHeads == 0 else {
       throw reader.error(
         "kv_heads",
@@ -134,8 +131,7 @@ extension AttentionSpec {
     } else {
       throw reader.error(
         "head_dim",
-        .missingKey(
-          reason: "hidden_size = \(hidden) is not divisible by attention.heads = \(heads)"))
+        .missingKey(reason: "hidden_size = \(hidden) is not divisible by attention.heads = \(heads)"))
     }
     qkvBias = try reader.bool("qkv_bias", default: false)
     outputBias = try reader.bool("output_bias", default: false)
@@ -204,19 +200,15 @@ extension MoESpec {
     sharedExpertGate = try reader.bool("shared_expert_gate", default: false)
     expertBias = try reader.bool("expert_bias", default: defaultExpertBias)
     let file = reader.file
-    denseLayers =
-      try reader.optionalArray("dense_layers") { element, path in
-        guard case .integer(let index) = element, (0..<layers).contains(index) else {
-          throw ScenarioError(
-            file: file, path: path,
-            kind: .outOfRange(
-              value: element.rendered, allowed: "a layer index in 0...\(layers - 1)"))
-        }
-        return index
-      } ?? []
-    let first = firstDenseLayers
-    let interval = layerInterval
-    let dense = denseLayers
+    denseLayers = try reader.optionalArray("dense_layers") { element, path in
+      guard case .integer(let index) = element, (0..<layers).contains(index) else {
+        throw ScenarioError(
+          file: file, path: path,
+          kind: .outOfRange(value: element.rendered, allowed: "a layer index in 0...\(layers - 1)"))
+      }
+      return index
+    } ?? []
+    let first = firstDenseLayers, interval = layerInterval, dense = denseLayers
     guard
       (first..<layers).contains(where: { ($0 + 1) % interval == 0 && !dense.contains($0) })
     else {
@@ -231,8 +223,7 @@ extension MoESpec {
         "layer_interval",
         .outOfRange(
           value: String(interval),
-          allowed: "a value that leaves at least one MoE layer after first_dense_layers = \(first)")
-      )
+          allowed: "a value that leaves at least one MoE layer after first_dense_layers = \(first)"))
     }
   }
 }
