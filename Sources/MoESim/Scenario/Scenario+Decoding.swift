@@ -119,8 +119,7 @@ extension AttentionSpec {
   init(reading reader: inout ScenarioReader, hidden: Int, layers: Int) throws {
     heads = try reader.int("heads", in: 1...ScenarioLimits.modelDimension)
     let heads = heads
-    kvHeads = try reader.int(
-      "kv_heads", default: heads, in: 1...heads, allowed: "1...\(heads) (attention.heads)")
+    kvHeads = try reader.int("kv_heads", default: heads, in: 1...heads, allowed: "1...\(heads) (attention.heads)")
     guard heads % kvHeads == 0 else {
       throw reader.error(
         "kv_heads",
@@ -133,8 +132,7 @@ extension AttentionSpec {
     } else {
       throw reader.error(
         "head_dim",
-        .missingKey(
-          reason: "hidden_size = \(hidden) is not divisible by attention.heads = \(heads)"))
+        .missingKey(reason: "hidden_size = \(hidden) is not divisible by attention.heads = \(heads)"))
     }
     qkvBias = try reader.bool("qkv_bias", default: false)
     outputBias = try reader.bool("output_bias", default: false)
@@ -228,19 +226,15 @@ extension MoESpec {
     sharedExpertGate = try reader.bool("shared_expert_gate", default: false)
     expertBias = try reader.bool("expert_bias", default: defaultExpertBias)
     let file = reader.file
-    denseLayers =
-      try reader.optionalArray("dense_layers") { element, path in
-        guard case .integer(let index) = element, (0..<layers).contains(index) else {
-          throw ScenarioError(
-            file: file, path: path,
-            kind: .outOfRange(
-              value: element.rendered, allowed: "a layer index in 0...\(layers - 1)"))
-        }
-        return index
-      } ?? []
-    let first = firstDenseLayers
-    let interval = layerInterval
-    let dense = denseLayers
+    denseLayers = try reader.optionalArray("dense_layers") { element, path in
+      guard case .integer(let index) = element, (0..<layers).contains(index) else {
+        throw ScenarioError(
+          file: file, path: path,
+          kind: .outOfRange(value: element.rendered, allowed: "a layer index in 0...\(layers - 1)"))
+      }
+      return index
+    } ?? []
+    let first = firstDenseLayers, interval = layerInterval, dense = denseLayers
     guard
       (first..<layers).contains(where: { ($0 + 1) % interval == 0 && !dense.contains($0) })
     else {
@@ -255,8 +249,7 @@ extension MoESpec {
         "layer_interval",
         .outOfRange(
           value: String(interval),
-          allowed: "a value that leaves at least one MoE layer after first_dense_layers = \(first)")
-      )
+          allowed: "a value that leaves at least one MoE layer after first_dense_layers = \(first)"))
     }
   }
 }

@@ -117,6 +117,7 @@ extension ScenarioKeys {
       "cluster.placement", "export", .choice, default: "none",
       allowed: ScenarioKey.choices(PlacementExportFormat.self),
       meaning: "write the run's final placement in that runtime's format into the results folder"),
+    ScenarioKey(
       "cluster.placement", "node_forwarding", .boolean, default: "false",
       allowed: "true, false (true needs dedup_dispatch)",
       meaning:

@@ -71,8 +71,7 @@ extension ScenarioKeys {
         "also report the sequence-level aux loss each step (keeps the step's router scores in memory"
     ),
     ScenarioKey(
-      "router", "aux_loss_coeff", .number, default: "0",
-      allowed: "0 … 1e6; softmax- or sigmoid-scored kinds",
+      "router", "aux_loss_coeff", .number, default: "0", allowed: "0 … 1e6; softmax- or sigmoid-scored kinds",
       meaning:
         "aux-loss-trained router: during warmup_steps each step moves the router weights by −α · ∂aux_loss/∂W"
     ),

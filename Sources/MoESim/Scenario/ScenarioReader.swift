@@ -182,8 +182,7 @@ struct ScenarioReader {
 
   /// Levenshtein distance between two strings.
   static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
+    let a = Array(a), b = Array(b)
     var previous = Array(0...b.count)
     for i in 1...max(a.count, 1) where !a.isEmpty {
       var current = [i] + Array(repeating: 0, count: b.count)
