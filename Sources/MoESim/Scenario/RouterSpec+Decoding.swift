@@ -7,6 +7,7 @@ extension RouterSpec {
     normalizeTopK = try reader.bool("normalize_topk", default: true)
     capacityFactor = try reader.optionalDouble(
       "capacity_factor", allowed: "> 0, or null for dropless", where: { $0 > 0 })
+    minCapacity = try reader.int("min_capacity", default: 0, in: 0...(1 << 30))
     dropPolicy = try reader.choice("drop_policy", default: .probs)
     temperature = try reader.double("temperature", default: 1, allowed: "> 0", where: { $0 > 0 })
     biasSpread = try reader.double("bias_spread", default: 0, allowed: "≥ 0", where: { $0 >= 0 })

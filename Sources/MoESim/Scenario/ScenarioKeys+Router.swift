@@ -12,6 +12,9 @@ extension ScenarioKeys {
       allowed: "> 0, or null (dropless)",
       meaning: "capacity per expert = ceil(T · k / E · capacity_factor) per step"),
     ScenarioKey(
+      "router", "min_capacity", .integer, default: "0", allowed: "0 … 2³⁰",
+      meaning: "the smallest capacity per expert, in assignments (Megatron-Core get_capacity's min_capacity)"),
+    ScenarioKey(
       "router", "drop_policy", .choice, default: "\"probs\"",
       allowed: ScenarioKey.choices(DropPolicy.self),
       meaning:
