@@ -14,7 +14,8 @@ public enum Capacity {
     tokens: Int, topK: Int, experts: Int, factor: Double?, minimum: Int = 0
   ) -> Int? {
     guard let factor else { return nil }
-    return max(minimum, Int((Double(tokens) * Double(topK) / Double(experts) * factor).rounded(.up)))
+    return max(
+      minimum, Int((Double(tokens) * Double(topK) / Double(experts) * factor).rounded(.up)))
   }
 
   /// Reusable buffers for `apply`, sized for one layer's step.
@@ -242,7 +243,9 @@ public enum Capacity {
     while low < high {
       // The median of three, moved to `high`.
       let middle = (low + high) / 2
-      let first = base[low], centre = base[middle], last = base[high]
+      let first = base[low]
+      let centre = base[middle]
+      let last = base[high]
       let pivot = max(min(first, centre), min(max(first, centre), last))
       let pivotAt = pivot == first ? low : (pivot == centre ? middle : high)
       base[pivotAt] = last
