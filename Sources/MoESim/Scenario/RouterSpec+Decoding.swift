@@ -60,8 +60,9 @@ extension RouterSpec {
           "topk_group", String(topKGroups),
           "a value whose groups hold at least model.moe.top_k = \(moe.topK) experts")
       }
+      // Megatron-Core's `topk(topk // group_topk)` needs 1 … group-size experts a group.
       let summed = groupScore.scoredExperts(topK: moe.topK, topKGroups: topKGroups)
-      guard (1...(moe.experts / groups)).contains(summed) else {
+      if groupScore == .topkPerGroup && !(1...(moe.experts / groups)).contains(summed) {
         throw refuse(
           "group_score", "\"\(groupScore.rawValue)\"",
           "a score whose top_k / topk_group = \(moe.topK) / \(topKGroups) experts a group lie in"
