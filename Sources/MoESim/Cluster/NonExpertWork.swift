@@ -116,7 +116,8 @@ extension NonExpertWork {
     let devices = s.tp * s.dp
     let flopsPerToken =
       compute.forwardLinearFLOPsPerToken(nonExpertOf: block)
-      + compute.forwardAttentionFLOPsPerPosition * s.attendedPositions(window: block.attentionWindow)
+      + compute.forwardAttentionFLOPsPerPosition
+      * s.attendedPositions(window: block.attentionWindow)
     let kvTokens: Double
     switch s.mode {
     case .decode:  // one new token per sequence reads its whole cache (or window)

@@ -11,11 +11,14 @@ struct CapacityPlan: Sendable, Equatable {
   var sequenceLength: Int
   var topK: Int
   var experts: Int
+  /// The smallest capacity per expert (`router.min_capacity`).
+  var minimum: Int = 0
 
   /// The capacity reported for the step: of the whole batch, or of one full-length sequence.
   func reported(tokens: Int) -> Int? {
     let scoped = scope == .batch ? tokens : min(sequenceLength, tokens)
-    return Capacity.perExpert(tokens: scoped, topK: topK, experts: experts, factor: factor)
+    return Capacity.perExpert(
+      tokens: scoped, topK: topK, experts: experts, factor: factor, minimum: minimum)
   }
 }
 
@@ -30,7 +33,8 @@ extension Capacity {
     let experts = plan.experts
     guard plan.scope == .sequence, plan.factor != nil else {
       let capacity = perExpert(
-        tokens: tokens, topK: plan.topK, experts: experts, factor: plan.factor)
+        tokens: tokens, topK: plan.topK, experts: experts, factor: plan.factor,
+        minimum: plan.minimum)
       var outcome = apply(
         selected: selected, gates: gates, tokens: tokens, topK: k, experts: experts,
         capacity: capacity, policy: policy, scratch: &scratch, routed: routed, kept: kept)
@@ -46,7 +50,8 @@ extension Capacity {
     while first < tokens {
       let length = min(plan.sequenceLength, tokens - first)
       let capacity = perExpert(
-        tokens: length, topK: plan.topK, experts: experts, factor: plan.factor)
+        tokens: length, topK: plan.topK, experts: experts, factor: plan.factor,
+        minimum: plan.minimum)
       let outcome = apply(
         selected: selected + first * k, gates: gates + first * k, tokens: length, topK: k,
         experts: experts, capacity: capacity, policy: policy, scratch: &scratch,

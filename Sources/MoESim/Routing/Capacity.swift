@@ -8,10 +8,14 @@ import Foundation
 /// `probs` keeps the highest gates, `position` keeps the earliest tokens (both as Megatron-Core's
 /// `moe_token_drop_policy`). Ties in `probs` go to the earlier token.
 public enum Capacity {
-  /// Assignments one expert may take, or nil when dropless.
-  public static func perExpert(tokens: Int, topK: Int, experts: Int, factor: Double?) -> Int? {
+  /// Assignments one expert may take, or nil when dropless; at least `minimum` (Megatron-Core's
+  /// `get_capacity(..., min_capacity)`, moe_utils.py: a capacity below it is raised to it).
+  public static func perExpert(
+    tokens: Int, topK: Int, experts: Int, factor: Double?, minimum: Int = 0
+  ) -> Int? {
     guard let factor else { return nil }
-    return Int((Double(tokens) * Double(topK) / Double(experts) * factor).rounded(.up))
+    return max(
+      minimum, Int((Double(tokens) * Double(topK) / Double(experts) * factor).rounded(.up)))
   }
 
   /// Reusable buffers for `apply`, sized for one layer's step.
@@ -239,7 +243,9 @@ public enum Capacity {
     while low < high {
       // The median of three, moved to `high`.
       let middle = (low + high) / 2
-      let first = base[low], centre = base[middle], last = base[high]
+      let first = base[low]
+      let centre = base[middle]
+      let last = base[high]
       let pivot = max(min(first, centre), min(max(first, centre), last))
       let pivotAt = pivot == first ? low : (pivot == centre ? middle : high)
       base[pivotAt] = last

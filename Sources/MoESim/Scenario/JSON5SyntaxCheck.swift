@@ -122,7 +122,8 @@ struct JSON5SyntaxCheck {
       case UInt8(ascii: "/") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "*"):
         let start = index
         index = scan(from: index + 2) { text, at in
-          !(text[at] == UInt8(ascii: "*") && at + 1 < text.count && text[at + 1] == UInt8(ascii: "/"))
+          !(text[at] == UInt8(ascii: "*") && at + 1 < text.count
+            && text[at + 1] == UInt8(ascii: "/"))
         }
         guard index + 1 < bytes.count else {
           throw failure(at: start, "this /* comment is never closed with */")

@@ -7,6 +7,7 @@ extension RouterSpec {
     normalizeTopK = try reader.bool("normalize_topk", default: true)
     capacityFactor = try reader.optionalDouble(
       "capacity_factor", allowed: "> 0, or null for dropless", where: { $0 > 0 })
+    minCapacity = try reader.int("min_capacity", default: 0, in: 0...(1 << 30))
     dropPolicy = try reader.choice("drop_policy", default: .probs)
     temperature = try reader.double("temperature", default: 1, allowed: "> 0", where: { $0 > 0 })
     biasSpread = try reader.double("bias_spread", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
@@ -59,8 +60,9 @@ extension RouterSpec {
           "topk_group", String(topKGroups),
           "a value whose groups hold at least model.moe.top_k = \(moe.topK) experts")
       }
+      // Megatron-Core's `topk(topk // group_topk)` needs 1 … group-size experts a group.
       let summed = groupScore.scoredExperts(topK: moe.topK, topKGroups: topKGroups)
-      guard (1...(moe.experts / groups)).contains(summed) else {
+      if groupScore == .topkPerGroup && !(1...(moe.experts / groups)).contains(summed) {
         throw refuse(
           "group_score", "\"\(groupScore.rawValue)\"",
           "a score whose top_k / topk_group = \(moe.topK) / \(topKGroups) experts a group lie in"

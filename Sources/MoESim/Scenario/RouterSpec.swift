@@ -6,6 +6,9 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
   public var normalizeTopK: Bool
   /// Expert capacity as a multiple of the balanced load `tokens × k / E`; nil means dropless.
   public var capacityFactor: Double?
+  /// The smallest capacity per expert, in assignments (Megatron-Core `get_capacity`'s
+  /// `min_capacity`); 0 = no floor.
+  public var minCapacity: Int = 0
   /// Which assignments an over-capacity expert drops.
   public var dropPolicy: DropPolicy
   /// Logits are divided by this before the softmax.
@@ -57,6 +60,7 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
     case kind
     case normalizeTopK = "normalize_topk"
     case capacityFactor = "capacity_factor"
+    case minCapacity = "min_capacity"
     case dropPolicy = "drop_policy"
     case temperature
     case biasSpread = "bias_spread"

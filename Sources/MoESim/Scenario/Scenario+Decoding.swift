@@ -88,7 +88,8 @@ extension ModelSpec {
     vocabSize = try reader.int("vocab_size", in: dimension)
     hiddenSize = try reader.int("hidden_size", in: dimension)
     layers = try reader.int("layers", in: 1...1_000_000)
-    let hidden = hiddenSize, layerCount = layers
+    let hidden = hiddenSize
+    let layerCount = layers
     attention = try reader.object("attention", keys: AttentionSpec.keys) {
       try AttentionSpec(reading: &$0, hidden: hidden, layers: layerCount)
     }
@@ -119,7 +120,8 @@ extension AttentionSpec {
   init(reading reader: inout ScenarioReader, hidden: Int, layers: Int) throws {
     heads = try reader.int("heads", in: 1...ScenarioLimits.modelDimension)
     let heads = heads
-    kvHeads = try reader.int("kv_heads", default: heads, in: 1...heads, allowed: "1...\(heads) (attention.heads)")
+    kvHeads = try reader.int(
+      "kv_heads", default: heads, in: 1...heads, allowed: "1...\(heads) (attention.heads)")
     guard heads % kvHeads == 0 else {
       throw reader.error(
         "kv_heads",
@@ -132,7 +134,8 @@ extension AttentionSpec {
     } else {
       throw reader.error(
         "head_dim",
-        .missingKey(reason: "hidden_size = \(hidden) is not divisible by attention.heads = \(heads)"))
+        .missingKey(
+          reason: "hidden_size = \(hidden) is not divisible by attention.heads = \(heads)"))
     }
     qkvBias = try reader.bool("qkv_bias", default: false)
     outputBias = try reader.bool("output_bias", default: false)
@@ -167,7 +170,8 @@ extension AttentionSpec {
     }
     if slidingWindow == nil && layerTypes.contains(.sliding) {
       throw reader.error(
-        "sliding_window", .missingKey(reason: "attention.layer_types = \(rendered) has sliding layers"))
+        "sliding_window",
+        .missingKey(reason: "attention.layer_types = \(rendered) has sliding layers"))
     }
   }
 }
@@ -226,15 +230,19 @@ extension MoESpec {
     sharedExpertGate = try reader.bool("shared_expert_gate", default: false)
     expertBias = try reader.bool("expert_bias", default: defaultExpertBias)
     let file = reader.file
-    denseLayers = try reader.optionalArray("dense_layers") { element, path in
-      guard case .integer(let index) = element, (0..<layers).contains(index) else {
-        throw ScenarioError(
-          file: file, path: path,
-          kind: .outOfRange(value: element.rendered, allowed: "a layer index in 0...\(layers - 1)"))
-      }
-      return index
-    } ?? []
-    let first = firstDenseLayers, interval = layerInterval, dense = denseLayers
+    denseLayers =
+      try reader.optionalArray("dense_layers") { element, path in
+        guard case .integer(let index) = element, (0..<layers).contains(index) else {
+          throw ScenarioError(
+            file: file, path: path,
+            kind: .outOfRange(
+              value: element.rendered, allowed: "a layer index in 0...\(layers - 1)"))
+        }
+        return index
+      } ?? []
+    let first = firstDenseLayers
+    let interval = layerInterval
+    let dense = denseLayers
     guard
       (first..<layers).contains(where: { ($0 + 1) % interval == 0 && !dense.contains($0) })
     else {
@@ -249,7 +257,8 @@ extension MoESpec {
         "layer_interval",
         .outOfRange(
           value: String(interval),
-          allowed: "a value that leaves at least one MoE layer after first_dense_layers = \(first)"))
+          allowed: "a value that leaves at least one MoE layer after first_dense_layers = \(first)")
+      )
     }
   }
 }

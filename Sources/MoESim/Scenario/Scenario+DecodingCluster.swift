@@ -90,7 +90,9 @@ extension MemorySpec {
     zeroStage = try reader.int("zero_stage", default: 0, in: 0...3)
     recompute = try reader.choice("recompute", default: Recompute.none)
     prefillChunkTokens = try reader.optionalInt("prefill_chunk_tokens", in: 1...(1 << 40))
-    for (key, format) in [("weights", precision.weights), ("expert_weights", precision.expertWeights)]
+    for (key, format) in [
+      ("weights", precision.weights), ("expert_weights", precision.expertWeights),
+    ]
     where mode == .training && ![.fp32, .bf16, .fp16].contains(format) {
       throw reader.error(
         "mode",

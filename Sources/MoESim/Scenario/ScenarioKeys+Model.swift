@@ -63,7 +63,8 @@ extension ScenarioKeys {
       meaning: "multi-head latent attention (DeepSeek-V2/V3), replacing Q/K/V"),
     ScenarioKey(
       "model.attention", "sinks", .boolean, default: "false", allowed: "true, false",
-      meaning: "one learned sink logit per query head per layer (gpt-oss): + heads parameters a block"),
+      meaning:
+        "one learned sink logit per query head per layer (gpt-oss): + heads parameters a block"),
     ScenarioKey(
       "model.attention", "sliding_window", .integer, default: "none", allowed: "≥ 1",
       meaning:
@@ -73,7 +74,9 @@ extension ScenarioKeys {
       "model.attention", "layer_types", .array,
       default: "all \"sliding\" with sliding_window, else all \"full\"",
       allowed: "1 … layers of \"full\", \"sliding\"",
-      meaning: "attention kind per block, the list repeated over the blocks (gpt-oss: [\"sliding\", \"full\"])"),
+      meaning:
+        "attention kind per block, the list repeated over the blocks (gpt-oss: [\"sliding\", \"full\"])"
+    ),
     ScenarioKey(
       "model.attention.mla", "q_lora_rank", .integer, default: "none", allowed: "≥ 1",
       meaning: "query latent rank"),

@@ -12,6 +12,11 @@ extension ScenarioKeys {
       allowed: "> 0, or null (dropless)",
       meaning: "capacity per expert = ceil(T · k / E · capacity_factor) per step"),
     ScenarioKey(
+      "router", "min_capacity", .integer, default: "0", allowed: "0 … 2³⁰",
+      meaning:
+        "the smallest capacity per expert, in assignments (Megatron-Core get_capacity's min_capacity)"
+    ),
+    ScenarioKey(
       "router", "drop_policy", .choice, default: "\"probs\"",
       allowed: ScenarioKey.choices(DropPolicy.self),
       meaning:
@@ -71,7 +76,8 @@ extension ScenarioKeys {
         "also report the sequence-level aux loss each step (keeps the step's router scores in memory"
     ),
     ScenarioKey(
-      "router", "aux_loss_coeff", .number, default: "0", allowed: "0 … 1e6; softmax- or sigmoid-scored kinds",
+      "router", "aux_loss_coeff", .number, default: "0",
+      allowed: "0 … 1e6; softmax- or sigmoid-scored kinds",
       meaning:
         "aux-loss-trained router: during warmup_steps each step moves the router weights by −α · ∂aux_loss/∂W"
     ),

@@ -143,7 +143,8 @@ public enum ScenarioKeys {
     ScenarioKey(
       "precision", "expert_weights", .choice, default: "weights",
       allowed: ScenarioKey.choices(NumberFormat.self),
-      meaning: "format of the routed experts' weights (gpt-oss: \"mxfp4\" experts, \"bf16\" elsewhere)"),
+      meaning:
+        "format of the routed experts' weights (gpt-oss: \"mxfp4\" experts, \"bf16\" elsewhere)"),
     ScenarioKey(
       "precision", "weight_group_size", .integer, default: "128", allowed: "0, or ≥ 1",
       meaning:

@@ -80,7 +80,8 @@ extension Simulation {
       tokens: workload.tokensPerStep, slots: slots, experts: moe.experts,
       capacity: CapacityPlan(
         factor: spec.capacityFactor, scope: spec.capacityScope,
-        sequenceLength: workload.sequenceLength, topK: moe.topK, experts: moe.experts),
+        sequenceLength: workload.sequenceLength, topK: moe.topK, experts: moe.experts,
+        minimum: spec.minCapacity),
       policy: spec.dropPolicy,
       expertChoiceCapacity: spec.kind == .expertChoice && slots == 0
         ? ExpertChoice.capacity(
@@ -105,7 +106,8 @@ extension Scenario {
     }
     return CapacityPlan(
       factor: router.capacityFactor, scope: router.capacityScope,
-      sequenceLength: workload.sequenceLength, topK: moe.topK, experts: moe.experts
+      sequenceLength: workload.sequenceLength, topK: moe.topK, experts: moe.experts,
+      minimum: router.minCapacity
     ).reported(tokens: tokens)
   }
 }

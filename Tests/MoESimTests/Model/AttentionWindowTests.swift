@@ -23,7 +23,8 @@ import Testing
   /// The list of layer types repeats over the blocks; a sliding layer needs a window.
   @Test func layerTypesRepeatAndNeedAWindow() throws {
     let scenario = try TestSupport.quickstart([
-      "model.attention.sliding_window=64", "model.attention.layer_types=[\"full\", \"sliding\", \"sliding\"]",
+      "model.attention.sliding_window=64",
+      "model.attention.layer_types=[\"full\", \"sliding\", \"sliding\"]",
     ])
     let windows = (0..<6).map { scenario.model.attention.window(ofLayer: $0) }
     #expect(windows == [nil, 64, 64, nil, 64, 64])

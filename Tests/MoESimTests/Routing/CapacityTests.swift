@@ -31,6 +31,19 @@ import Testing
     #expect(Capacity.perExpert(tokens: 10, topK: 2, experts: 3, factor: nil) == nil)
   }
 
+  /// Megatron-Core's `min_capacity` raises a smaller capacity and leaves a larger one:
+  /// ceil(4 · 1 / 2 · 1.25) = 3 becomes 5 at a floor of 5 and stays 3 at a floor of 2; a
+  /// dropless router has no capacity to raise.
+  @Test func minimumCapacityIsAFloor() throws {
+    #expect(Capacity.perExpert(tokens: 4, topK: 1, experts: 2, factor: 1.25, minimum: 5) == 5)
+    #expect(Capacity.perExpert(tokens: 4, topK: 1, experts: 2, factor: 1.25, minimum: 2) == 3)
+    #expect(Capacity.perExpert(tokens: 4, topK: 1, experts: 2, factor: nil, minimum: 5) == nil)
+    // The quickstart's ceil(4096 · 2 / 16 · 1.25) = 640, floored at 1000.
+    let scenario = try TestSupport.quickstart(["router.min_capacity=1000"])
+    #expect(scenario.capacityPerExpert == 1000)
+    #expect(try TestSupport.quickstart([]).capacityPerExpert == 640)
+  }
+
   // Four tokens, top-1, two experts; expert 0 gets three tokens but holds two.
   let selected: [Int32] = [0, 0, 0, 1]
   let gates: [Float] = [0.9, 0.5, 0.7, 0.8]

@@ -88,7 +88,8 @@ import Testing
   }
 
   @Test func aNumberAtTheLimitIsStillRead() throws {
-    let digits = "0." + String(repeating: "0", count: JSON5SyntaxCheck.maximumNumberLength - 3)
+    let digits =
+      "0." + String(repeating: "0", count: JSON5SyntaxCheck.maximumNumberLength - 3)
       + "1"
     #expect(digits.count == JSON5SyntaxCheck.maximumNumberLength)
     try JSON5SyntaxCheck.check(Data("{a: \(digits)}".utf8))

@@ -189,7 +189,7 @@ import Testing
     // Precision, memory and compute accounting.
     maybe("precision.weights", draw.choice(NumberFormat.self))
     maybe("precision.weight_group_size", draw.int(0...dimension))
-    let cacheFormats = NumberFormat.allCases.filter { $0 != .int4 }.map(\.rawValue)
+    let cacheFormats = NumberFormat.allCases.filter(\.isElementwise).map(\.rawValue)
     maybe("precision.kv_cache", draw.pick(cacheFormats))
     maybe("precision.activations", draw.pick(cacheFormats))
     maybe("memory.mode", draw.choice(MemorySpec.Mode.self))

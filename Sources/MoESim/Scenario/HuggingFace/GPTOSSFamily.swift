@@ -38,7 +38,8 @@ enum GPTOSSFamily: HuggingFaceFamily {
       "model.moe.expert_bias", .bool(true),
       from: "gpt-oss gate_up_proj_bias and down_proj_bias, fixed by model_type")
     config.set(
-      "model.moe.router_bias", .bool(true), from: "gpt-oss mlp.router has a bias, fixed by model_type")
+      "model.moe.router_bias", .bool(true),
+      from: "gpt-oss mlp.router has a bias, fixed by model_type")
     config.setSoftmaxRouter(
       normalize: true, from: "gpt-oss: softmax over the top-k router logits (no config key)")
     // The clamp of the SwiGLU and RoPE's original context change neither sizes nor routing.

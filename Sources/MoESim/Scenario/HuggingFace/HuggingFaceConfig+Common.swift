@@ -74,7 +74,8 @@ extension HuggingFaceConfig {
     guard full < layers else { return }
     set("model.attention.sliding_window", window, from: "sliding_window")
     if full > 0 {
-      let types = Array(repeating: "full", count: full)
+      let types =
+        Array(repeating: "full", count: full)
         + Array(repeating: "sliding", count: layers - full)
       set(
         "model.attention.layer_types", .array(types.map(JSONValue.string)),
