@@ -9,10 +9,13 @@ enum ExportTraceCommand {
   static let help = """
     USAGE: moesim export-trace [SCENARIO] --out FILE [options]
 
-    Simulates SCENARIO (default: the built-in quickstart) and writes every routing decision,
-    before capacity, to FILE as CSV: step,layer,token,expert,gate (one row per assignment).
-    A scenario with workload.kind = "trace" and workload.trace = FILE replays it: loads,
-    capacity, drops and dropped gate mass come out identical.
+    Simulates SCENARIO (default: the built-in quickstart) and writes every routing decision
+    to FILE as CSV: step,layer,token,expert,gate,kept,final_gate (one row per assignment).
+    gate is the router's, before capacity; kept is 1 if the expert's capacity kept the
+    assignment, 0 if it dropped it; final_gate is the weight the expert's output gets when
+    the token is combined (gate if kept, 0 if dropped). A scenario with workload.kind =
+    "trace" and workload.trace = FILE replays it, applying its own capacity: loads, capacity,
+    drops and dropped gate mass come out identical.
 
     With --logits, writes the router logits every MoE layer saw instead:
     step,layer,token,logit_0..logit_{E-1} (one row per token); replayed with the same router

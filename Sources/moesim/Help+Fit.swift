@@ -5,8 +5,8 @@ extension Help {
     Estimates the knobs of MoESim's synthetic token model from a recorded routing trace and
     writes a scenario that reproduces the trace's routing statistics, so it can then be run at
     another size (more tokens, steps, devices, another placement). TRACE is what
-    workload.kind = "trace" replays: a decisions CSV (step,layer,token,expert[,gate], as
-    `moesim export-trace` writes), a logits CSV, or a vLLM / SGLang per-token record (.npy,
+    workload.kind = "trace" replays: a decisions CSV (step,layer,token,expert[,gate,kept,
+    final_gate], as `moesim export-trace` writes), a logits CSV, or a vLLM / SGLang per-token record (.npy,
     .json; see Scenarios/traces/README.md).
 
     What is inferred, what must be given:

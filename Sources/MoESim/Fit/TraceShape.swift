@@ -28,9 +28,7 @@ public struct TraceShape: Sendable, Equatable {
     let (lines, header) = try RoutingTrace.csvLines(path)
     let content: RoutingTrace.Content
     var experts = 0
-    if header == ["step", "layer", "token", "expert"]
-      || header == ["step", "layer", "token", "expert", "gate"]
-    {
+    if DecisionColumns(header: header) != nil {
       content = .decisions
     } else if header.count > 3, Array(header.prefix(3)) == ["step", "layer", "token"],
       header.dropFirst(3).enumerated().allSatisfy({ $0.element == "logit_\($0.offset)" })
@@ -41,7 +39,7 @@ public struct TraceShape: Sendable, Equatable {
       throw TraceError(
         file: path, line: 1,
         message: "header '\(ErrorText.echo(header.joined(separator: ",")))' is neither "
-          + "'step,layer,token,expert[,gate]' nor 'step,layer,token,logit_0,...'")
+          + "\(DecisionColumns.summary) nor 'step,layer,token,logit_0,...'")
     }
     var steps = 0
     var tokens = 0

@@ -24,7 +24,9 @@ struct CapacityPlan: Sendable, Equatable {
 
 extension Capacity {
   /// Capacity and drops under `plan`; per batch this is `apply` once, per sequence it is `apply`
-  /// on each sequence (the last may be shorter), with the counts summed.
+  /// on each sequence (the last may be shorter), with the counts summed. Per sequence,
+  /// `scratch.dropped` ends up flagging the whole step's assignments, each at its own index, as
+  /// per batch whenever anything is dropped.
   static func apply(
     plan: CapacityPlan, selected: UnsafePointer<Int32>, gates: UnsafePointer<Float>,
     tokens: Int, slots k: Int, policy: DropPolicy, scratch: inout Scratch,
@@ -46,6 +48,9 @@ extension Capacity {
     var total = Outcome()
     var sequenceRouted = [Int32](repeating: 0, count: experts)
     var sequenceKept = [Int32](repeating: 0, count: experts)
+    // Each sequence's `apply` flags its drops from index 0 of `scratch.dropped`; they are
+    // gathered here at the step's indices.
+    var stepDropped = [UInt8](repeating: 0, count: scratch.dropped.count)
     var first = 0
     while first < tokens {
       let length = min(plan.sequenceLength, tokens - first)
@@ -56,9 +61,14 @@ extension Capacity {
         selected: selected + first * k, gates: gates + first * k, tokens: length, topK: k,
         experts: experts, capacity: capacity, policy: policy, scratch: &scratch,
         routed: &sequenceRouted, kept: &sequenceKept)
+      var droppedHere = false
       for expert in 0..<experts {
         routed[expert] += sequenceRouted[expert]
         kept[expert] += sequenceKept[expert]
+        droppedHere = droppedHere || sequenceKept[expert] != sequenceRouted[expert]
+      }
+      if droppedHere {
+        for index in 0..<length * k { stepDropped[first * k + index] = scratch.dropped[index] }
       }
       total.droppedGateMass += outcome.droppedGateMass
       total.totalGateMass += outcome.totalGateMass
@@ -66,6 +76,7 @@ extension Capacity {
       total.capacitySlots += (capacity ?? 0) * experts
       first += length
     }
+    swap(&stepDropped, &scratch.dropped)
     return total
   }
 }

@@ -139,3 +139,12 @@ public enum DropPolicy: String, Sendable, CaseIterable, Encodable {
   /// Drop the assignments of the latest tokens in the batch (`drop_policy="position"`).
   case position
 }
+
+extension Scenario {
+  /// The warm-up steps the run routes: the router's (`RouterSpec.routedWarmupSteps`), except
+  /// when it replays a trace, which holds no steps before its first to warm up on: the recorded
+  /// routing is that of the router as it was.
+  public var routedWarmupSteps: Int {
+    workload.kind == .trace ? 0 : router.routedWarmupSteps
+  }
+}

@@ -62,6 +62,11 @@ extension ScenarioKeys {
         "ρ, correlation of the context between consecutive tokens of a sequence, 0 … 1 (1 = one state for the whole …"
     ),
     ScenarioKey(
+      "workload", "context_ramp_layers", .integer, default: "0", allowed: "0 … 2⁴⁰",
+      meaning:
+        "R, MoE layers over which the context grows in: MoE layer ℓ (0 = first) routes min(1, ℓ/R) of it (0 = all …"
+    ),
+    ScenarioKey(
       "workload", "layer_persistence", .number, default: "1", allowed: "0 … 1",
       meaning:
         "a, share of a token's noise carried from one MoE layer to the next, 0 … 1 (1 = every layer routes the same …"

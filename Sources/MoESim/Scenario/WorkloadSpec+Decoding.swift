@@ -34,6 +34,8 @@ extension WorkloadSpec {
       "context_scale", default: 0, allowed: "in 0...1e6", where: { (0...1e6).contains($0) })
     contextCorrelation = try reader.double(
       "context_correlation", default: 0.9, allowed: "in 0...1", where: { (0...1).contains($0) })
+    contextRampLayers = try reader.int(
+      "context_ramp_layers", default: 0, in: 0...ScenarioLimits.modelDimension)
     layerPersistence = try reader.double(
       "layer_persistence", default: 1, allowed: "in 0...1", where: { (0...1).contains($0) })
     let file = reader.file

@@ -25,9 +25,19 @@ public struct WorkloadSpec: Sendable, Equatable, Encodable {
   /// Correlation `ρ` of the context state between consecutive tokens of a sequence (an AR(1)
   /// process, `c_t = ρ·c_{t−1} + √(1−ρ²)·σ_c·ε_t`); 1 holds it for the whole sequence.
   public var contextCorrelation: Double = 0.9
+  /// MoE layers `R` over which the context grows in: the MoE layer of ordinal `ℓ` (0 = the
+  /// first) routes `min(1, ℓ/R)` of it, so the first routes by token and domain alone, as
+  /// Mixtral's first layer nearly does (Jiang et al. 2024, arXiv:2401.04088, §5, Table 5);
+  /// 0 = the whole context at every layer.
+  public var contextRampLayers: Int = 0
   /// Share `a` of a token's per-token noise carried from one MoE layer to the next (a residual
   /// stream: `z_{l+1} = a·z_l + √(1−a²)·ε_{l+1}`); 1 routes the same hidden state at every layer.
   public var layerPersistence: Double = 1
+  /// Whether the hidden state a token routes changes from one MoE layer to the next: its noise
+  /// evolves, or its context ramps in.
+  public var evolvesAcrossLayers: Bool {
+    (layerPersistence < 1 && noise > 0) || (contextScale > 0 && contextRampLayers > 0)
+  }
   /// Drift: the domain mixture at given steps, interpolated linearly between them (and held
   /// before the first and after the last); empty means `domains`' weights throughout.
   public var domainSchedule: [DomainSchedulePoint] = []

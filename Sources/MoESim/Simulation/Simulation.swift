@@ -73,7 +73,7 @@ public struct Simulation: Sendable {
     // the layer stage needs every token's distribution written back as a row.
     // Aux-loss training of the router weights during warm-up (`AuxLossTraining`): reads each
     // block's logits and hidden states as rows.
-    let trainsWeights = scenario.router.auxLossCoefficient > 0 && scenario.router.routedWarmupSteps > 0
+    let trainsWeights = scenario.router.auxLossCoefficient > 0 && scenario.routedWarmupSteps > 0
     let tiled =
       router.routesTokenTiles(experts: experts, selectionBias: usesSelectionBias)
       && !plan.needsScores && !trainsWeights
@@ -103,6 +103,10 @@ public struct Simulation: Sendable {
     let scores = SharedPointer<Float>.allocate(plan.needsScores ? groupLayers * tokens * experts : 0, 0)
     let picked = SharedPointer<Int32>.allocate(groupLayers * experts * chosenPerExpert, 0)
     let pickedGates = SharedPointer<Float>.allocate(groupLayers * experts * chosenPerExpert, 0)
+    // Each assignment's drop flag, kept for `onRouting` (the layer stage's own flags belong to
+    // its worker and are overwritten by the worker's next layer).
+    let keepsDropFlags = onRouting != nil
+    let droppedFlags = SharedPointer<UInt8>.allocate(keepsDropFlags ? groupLayers * tokens * k : 0, 0)
     let logits = SharedPointer<Float>.allocate(workers * blockTokens * rowStride, 0)
     let blockProbabilities = SharedPointer<Float>.allocate(workers * rowStride, 0)
     let rowScratchCount = max(blockTokens, 16 * 17)
@@ -136,7 +140,7 @@ public struct Simulation: Sendable {
       logits.deallocate(); blockProbabilities.deallocate(); rowScratch.deallocate()
       scoreScratch.deallocate(); probabilityFixed.deallocate()
       blockSums.deallocate(); routed.deallocate(); kept.deallocate(); scratch.deallocate()
-      layerMetrics.deallocate()
+      layerMetrics.deallocate(); droppedFlags.deallocate()
     }
 
     // Expert placement: only when `cluster.placement` is set; off the token loop.
@@ -180,8 +184,8 @@ public struct Simulation: Sendable {
     // filling the gaps the layers leave.
     // Warm-up steps (router.warmup_steps) come first, numbered −W ..< 0 so that their streams
     // never meet the measured steps': they move the balancing biases and nothing else, so
-    // without a balancing controller there are none (`RouterSpec.routedWarmupSteps`).
-    let firstStep = -scenario.router.routedWarmupSteps
+    // without a balancing controller there are none (`Scenario.routedWarmupSteps`).
+    let firstStep = -scenario.routedWarmupSteps
     if workload.steps > 0 {
       drawDomains(step: firstStep)
       ParallelWork.run(count: blocks, threads: workers) { _, block in
@@ -222,8 +226,9 @@ public struct Simulation: Sendable {
               layerInput = layerHidden + worker * blockTokens * dim
               source.evolve(
                 step: step, block: block, ordinal: layer, count: count,
-                base: hiddenBase + first * dim, noise: noiseState + first * dim,
-                hidden: layerInput)
+                base: hiddenBase + first * dim,
+                context: source.hasContext ? UnsafePointer(context + first * dim) : nil,
+                noise: noiseState + first * dim, hidden: layerInput)
               if tiled {
                 layerInputTiles = layerTiles + worker * blockTokens * dim
                 TokenTiles.transpose(
@@ -316,6 +321,16 @@ public struct Simulation: Sendable {
           layerMetrics[member] = LayerStep.finish(
             plan: plan, buffers: buffers, step: step, layer: layers[layer],
             probabilitySums: probabilitySums, sums: sums, scratch: &scratch.base[worker])
+          if keepsDropFlags, let metrics = layerMetrics[member] {
+            let flags = droppedFlags + member * tokens * k
+            if metrics.assignmentsDropped > 0 && plan.expertChoiceCapacity == nil {
+              scratch.base[worker].capacity.dropped.withUnsafeBufferPointer {
+                flags.update(from: $0.baseAddress!, count: tokens * k)
+              }
+            } else {
+              flags.update(repeating: 0, count: tokens * k)
+            }
+          }
           if trainsWeights && step < 0 {
             if trainsStep {
               AuxLossTraining.step(
@@ -359,7 +374,8 @@ public struct Simulation: Sendable {
               experts: experts, selected: selected + member * tokens * k,
               gates: gates + member * tokens * k, chosenPerExpert: chosenPerExpert,
               picked: picked + member * experts * chosenPerExpert,
-              pickedGates: pickedGates + member * experts * chosenPerExpert))
+              pickedGates: pickedGates + member * experts * chosenPerExpert,
+              dropped: droppedFlags + member * tokens * k))
           if planner != nil {
             stepRouted.append((0..<experts).map { Int(routed[member * countStride + $0]) })
           }

@@ -19,7 +19,7 @@ public enum WorkBudget {
   /// The routing decisions a run of `scenario` makes: (warm-up + steps) × tokens per step ×
   /// MoE layers.
   public static func routingDecisions(of scenario: Scenario) -> Double {
-    Double(scenario.router.routedWarmupSteps + scenario.workload.steps)
+    Double(scenario.routedWarmupSteps + scenario.workload.steps)
       * Double(scenario.workload.tokensPerStep) * Double(scenario.model.moeLayerIndices.count)
   }
 

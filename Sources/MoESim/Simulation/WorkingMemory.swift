@@ -40,7 +40,7 @@ public struct WorkingMemory: Sendable, Equatable {
     ]
     // Context states, and the noise-free part and noise of a hidden state that evolves.
     let localityCopies =
-      (workload.contextScale > 0 ? 1.0 : 0) + (workload.layerPersistence < 1 ? 2.0 : 0)
+      (workload.contextScale > 0 ? 1.0 : 0) + (workload.evolvesAcrossLayers ? 2.0 : 0)
     if localityCopies > 0 {
       terms.append(
         Term(
@@ -67,7 +67,7 @@ public struct WorkingMemory: Sendable, Equatable {
         path: "model.moe.experts", value: moe.experts, bytes: workers * 256 * paddedExperts * 4),
     ]
     terms += Self.layerStageTerms(scenario: scenario, moe: moe, threads: threads)
-    if scenario.router.auxLossCoefficient > 0 && scenario.router.routedWarmupSteps > 0 {
+    if scenario.router.auxLossCoefficient > 0 && scenario.routedWarmupSteps > 0 {
       // `AuxLossTraining`'s fixed-point gradient sums, at most every layer held at once.
       terms.append(
         Term(

@@ -26,9 +26,10 @@ public struct TraceError: Error, Equatable, CustomStringConvertible, Sendable {
 /// A serving system's per-token record (`PerTokenTrace`) or a moe-balance trace
 /// (`MoEBalanceTrace`), named by `workload.format` or told from the name (`TraceFormat`); or
 /// two CSV layouts, told apart by the header:
-/// - decisions `step,layer,token,expert[,gate]`: one row per (token, expert) assignment, in slot
-///   order; a token may have 0 … E rows (fewer than k leave empty slots); a missing gate is
-///   `1/k`;
+/// - decisions `step,layer,token,expert[,gate][,kept][,final_gate]` (`DecisionColumns`): one row
+///   per (token, expert) assignment, in slot order; a token may have 0 … E rows (fewer than k
+///   leave empty slots); a missing gate is `1/k`; `kept` (0 or 1) and `final_gate` record what
+///   the recording run's capacity did and are checked but not replayed;
 /// - logits `step,layer,token,logit_0,…,logit_{E−1}`: one row per token, exactly once for every
 ///   (step, MoE layer, token); the scenario's router kind then routes them.
 /// `step` is 0 … steps−1, `layer` the transformer-block index of an MoE layer (as in
@@ -68,24 +69,19 @@ public struct RoutingTrace: Sendable {
         tokens: tokens, experts: experts, topK: topK)
     }
     let (lines, header) = try csvLines(path)
-    let decisionsHeader = ["step", "layer", "token", "expert"]
     let logitsHeader = ["step", "layer", "token"] + (0..<experts).map { "logit_\($0)" }
-    let content: Content
-    if header == decisionsHeader || header == decisionsHeader + ["gate"] {
-      content = .decisions
-    } else if header == logitsHeader {
-      content = .logits
-    } else {
+    let decisionColumns = DecisionColumns(header: header)
+    guard decisionColumns != nil || header == logitsHeader else {
       throw TraceError(
         file: path, line: 1,
         message: "header '\(ErrorText.echo(header.joined(separator: ",")))' is neither "
-          + "'step,layer,token,expert[,gate]' nor 'step,layer,token,logit_0..logit_\(experts - 1)' "
+          + "\(DecisionColumns.summary) nor 'step,layer,token,logit_0..logit_\(experts - 1)' "
           + "(model.moe.experts = \(experts))")
     }
     let reader = TraceRowReader(
       file: path, steps: steps, moeLayers: moeLayers, tokens: tokens, experts: experts)
     let layers = moeLayers.count
-    if content == .logits {
+    guard let columns = decisionColumns else {
       var logits = [Float](repeating: 0, count: steps * layers * tokens * experts)
       var seen = [Bool](repeating: false, count: steps * layers * tokens)
       for (offset, line) in lines.enumerated().dropFirst() {
@@ -122,9 +118,14 @@ public struct RoutingTrace: Sendable {
       let row = try reader.row(line, number: offset + 1, columns: header.count)
       let slot = (row.step * layers + row.layer) * tokens + row.token
       let expert = try reader.integer(row.fields[3], offset + 1, "expert", 0..<experts)
-      let gate = header.count == 5 ? try reader.real(row.fields[4], offset + 1, "gate") : nil
-      if let gate, !(gate >= 0) {
-        throw reader.error(offset + 1, "gate = \(row.fields[4]) is out of range; allowed ≥ 0")
+      let gate = try columns.gate.map {
+        try reader.gate(row.fields[$0], offset + 1, "gate")
+      }
+      if let kept = columns.kept {
+        _ = try reader.integer(row.fields[kept], offset + 1, "kept", 0..<2)
+      }
+      if let finalGate = columns.finalGate {
+        _ = try reader.gate(row.fields[finalGate], offset + 1, "final_gate")
       }
       rows.append((slot, Int32(expert), gate))
       counts[slot] += 1
@@ -228,6 +229,15 @@ struct TraceRowReader {
         range.upperBound == Int.max
         ? "≥ \(range.lowerBound)" : "\(range.lowerBound)...\(range.upperBound - 1)"
       throw error(line, "\(name) = \(value) is out of range; allowed \(allowed)")
+    }
+    return value
+  }
+
+  /// A gate: a `real` that is ≥ 0.
+  func gate(_ field: Substring, _ line: Int, _ name: String) throws -> Float {
+    let value = try real(field, line, name)
+    guard value >= 0 else {
+      throw error(line, "\(name) = \(ErrorText.echo(field)) is out of range; allowed ≥ 0")
     }
     return value
   }

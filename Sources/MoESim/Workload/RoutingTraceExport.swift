@@ -1,10 +1,12 @@
 import Foundation
 
 /// Writes a run's routing decisions as a trace that `workload.kind = "trace"` replays:
-/// `step,layer,token,expert,gate`, one row per assignment before capacity, gates in their
-/// shortest exact form so a replay sees the same bits.
+/// `step,layer,token,expert,gate,kept,final_gate`, one row per assignment before capacity, gates
+/// in their shortest exact form so a replay sees the same bits. `kept` (1 or 0) and `final_gate`
+/// (the gate if kept, 0 if dropped) say what the run's capacity made of each assignment, so that
+/// drops can be audited token by token; a replay recomputes them from its own capacity.
 public enum RoutingTraceExport {
-  public static let columns = ["step", "layer", "token", "expert", "gate"]
+  public static let columns = ["step", "layer", "token", "expert", "gate", "kept", "final_gate"]
 
   /// Runs `scenario` and writes the router logits every MoE layer saw, before routing:
   /// `step,layer,token,logit_0..logit_{E−1}`. Replayed with the same router settings, they give
@@ -72,6 +74,7 @@ public enum RoutingTraceExport {
         try file.write([
           .integer(routed.step), .integer(routed.layer), .integer(assignment.token),
           .integer(assignment.expert), .real(Double(assignment.gate)),
+          .integer(assignment.kept ? 1 : 0), .real(Double(assignment.finalGate)),
         ])
       }
     }

@@ -109,6 +109,8 @@ public struct SyntheticTokenSource: Sendable {
     let vocab = spec.vocabSize
     var generator = RandomStream.make(seed: seed, .tokens, step, block)
     let noiseScale = Float(spec.noise)
+    // The first MoE layer's share of the context (1 unless it ramps in over depth).
+    let firstShare = contextShare(ordinal: 0)
     embeddings.withUnsafeBufferPointer { embeddings in
       domainOffsets.withUnsafeBufferPointer { offsets in
         vocabularyOrder.withUnsafeBufferPointer { order in
@@ -126,7 +128,9 @@ public struct SyntheticTokenSource: Sendable {
               NormalSampler.fill(z, scale: 1, using: &generator)
               let base = layerState.base + local * dim
               for j in 0..<dim {
-                base[j] = embedding[j] + offset[j] + (context?[(first + local) * dim + j] ?? 0)
+                base[j] =
+                  embedding[j] + offset[j]
+                  + firstShare * (context?[(first + local) * dim + j] ?? 0)
                 row[j] = noiseScale * z[j] + base[j]
               }
               continue
@@ -135,7 +139,7 @@ public struct SyntheticTokenSource: Sendable {
             for j in 0..<dim { row[j] += embedding[j] + offset[j] }
             if let context {
               let state = context + (first + local) * dim
-              for j in 0..<dim { row[j] += state[j] }
+              for j in 0..<dim { row[j] += firstShare * state[j] }
             }
           }
         }

@@ -156,12 +156,13 @@ import Testing
   @Test func benchCommandTablePutsTheGEMMBesideTheFMAPeak() throws {
     let outcome = try CommandLineTests().moesim(
       ["bench", "--workload", TestSupport.scenarioPath("quickstart.json5"), "--threads", "2"]
-        + SimulationTests.small.flatMap { ["--set", $0] })
+        + (SimulationTests.small + ["router.warmup_steps=0"]).flatMap { ["--set", $0] })
     #expect(outcome.status == 0, "\(outcome.standardError)")
     let text = outcome.standardOutput
     #expect(text.contains("2 threads vs 1: "))
     #expect(text.contains("FMA peak (1 thread, kernels \(KernelSet.selected.name)): "))
-    // The quickstart's router: d = 64, 16 experts as token tiles of 16 expert vectors: 64
+    // The quickstart's untrained router (training reads logits as rows, not tiles): d = 64,
+    // 16 experts as token tiles of 16 expert vectors: 64
     // 16-lane FMAs per 16 tokens' decisions, 64 per decision.
     #expect(text.contains("logits GEMM alone (token tiles): ") && text.contains("(64 FMAs: "))
     #expect(text.contains("1-thread run: ") && text.contains("of it the GEMM"))

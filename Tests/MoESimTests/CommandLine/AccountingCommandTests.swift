@@ -72,7 +72,8 @@ import Testing
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let out = folder.appendingPathComponent("q").path
-    let result = try cli.moesim(["run", "--set", "workload.steps=1", "--quiet", "--out", out])
+    let result = try cli.moesim(
+      ["run", "--set", "workload.steps=1", "--set", "router.warmup_steps=0", "--quiet", "--out", out])
     #expect(result.status == 0, "\(result.standardError)")
     let scenario = try TestSupport.quickstart(["workload.steps=1"])
     let memory = try TestSupport.readCSV(

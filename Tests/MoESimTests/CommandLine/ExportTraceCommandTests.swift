@@ -8,7 +8,7 @@ import Testing
   let cli = CommandLineTests()
   let small = [
     "--set", "model.layers=3", "--set", "workload.tokens_per_step=32", "--set",
-    "workload.steps=2", "--set", "workload.vocab_size=256",
+    "workload.steps=2", "--set", "workload.vocab_size=256", "--set", "router.warmup_steps=0",
   ]
 
   @Test func exportThenReplayFromTheCommandLine() throws {
@@ -19,7 +19,9 @@ import Testing
     #expect(export.status == 0, "\(export.standardError)")
     let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
     // Header + 2 steps × 2 MoE layers × 32 tokens × top-2.
-    #expect(lines.first == "step,layer,token,expert,gate" && lines.count == 1 + 2 * 2 * 32 * 2)
+    #expect(
+      lines.first == "step,layer,token,expert,gate,kept,final_gate"
+        && lines.count == 1 + 2 * 2 * 32 * 2)
     let replay = try cli.moesim(
       ["run", "--quiet", "--out", folder.appendingPathComponent("r").path] + small
         + ["--set", "workload.kind=trace", "--set", "workload.trace=\(trace)"])

@@ -129,7 +129,8 @@ import Testing
     let (process, errors) = try start(
       [
         "run", "--quiet", "--threads", "1", "--out", folder.path, "--set",
-        "workload.tokens_per_step=2097152", "--set", "workload.steps=2",
+        "workload.tokens_per_step=2097152", "--set", "workload.steps=2", "--set",
+        "router.warmup_steps=0",
       ],
       waitingFor: { parent.appendingPathComponent(".results.partial-\($0)").path })
     usleep(300_000)

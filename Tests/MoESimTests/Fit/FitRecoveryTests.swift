@@ -34,7 +34,7 @@ import Testing
       let fields = row.split(separator: ",", maxSplits: 1)
       return "\(Int(fields[0])! - firstStep),\(fields[1])"
     }
-    try (["step,layer,token,expert,gate"] + text).joined(separator: "\n")
+    try ([RoutingTraceExport.columns.joined(separator: ",")] + text).joined(separator: "\n")
       .appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
   }
 

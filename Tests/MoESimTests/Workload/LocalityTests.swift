@@ -100,6 +100,7 @@ import Testing
       try TestSupport.quickstart(
         SimulationTests.small + [
           "workload.context_scale=0", "workload.layer_persistence=1", "router.warmup_steps=0",
+          "workload.context_ramp_layers=0",
         ])
     ).0
     #expect(named == plain)
@@ -124,9 +125,50 @@ import Testing
     #expect(warm.meanMaxOverMean < cold.meanMaxOverMean - 0.3, "\(warm.meanMaxOverMean) \(cold.meanMaxOverMean)")
   }
 
+  /// With the context ramping in over R MoE layers, the first MoE layer routes without it: its
+  /// consecutive-token repeat rate is that of a run without context, while the layers from R on
+  /// keep the full context's rate. Without context, a ramp changes nothing. Either way the
+  /// result does not depend on the thread count.
+  @Test func theContextRampsInOverDepth() throws {
+    let context = SimulationTests.small + [
+      "workload.context_scale=1.5", "workload.context_correlation=0.95", "router.bias_spread=0",
+      "workload.domain_offset_scale=0",
+    ]
+    func rates(_ overrides: [String], threads: Int = 2) throws -> [Double] {
+      let rows = try SimulationTests().collect(
+        try TestSupport.quickstart(context + overrides), threads: threads
+      ).0
+      let layers = Set(rows.map(\.layer)).sorted()
+      return layers.map { layer in
+        var pooled = RoutingLocality()
+        for row in rows where row.layer == layer { pooled.add(row.locality) }
+        return pooled.firstChoiceRepeatRate ?? 0
+      }
+    }
+    let full = try rates([])
+    let ramped = try rates(["workload.context_ramp_layers=2"])
+    let none = try rates(["workload.context_scale=0"])
+    // Layer ordinal 0 routes what a run without context routes there (the same hidden states,
+    // summed in another order, so equal to rounding).
+    #expect(abs(ramped[0] - none[0]) < 0.005, "\(ramped[0]) \(none[0])")
+    #expect(full[0] > none[0] + 0.1, "\(full[0]) \(none[0])")
+    // From ordinal R = 2 on, the whole context: the hidden states of the run without a ramp.
+    for ordinal in 2..<full.count {
+      #expect(abs(ramped[ordinal] - full[ordinal]) < 0.005, "\(ordinal)")
+    }
+    // Ordinal 1 routes half of it: between the two.
+    #expect(ramped[1] > none[1] && ramped[1] < full[1], "\(ramped[1])")
+    #expect(try rates(["workload.context_ramp_layers=2"], threads: 1) == ramped)
+    let plain = try SimulationTests().collect(try TestSupport.quickstart(SimulationTests.small)).0
+    let rampedWithoutContext = try SimulationTests().collect(
+      try TestSupport.quickstart(SimulationTests.small + ["workload.context_ramp_layers=3"])
+    ).0
+    #expect(rampedWithoutContext == plain)
+  }
+
   @Test func sequencesPerStepSetsTheSequenceLength() throws {
     let text = BuiltinScenarios.quickstart.replacingOccurrences(
-      of: "sequence_length: 512,", with: "sequences_per_step: 3,")
+      of: "sequence_length: 128,", with: "sequences_per_step: 3,")
     let scenario = try Scenario.parse(
       Data(text.utf8), file: "s.json5",
       overrides: [try ScenarioOverride(parsing: "workload.tokens_per_step=1000")])
