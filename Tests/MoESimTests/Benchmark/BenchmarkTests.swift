@@ -129,7 +129,7 @@ import Testing
       [
         "bench", "--workload", TestSupport.scenarioPath("quickstart.json5"), "--threads", "2",
         "--csv", "--peer", script.path,
-      ] + SimulationTests.small.flatMap { ["--set", $0] })
+      ] + (SimulationTests.small + ["router.warmup_steps=0"]).flatMap { ["--set", $0] })
     #expect(outcome.status == 0, "\(outcome.standardError)")
     let rows = outcome.standardOutput.split(separator: "\n").map {
       $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -145,7 +145,7 @@ import Testing
       [
         "bench", "--workload", TestSupport.scenarioPath("quickstart.json5"), "--threads", "1",
         "--peer", script.path,
-      ] + SimulationTests.small.flatMap { ["--set", $0] })
+      ] + (SimulationTests.small + ["router.warmup_steps=0"]).flatMap { ["--set", $0] })
     #expect(table.status == 0, "\(table.standardError)")
     #expect(table.standardOutput.contains("\n  peer "))
     #expect(table.standardOutput.contains("moesim (1 threads) vs peer: "))

@@ -117,6 +117,7 @@ import Testing
     // converged bias removes.
     let controller = SimulationTests.small + [
       "router.bias_update_rate=0.05", "workload.domain_offset_scale=0", "router.bias_spread=1",
+      "model.layers=3",
     ]
     let cold = try SimulationTests().collect(try TestSupport.quickstart(controller)).1
     let warm = try SimulationTests().collect(
