@@ -64,17 +64,18 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
     case .tokensPerSecondPerNode:
       return tokensPerSecond / (devices / Double(scenario.cluster.devicesPerNode))
     case .dispatchBandwidth:
-      guard totals.dispatchSeconds > 0 else { return nil }
-      return totals.dispatchReceivedBytes / totals.dispatchSeconds / 1e9
+      return Self.gigabytesPerSecond(totals.dispatchReceivedBytes, in: totals.dispatchSeconds)
     case .combineBandwidth:
-      guard totals.combineSeconds > 0 else { return nil }
-      return totals.combineSentBytes / totals.combineSeconds / 1e9
+      return Self.gigabytesPerSecond(totals.combineSentBytes, in: totals.combineSeconds)
     case .dispatchRDMABandwidth:
-      guard totals.dispatchSeconds > 0 else { return nil }
-      return totals.dispatchNodeBytes / totals.dispatchSeconds / 1e9
+      return Self.gigabytesPerSecond(totals.dispatchNodeBytes, in: totals.dispatchSeconds)
     case .combineRDMABandwidth:
-      guard totals.combineSeconds > 0 else { return nil }
-      return totals.combineNodeBytes / totals.combineSeconds / 1e9
+      return Self.gigabytesPerSecond(totals.combineNodeBytes, in: totals.combineSeconds)
     }
+  }
+
+  /// `bytes` over `seconds` in GB/s (10⁹ bytes); nil when no time was spent.
+  private static func gigabytesPerSecond(_ bytes: Double, in seconds: Double) -> Double? {
+    seconds > 0 ? bytes / seconds / 1e9 : nil
   }
 }

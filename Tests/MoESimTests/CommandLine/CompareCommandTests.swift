@@ -54,7 +54,8 @@ import Testing
       [
         "compare", "--set", "cluster.device=h100-sxm", "--set",
         "cluster.placement={strategy: \"contiguous\"}", "--set", "workload.steps=2", "--set",
-        "workload.tokens_per_step=256", "--threads", "1", "--out", "t",
+        "workload.tokens_per_step=256", "--set", "router.warmup_steps=0", "--threads", "1",
+        "--out", "t",
       ], in: folder)
     #expect(result.status == 0, "\(result.standardError)")
     let table = try TestSupport.readCSV(folder.appendingPathComponent("t/comparison.csv"))
