@@ -40,16 +40,8 @@ public struct ClusterStep: Sendable, Equatable {
   /// and head); nil without a device (no time model).
   public var stepSeconds: Double?
   public var tokens: Int
-  /// Σ over MoE layers of the slowest device's dispatch and combine time (0 without a device).
-  public var dispatchSeconds = 0.0
-  public var combineSeconds = 0.0
-  /// Σ over MoE layers of the mean over devices of the bytes received in dispatch, own tokens
-  /// included (`CostModel.DeviceLayerCost.dispatchReceivedBytes`), of what combine sends back,
-  /// and of the devices' (token, destination node) pairs in either format.
-  public var dispatchReceivedBytes = 0.0
-  public var combineSentBytes = 0.0
-  public var dispatchNodeBytes = 0.0
-  public var combineNodeBytes = 0.0
+  /// The step's dispatch and combine figures, summed over its MoE layers.
+  public var allToAll = AllToAllPhases()
 
   /// Sums `layers` (one step's metrics, with per-device traffic) and times them with `model`.
   public init?(step: Int, layers: [LayerStepMetrics], model: CostModel?) {
@@ -93,16 +85,16 @@ public struct ClusterStep: Sendable, Equatable {
         slowestDispatch = max(slowestDispatch, cost.dispatchSeconds)
         slowestCombine = max(slowestCombine, cost.combineSeconds)
         let share = 1 / Double(devices.count)
-        dispatchReceivedBytes += cost.dispatchReceivedBytes * share
-        combineSentBytes += cost.combineSentBytes * share
-        dispatchNodeBytes += cost.dispatchNodeBytes * share
-        combineNodeBytes += cost.combineNodeBytes * share
+        allToAll.dispatchReceivedBytes += cost.dispatchReceivedBytes * share
+        allToAll.combineSentBytes += cost.combineSentBytes * share
+        allToAll.dispatchNodeBytes += cost.dispatchNodeBytes * share
+        allToAll.combineNodeBytes += cost.combineNodeBytes * share
       }
       // Two-batch overlap fills its pipeline once per step, in the first MoE layer.
       if fill == nil, let costs { fill = costs.map(\.pipelineFillSeconds).max() ?? 0 }
       seconds += slowest
-      dispatchSeconds += slowestDispatch
-      combineSeconds += slowestCombine
+      allToAll.dispatchSeconds += slowestDispatch
+      allToAll.combineSeconds += slowestCombine
     }
     stragglerRatio = meanSum > 0 ? maxSum / meanSum : 1
     hasRoutedExperts = true
@@ -164,14 +156,8 @@ public struct ClusterTotals: Sendable, Equatable {
   public var allToAllBytes = 0.0
   public var replacedSlots = 0
   public var timed = false
-  /// Sums of the steps' `ClusterStep` all-to-all figures (DeepEP-style logical bandwidth:
-  /// received bytes over the slowest device's dispatch time; combine sends the same copies).
-  public var dispatchSeconds = 0.0
-  public var combineSeconds = 0.0
-  public var dispatchReceivedBytes = 0.0
-  public var combineSentBytes = 0.0
-  public var dispatchNodeBytes = 0.0
-  public var combineNodeBytes = 0.0
+  /// The steps' all-to-all figures, summed.
+  public var allToAll = AllToAllPhases()
   /// Whether the steps had MoE layers.
   public var hasRoutedExperts = false
 
@@ -188,12 +174,7 @@ public struct ClusterTotals: Sendable, Equatable {
       allToAllBytes += device.allToAllIntraBytes + device.allToAllInterBytes
       replacedSlots += device.slotsReplaced
     }
-    dispatchSeconds += step.dispatchSeconds
-    combineSeconds += step.combineSeconds
-    dispatchReceivedBytes += step.dispatchReceivedBytes
-    combineSentBytes += step.combineSentBytes
-    dispatchNodeBytes += step.dispatchNodeBytes
-    combineNodeBytes += step.combineNodeBytes
+    allToAll += step.allToAll
     if let stepSeconds = step.stepSeconds {
       seconds += stepSeconds
       timed = true

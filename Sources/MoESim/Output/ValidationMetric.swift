@@ -57,6 +57,7 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
     guard totals.timed, totals.seconds > 0, totals.steps > 0 else { return nil }
     let tokensPerSecond = Double(totals.tokens) / totals.seconds
     let devices = Double(scenario.cluster.devices)
+    let phases = totals.allToAll
     switch self {
     case .stepTime: return totals.seconds / Double(totals.steps)
     case .tokensPerSecond: return tokensPerSecond
@@ -64,13 +65,13 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
     case .tokensPerSecondPerNode:
       return tokensPerSecond / (devices / Double(scenario.cluster.devicesPerNode))
     case .dispatchBandwidth:
-      return Self.gigabytesPerSecond(totals.dispatchReceivedBytes, in: totals.dispatchSeconds)
+      return Self.gigabytesPerSecond(phases.dispatchReceivedBytes, in: phases.dispatchSeconds)
     case .combineBandwidth:
-      return Self.gigabytesPerSecond(totals.combineSentBytes, in: totals.combineSeconds)
+      return Self.gigabytesPerSecond(phases.combineSentBytes, in: phases.combineSeconds)
     case .dispatchRDMABandwidth:
-      return Self.gigabytesPerSecond(totals.dispatchNodeBytes, in: totals.dispatchSeconds)
+      return Self.gigabytesPerSecond(phases.dispatchNodeBytes, in: phases.dispatchSeconds)
     case .combineRDMABandwidth:
-      return Self.gigabytesPerSecond(totals.combineNodeBytes, in: totals.combineSeconds)
+      return Self.gigabytesPerSecond(phases.combineNodeBytes, in: phases.combineSeconds)
     }
   }
 
