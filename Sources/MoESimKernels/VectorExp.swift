@@ -13,7 +13,9 @@
 public enum VectorExp {
   public typealias Vector = SIMD16<Float>
 
-  @inlinable @inline(__always)
+  // Transparent, not merely `@inline(__always)`: the instruction-set variants must inline it
+  // into their own code, or they call the baseline copy and its `fmaf` library calls.
+  @_transparent
   public static func exp(_ x: Vector) -> Vector {
     let clamped = LaneMath.minimum(
       LaneMath.maximum(x, Vector(repeating: -87.3)), Vector(repeating: 88))

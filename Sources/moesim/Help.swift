@@ -215,7 +215,7 @@ enum Help {
     "place": """
     USAGE: moesim place LOADS --devices D [--slots N] [--nodes M] [--groups G]
                         [--strategy replicated|contiguous|round_robin|load_aware]
-                        [--format F]
+                        [--format F] [--experts E]
                         [--export sglang|eplb|trtllm|vllm-ascend --export-out PATH]
 
     Reads recorded per-expert loads and places each layer's experts on D devices in N
@@ -244,6 +244,9 @@ enum Help {
       vllm      vLLM EPLB state: JSON {"expert_load_window": [window][layers][physical],
                 "physical_to_logical_map": [layers][physical]} (.json with
                 expert_load_window); folded onto logical experts
+      moe-balance  moe-balance routing trace: JSON Lines {"layer": l, "batch_id": b,
+                "topk_experts": [tokens][k]} (.jsonl naming topk_experts); each id counts one
+                token (-1 none); --experts E gives the model's experts (default largest id+1)
     Steps, iterations and ranks are summed. Rows without layer ids are layers 0, 1, ...
 
     EXPORT (--export F --export-out PATH; written atomically, nothing on bad input):

@@ -9,7 +9,7 @@ enum PlaceCommand {
   static let spec = OptionSpec(
     valued: [
       "--slots", "--devices", "--nodes", "--groups", "--strategy", "--format", "--export",
-      "--export-out",
+      "--export-out", "--experts",
     ], flags: ["--allow-large"])
 
   static func main(_ arguments: [String]) throws {
@@ -37,6 +37,19 @@ enum PlaceCommand {
         message: "cannot tell the format of '\(path)' from its name; give --format (\(names))",
         command: "place")
     }
+    let experts = try parsed.positiveInt("--experts", command: "place")
+    if let experts {
+      guard format == .moeBalance else {
+        throw UsageError(
+          message: "--experts applies to moe-balance traces only (the \(format.rawValue) format "
+            + "lists every expert)", command: "place")
+      }
+      guard experts <= ScenarioLimits.experts else {
+        throw UsageError(
+          message: "--experts \(experts) is out of range; allowed 1...\(ScenarioLimits.experts)",
+          command: "place")
+      }
+    }
     let table: ExpertLoadTable
     if format == .csv {
       let text: String
@@ -47,7 +60,7 @@ enum PlaceCommand {
       }
       table = try ExpertLoadTable(csv: text, file: path)
     } else {
-      table = try format.read(path: path)
+      table = try format.read(path: path, experts: experts)
     }
     let slots = try parsed.positiveInt("--slots", command: "place") ?? table.experts
     let shape: PlacementShape

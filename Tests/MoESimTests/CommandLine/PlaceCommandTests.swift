@@ -25,6 +25,35 @@ import Testing
       blocks[2] == "layer,max_device_load,mean_device_load,max_over_mean_device_load\n0,7,5,1.4\n")
   }
 
+  /// A moe-balance trace is placed from its per-expert token counts: layer 0 counts experts
+  /// [3, 1, 1, 1] (by hand), contiguous on 2 devices {0,1} = 4, {2,3} = 2, max/mean 4/3.
+  @Test func moeBalanceTraceIsPlaced() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("trace.jsonl")
+    try #"{"layer": 0, "batch_id": 0, "topk_experts": [[0, 1], [0, 2], [0, 3]]}"#
+      .write(to: file, atomically: true, encoding: .utf8)
+    let outcome = try CommandLineTests().moesim([
+      "place", file.path, "--devices", "2", "--strategy", "contiguous", "--experts", "4",
+    ])
+    #expect(outcome.status == 0)
+    let blocks = outcome.standardOutput.components(separatedBy: "\n\n")
+    #expect(blocks.count == 3)
+    #expect(blocks[1] == "layer,device,load\n0,0,4\n0,1,2")
+    let tooFew = try CommandLineTests().moesim([
+      "place", file.path, "--devices", "1", "--experts", "3",
+    ])
+    #expect(tooFew.status == 65)
+    #expect(tooFew.standardError.contains("topk_experts[2][1] = 3.0 is out of range"))
+    let csv = folder.appendingPathComponent("loads.csv")
+    try Self.loads.write(to: csv, atomically: true, encoding: .utf8)
+    let misplaced = try CommandLineTests().moesim([
+      "place", csv.path, "--devices", "2", "--experts", "4",
+    ])
+    #expect(misplaced.status == 64)
+    #expect(misplaced.standardError.contains("--experts applies to moe-balance traces only"))
+  }
+
   @Test func badInputIsRefusedWithItsStatus() throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -16,9 +16,12 @@ public enum LoadFormat: String, Sendable, CaseIterable {
   case megatron
   /// vLLM's EPLB `expert_load_window` with its `physical_to_logical_map`, as JSON.
   case vllm
+  /// A moe-balance per-token routing trace (JSON Lines with `topk_experts`), counted per expert.
+  case moeBalance = "moe-balance"
 
   /// The format a path's extension and first bytes make unambiguous, or nil: a folder or
-  /// `meta_info.json` is trtllm, `.npy` npy, `.jsonl` megatron, `.json` sglang when it has
+  /// `meta_info.json` is trtllm, `.npy` npy, `.jsonl` moe-balance when its first 64 KiB name
+  /// `topk_experts` and not `tokens_per_expert`, megatron otherwise, `.json` sglang when it has
   /// `logical_count`, vllm when it has `expert_load_window` and eplb otherwise, `.csv` csv when
   /// its header is `layer,expert,load` and eplb (a bare matrix) otherwise.
   /// A path that does not exist is missing input.
@@ -32,7 +35,14 @@ public enum LoadFormat: String, Sendable, CaseIterable {
     if url.lastPathComponent == "meta_info.json" { return .trtllm }
     switch url.pathExtension.lowercased() {
     case "npy": return .npy
-    case "jsonl": return .megatron
+    case "jsonl":
+      guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+      defer { try? handle.close() }
+      let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+      let isMoEBalance =
+        head.range(of: Data("\"topk_experts\"".utf8)) != nil
+        && head.range(of: Data("\"tokens_per_expert\"".utf8)) == nil
+      return isMoEBalance ? .moeBalance : .megatron
     case "json":
       guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else { return nil }
       if data.range(of: Data("\"logical_count\"".utf8)) != nil { return .sglang }
@@ -46,8 +56,10 @@ public enum LoadFormat: String, Sendable, CaseIterable {
     }
   }
 
-  /// Reads the loads at `path` in this format.
-  public func read(path: String) throws -> ExpertLoadTable {
+  /// Reads the loads at `path` in this format. `experts` is the model's expert count where the
+  /// format does not list every expert (moe-balance; nil: the largest id + 1); the other
+  /// formats ignore it.
+  public func read(path: String, experts: Int? = nil) throws -> ExpertLoadTable {
     switch self {
     case .csv:
       let text: String
@@ -72,6 +84,7 @@ public enum LoadFormat: String, Sendable, CaseIterable {
     case .trtllm: return try TensorRTLLMExpertStatistic.read(path: path)
     case .megatron: return try MegatronTokensPerExpert.read(path: path)
     case .vllm: return try VLLMExpertLoadWindow.read(path: path)
+    case .moeBalance: return try MoEBalanceTrace.loads(path: path, experts: experts)
     }
   }
 }

@@ -87,10 +87,47 @@ enum MoEBalanceTrace {
     }
   }
 
+  /// The trace as per-expert loads, for `moesim place`: every expert id in `topk_experts`
+  /// counts one token for its layer, summed over batches (gates are not loads; −1, an empty
+  /// slot, counts nothing). Rows are the file's layer ids in increasing order; `experts` is the
+  /// model's expert count, or nil for the largest id + 1.
+  static func loads(path: String, experts: Int?) throws -> ExpertLoadTable {
+    let records = try read(path: path, tokens: nil)
+    let limit = experts ?? ScenarioLimits.experts
+    var counts: [Int: [Double]] = [:]
+    var width = experts ?? 0
+    for record in records {
+      let k = record.experts.shape[1]
+      var row = counts[record.layer] ?? []
+      for (index, id) in record.experts.values.enumerated() where id != -1 {
+        guard id == id.rounded(), id >= 0, id < Double(limit) else {
+          throw TraceError(
+            file: path, line: record.line,
+            message: "topk_experts[\(index / k)][\(index % k)] = \(id) is out of range; allowed "
+              + "an expert id 0...\(limit - 1) or -1 (an empty slot)"
+              + (experts == nil ? "" : " (--experts \(limit))"))
+        }
+        let expert = Int(id)
+        if expert >= row.count { row += [Double](repeating: 0, count: expert + 1 - row.count) }
+        row[expert] += 1
+        width = max(width, expert + 1)
+      }
+      counts[record.layer] = row
+    }
+    let columns = max(width, 1)
+    let layers = counts.keys.sorted()
+    let loads = layers.map { layer in
+      let row = counts[layer] ?? []
+      return row + [Double](repeating: 0, count: columns - row.count)
+    }
+    return ExpertLoadTable(layers: layers, experts: columns, loads: loads)
+  }
+
   /// Every line of the file, checked on its own: known keys, integer `layer` and `batch_id`,
-  /// `topk_experts` a [tokens_per_step, k] list of numbers and `topk_weights` one of the same
-  /// shape holding finite gates ≥ 0.
-  static func read(path: String, tokens: Int) throws -> [Record] {
+  /// `topk_experts` a [tokens, k] list of numbers (tokens = `tokens`, the scenario's
+  /// `tokens_per_step`, unless nil) and `topk_weights` one of the same shape holding finite
+  /// gates ≥ 0.
+  static func read(path: String, tokens: Int?) throws -> [Record] {
     var records: [Record] = []
     for (number, fields) in try JSONLines.objects(path: path, keys: keys) {
       func fail(_ message: String) -> TraceError {
@@ -136,16 +173,19 @@ enum MoEBalanceTrace {
     return records
   }
 
-  /// A [tokens, k] nested list of numbers, k ≥ 1.
-  static func tensor(_ value: JSONValue, _ name: String, tokens: Int, line: Int, file: String)
+  /// A [tokens, k] nested list of numbers, k ≥ 1 (any number of tokens when `tokens` is nil).
+  static func tensor(_ value: JSONValue, _ name: String, tokens: Int?, line: Int, file: String)
     throws -> RecordedTensor
   {
     let tensor = try RecordedTensor.fromJSON(value, file: "\(file):\(line)", path: name)
-    guard tensor.shape.count == 2, tensor.shape[0] == tokens, tensor.shape[1] >= 1 else {
+    guard tensor.shape.count == 2, tokens == nil || tensor.shape[0] == tokens,
+      tensor.shape[1] >= 1
+    else {
       throw TraceError(
         file: file, line: line,
         message: "\(name) has shape \(RecordedTensor.describe(tensor.shape)); expected "
-          + "(\(tokens), k) (workload.tokens_per_step = \(tokens), k ≥ 1)")
+          + (tokens.map { "(\($0), k) (workload.tokens_per_step = \($0), k ≥ 1)" }
+            ?? "(tokens, k) with k ≥ 1"))
     }
     return tensor
   }

@@ -94,6 +94,83 @@ import Testing
     #expect(throws: TraceError.self) { try LoadFormat.eplb.read(path: keyed) }
   }
 
+  /// The CSV matrix is checked value by value as it is read: line ends, gaps, out-of-range
+  /// loads and over-wide rows, each refused with its line and the allowed range.
+  @Test func eplbMatrixCSVIsCheckedAsItIsRead() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let crlf = try write("1, 2\r\n-0,4\r\n\r\n\n", "crlf.csv", in: folder)
+    let table = try LoadFormat.eplb.read(path: crlf)
+    #expect(table == ExpertLoadTable(layers: [0, 1], experts: 2, loads: [[1, 2], [0, 4]]))
+    #expect(table.loads[1][0].sign == .plus)
+    let cases: [(text: String, line: Int, message: String)] = [
+      ("1,2\ninf,3\n", 2, "expert 0: inf is out of range; allowed a finite load ≥ 0"),
+      ("1,2\n3,-1\n", 2, "expert 1: -1 is out of range; allowed a finite load ≥ 0"),
+      ("1,2\n\n3,4\n", 2, "an empty row; every layer's row holds one load per expert"),
+      ("1,2\n3,4,5\n", 2, "3 loads; the first row has 2 (one per expert)"),
+      ("1,\n", 1, "expert 1: '' is not a number (the matrix has no header)"),
+      (
+        Array(repeating: "1", count: ScenarioLimits.experts + 1).joined(separator: ","), 1,
+        "\(ScenarioLimits.experts + 1) loads; at most \(ScenarioLimits.experts) experts are allowed"
+      ),
+    ]
+    for (index, bad) in cases.enumerated() {
+      let file = try write(bad.text, "bad\(index).csv", in: folder)
+      #expect(throws: TraceError(file: file, line: bad.line, message: bad.message)) {
+        try LoadFormat.eplb.read(path: file)
+      }
+    }
+  }
+
+  /// A moe-balance trace counted by hand: layer 3 = batch 0's [0, 2], [2, −1] plus batch 1's
+  /// [2, 1] = [1, 1, 3]; layer 5 = [1, 0], [0, 1] = [2, 2, 0]. Gates are not loads.
+  @Test func moeBalanceTracesCountTokensPerExpert() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let trace = try write(
+      """
+      {"layer": 3, "batch_id": 0, "topk_experts": [[0, 2], [2, -1]]}
+      {"layer": 3, "batch_id": 1, "topk_experts": [[2, 1]], "topk_weights": [[0.9, 0.1]]}
+
+      {"layer": 5, "batch_id": 0, "topk_experts": [[1, 0], [0, 1]]}
+      """, "t.jsonl", in: folder)
+    #expect(try LoadFormat.detect(path: trace) == .moeBalance)
+    #expect(
+      try LoadFormat.moeBalance.read(path: trace)
+        == ExpertLoadTable(layers: [3, 5], experts: 3, loads: [[1, 1, 3], [2, 2, 0]]))
+    #expect(
+      try LoadFormat.moeBalance.read(path: trace, experts: 4).loads == [[1, 1, 3, 0], [2, 2, 0, 0]])
+    #expect(
+      throws: TraceError(
+        file: trace, line: 1,
+        message: "topk_experts[0][1] = 2.0 is out of range; allowed an expert id 0...1 or -1 "
+          + "(an empty slot) (--experts 2)")
+    ) { try LoadFormat.moeBalance.read(path: trace, experts: 2) }
+    let ragged = try write(#"{"layer": 0, "batch_id": 0, "topk_experts": [1, 2]}"#, "r.jsonl", in: folder)
+    #expect(
+      throws: TraceError(
+        file: ragged, line: 1, message: "topk_experts has shape (2,); expected (tokens, k) with k ≥ 1")
+    ) { try LoadFormat.moeBalance.read(path: ragged) }
+    let megatron = try write(
+      #"{"layer": 0, "tokens_per_expert": [1, 2], "note": "topk_experts"}"#, "m.jsonl", in: folder)
+    #expect(try LoadFormat.detect(path: megatron) == .megatron)
+  }
+
+  /// The shipped moe-balance example, counted per expert, holds the expert counts of the
+  /// decisions CSV it was exported from, tallied here from that CSV's rows.
+  @Test func moeBalanceExampleCountsTheDecisionsItRecords() throws {
+    let trace = Self.path("example-moe-balance.jsonl")
+    #expect(try LoadFormat.detect(path: trace) == .moeBalance)
+    let table = try LoadFormat.moeBalance.read(path: trace, experts: 16)
+    let rows = try String(contentsOfFile: Self.path("example-decisions.csv"), encoding: .utf8)
+      .split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+    let layers = Set(rows.map { Int($0[1])! }).sorted()
+    var counts = [[Double]](repeating: [Double](repeating: 0, count: 16), count: layers.count)
+    for row in rows { counts[layers.firstIndex(of: Int(row[1])!)!][Int(row[3])!] += 1 }
+    #expect(table == ExpertLoadTable(layers: layers, experts: 16, loads: counts))
+    #expect(table.loads.allSatisfy { $0.reduce(0, +) > 0 })
+  }
+
   /// Two ranks × two iterations of a 3-expert, 2-layer model (layer ids 3 and 5), summed by
   /// hand: layer 3 = [1+10+100+1000, 0, 2+20] = [1111, 0, 22]; layer 5 = [5·4, 1·4, 0].
   @Test func tensorRTLLMRanksAndIterationsAreSummed() throws {
