@@ -26,8 +26,6 @@ public enum Capacity {
     var running: [Int32]
     /// Sort keys of the assignments, bucketed by expert.
     var keys: [UInt64]
-    /// Per expert, the smallest sort key it keeps (0 when it keeps every assignment).
-    var smallestKept: [UInt64]
     /// Four tables of `experts` partial counts.
     var counts: [Int32]
 
@@ -36,7 +34,6 @@ public enum Capacity {
       keys = [UInt64](repeating: 0, count: assignments)
       offsets = [Int](repeating: 0, count: experts + 1)
       running = [Int32](repeating: 0, count: experts)
-      smallestKept = [UInt64](repeating: 0, count: experts)
       counts = [Int32](repeating: 0, count: 4 * experts)
     }
   }
@@ -105,45 +102,71 @@ public enum Capacity {
     var droppedFlags: [UInt8] = []
     swap(&droppedFlags, &scratch.dropped)
     defer { swap(&droppedFlags, &scratch.dropped) }
-    if policy == .probs {
-      findSmallestKept(selected, gates, assignments, experts, capacity, routed, &scratch)
-    }
     droppedFlags.withUnsafeMutableBufferPointer { flags in
-      if policy == .position {
+      switch policy {
+      case .position:
         markByPosition(selected, assignments, capacity, &scratch.running, flags)
+      case .probs:
+        flags.baseAddress!.update(repeating: 0, count: assignments)
+        markLowestGates(selected, gates, assignments, experts, capacity, routed, &scratch, flags)
       }
-      scratch.smallestKept.withUnsafeBufferPointer { smallestKept in
-        let dropped = flags.baseAddress!
-        // Without branches on the flags (which assignments drop is data, not a pattern), and in
-        // locals: the closure's captures live in memory, where each addition would wait for the
-        // previous store. The dropped mass is summed per token, then over tokens.
-        var droppedMass = 0.0
-        var withoutExpert = 0
-        for token in 0..<tokens {
-          var keptHere = 0
-          var droppedHere = 0.0
-          for index in token * k..<(token + 1) * k {
-            let expert = Int(selected[index])
-            let valid: UInt8 = expert >= 0 ? 1 : 0
-            if policy == .probs {
-              // Dropped when below the smallest key its expert keeps; empty slots (expert −1)
-              // read expert 0's bound and are masked out (`&`, as `&&` would branch).
-              let below: UInt8 = gateKey(gates, index) < smallestKept[max(expert, 0)] ? 1 : 0
-              dropped[index] = below & valid
-            }
-            let flag = Int(dropped[index])
-            // Gates are finite and ≥ 0: times 0 or 1 is exact.
-            droppedHere += Double(gates[index]) * Double(flag)
-            keptHere &+= Int(valid) &- flag
-          }
-          droppedMass += droppedHere
-          withoutExpert &+= keptHere == 0 ? 1 : 0
-        }
-        outcome.droppedGateMass = droppedMass
-        outcome.tokensWithoutExpert = withoutExpert
-      }
+      let totals = droppedTotals(
+        UnsafeBufferPointer(rebasing: flags[0..<assignments]), selected, gates, topK: k)
+      outcome.droppedGateMass = totals.mass
+      // Tokens without a routed slot were counted above; these had slots and lost them all.
+      outcome.tokensWithoutExpert &+= totals.tokensAllDropped
     }
     return outcome
+  }
+
+  /// The dropped gate mass — each token's dropped gates summed in slot order, those sums added
+  /// in token order — and the tokens all of whose routed slots were dropped. The flags are read
+  /// eight at a time and only the tokens of a group holding a drop are visited: a kept gate adds
+  /// `gate · 0 = +0`, and a token without drops adds +0 to a sum ≥ 0, neither of which changes a
+  /// bit, so the mass is the one a pass over every slot gives.
+  private static func droppedTotals(
+    _ flags: UnsafeBufferPointer<UInt8>, _ selected: UnsafePointer<Int32>,
+    _ gates: UnsafePointer<Float>, topK k: Int
+  ) -> (mass: Double, tokensAllDropped: Int) {
+    var mass = 0.0
+    var tokensAllDropped = 0
+    // The first token not yet visited (a group of flags may end inside a token).
+    var nextToken = 0
+    let bytes = UnsafeRawPointer(flags.baseAddress!)
+    var start = 0
+    while start < flags.count {
+      let width = min(8, flags.count - start)
+      defer { start += width }
+      if width == 8, bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self) == 0 {
+        continue
+      }
+      // Tokens of this group not visited yet: none when a token of more than eight slots was
+      // visited whole at an earlier group.
+      let first = max(nextToken, start / k)
+      let last = (start + width - 1) / k
+      guard first <= last else { continue }
+      // Without branches on the flags, which are data; the locals keep the sums in registers.
+      var groupMass = mass
+      var groupAllDropped = tokensAllDropped
+      for token in first...last {
+        var tokenMass = 0.0
+        var kept = 0
+        var drops = 0
+        for index in token &* k..<(token &+ 1) &* k {
+          let flag = Int(flags[index])
+          let valid = selected[index] >= 0 ? 1 : 0
+          tokenMass += Double(gates[index]) * Double(flag)
+          kept &+= valid &- flag
+          drops &+= flag
+        }
+        groupMass += tokenMass
+        groupAllDropped &+= (kept == 0 ? 1 : 0) & (drops > 0 ? 1 : 0)
+      }
+      mass = groupMass
+      tokensAllDropped = groupAllDropped
+      nextToken = last + 1
+    }
+    return (mass, tokensAllDropped)
   }
 
   /// Marks each over-full expert's assignments after its first `capacity`, in token order.
@@ -170,41 +193,47 @@ public enum Capacity {
     return UInt64(gate.bitPattern) << 32 | UInt64(UInt32.max - UInt32(truncatingIfNeeded: index))
   }
 
-  /// Finds, for each over-full expert, the smallest `gateKey` it keeps under `probs` (0 for the
-  /// others, which keep every key): every key goes to its expert's bucket (a counting sort), and
-  /// each over-full bucket is partially ordered so that its `capacity` largest come first.
-  private static func findSmallestKept(
+  /// The assignment index a `gateKey` was made from.
+  @inline(__always)
+  private static func assignmentIndex(of key: UInt64) -> Int {
+    Int(UInt32.max - UInt32(truncatingIfNeeded: key))
+  }
+
+  /// Flags, for each over-full expert, the assignments `probs` drops: every key goes to its
+  /// expert's bucket (a counting sort), each over-full bucket is partially ordered so that its
+  /// `capacity` largest come first, and the keys after them — the lowest gates, the later token
+  /// on a tie — name the dropped assignments in their low 32 bits.
+  private static func markLowestGates(
     _ selected: UnsafePointer<Int32>, _ gates: UnsafePointer<Float>, _ assignments: Int,
-    _ experts: Int, _ capacity: Int, _ routed: UnsafePointer<Int32>, _ scratch: inout Scratch
+    _ experts: Int, _ capacity: Int, _ routed: UnsafePointer<Int32>, _ scratch: inout Scratch,
+    _ dropped: UnsafeMutableBufferPointer<UInt8>
   ) {
+    // A key holds its index in 32 bits; the working-memory check refuses steps anywhere near
+    // 2³² assignments (each takes 12 bytes of step buffers for every layer of a group).
+    precondition(assignments <= 1 << 32, "more assignments than a capacity key can index")
     scratch.offsets.withUnsafeMutableBufferPointer { offsets in
       scratch.running.withUnsafeMutableBufferPointer { running in
-        scratch.smallestKept.withUnsafeMutableBufferPointer { smallestKept in
-          scratch.keys.withUnsafeMutableBufferPointer { keys in
-            offsets[0] = 0
-            for expert in 0..<experts {
-              offsets[expert + 1] = offsets[expert] + Int(routed[expert])
-              running[expert] = 0
-              smallestKept[expert] = 0
-            }
-            // Base pointers in locals: the buffers' own are re-read after every store otherwise.
-            let keyBase = keys.baseAddress!
-            let offsetBase = offsets.baseAddress!
-            let runningBase = running.baseAddress!
-            for index in 0..<assignments {
-              let expert = Int(selected[index])
-              guard expert >= 0 else { continue }
-              keyBase[offsetBase[expert] &+ Int(runningBase[expert])] = gateKey(gates, index)
-              runningBase[expert] &+= 1
-            }
-            for expert in 0..<experts where Int(routed[expert]) > capacity {
-              let bucket = UnsafeMutableBufferPointer(
-                rebasing: keys[offsets[expert]..<offsets[expert + 1]])
-              moveLargestFirst(bucket, count: capacity)
-              var smallest = UInt64.max
-              for key in bucket[0..<capacity] { smallest = min(smallest, key) }
-              smallestKept[expert] = smallest
-            }
+        scratch.keys.withUnsafeMutableBufferPointer { keys in
+          offsets[0] = 0
+          for expert in 0..<experts {
+            offsets[expert + 1] = offsets[expert] + Int(routed[expert])
+            running[expert] = 0
+          }
+          // Base pointers in locals: the buffers' own are re-read after every store otherwise.
+          let keyBase = keys.baseAddress!
+          let offsetBase = offsets.baseAddress!
+          let runningBase = running.baseAddress!
+          for index in 0..<assignments {
+            let expert = Int(selected[index])
+            guard expert >= 0 else { continue }
+            keyBase[offsetBase[expert] &+ Int(runningBase[expert])] = gateKey(gates, index)
+            runningBase[expert] &+= 1
+          }
+          for expert in 0..<experts where Int(routed[expert]) > capacity {
+            let bucket = UnsafeMutableBufferPointer(
+              rebasing: keys[offsets[expert]..<offsets[expert + 1]])
+            moveLargestFirst(bucket, count: capacity)
+            for key in bucket[capacity...] { dropped[assignmentIndex(of: key)] = 1 }
           }
         }
       }

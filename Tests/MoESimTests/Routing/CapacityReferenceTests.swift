@@ -24,7 +24,8 @@ import Testing
   func agreesWithTheRules(policy: DropPolicy) {
     var generator = Xoshiro256StarStar(seed: 21)
     for _ in 0..<100 {
-      let experts = 1 + Int(generator.next() % 9)
+      // Up to 20 experts, so that a token's slots can span more than one group of 8 flags.
+      let experts = 1 + Int(generator.next() % 20)
       let topK = 1 + Int(generator.next() % UInt64(experts))
       let tokens = 1 + Int(generator.next() % 200)
       var selected: [Int32] = []
@@ -55,6 +56,13 @@ import Testing
       // Which assignments dropped, not only how many: the dropped gate mass must agree.
       let expectedMass = zip(gates, dropped).filter(\.1).map { Double($0.0) }.reduce(0, +)
       #expect(abs(outcome.droppedGateMass - expectedMass) < 1e-9)
+      if dropped.contains(true) {
+        #expect(scratch.dropped.prefix(selected.count).map { $0 != 0 } == dropped)
+      }
+      let allDropped = (0..<tokens).filter { token in
+        (token * topK..<(token + 1) * topK).allSatisfy { dropped[$0] }
+      }
+      #expect(outcome.tokensWithoutExpert == allDropped.count)
     }
   }
 }

@@ -261,6 +261,45 @@ import Testing
     return bad
   }
 
+  /// The scenarios that do not start from the quickstart run to finite results too: the
+  /// recorded-trace replay as shipped, and Hugging Face configs standing in for a scenario,
+  /// cut to two short steps (the figures are the model's; only the work is smaller).
+  @Test(arguments: [
+    ("trace-replay.json5", [String]()),
+    (
+      "hf/olmoe-1b-7b.json",
+      ["workload.steps=2", "workload.tokens_per_step=256", "router.warmup_steps=0"]
+    ),
+    (
+      "hf/mixtral-8x7b-v0.1.json",
+      ["workload.steps=2", "workload.tokens_per_step=256", "router.warmup_steps=0"]
+    ),
+    (
+      "hf/qwen3-30b-a3b.json",
+      ["workload.steps=2", "workload.tokens_per_step=256", "router.warmup_steps=0"]
+    ),
+  ])
+  func recordedAndImportedScenariosRunToFiniteResults(name: String, sets: [String]) throws {
+    let path =
+      name.hasPrefix("hf/")
+      ? TestSupport.packageRoot.appendingPathComponent("Tests/MoESimTests/Fixtures/\(name)").path
+      : TestSupport.scenarioPath(name)
+    let scenario = try Scenario.load(
+      path: path, overrides: sets.map(ScenarioOverride.init(parsing:)))
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try RunWriter.run(scenario, folder: folder.path, threads: 2)
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      .filter { $0.hasSuffix(".csv") }.sorted()
+    #expect(files.contains("summary.csv") && files.contains("steps.csv"), "\(files)")
+    for file in files {
+      let rows = try TestSupport.readCSV(folder.appendingPathComponent(file))
+      #expect(rows.count >= 2, "\(name) \(file) has no rows")
+      let bad = try Self.nonFiniteFields(folder.appendingPathComponent(file))
+      #expect(bad.isEmpty, "\(name) \(file): \(bad.prefix(4))")
+    }
+  }
+
   @Test func everyValidScenarioRunsToFiniteResults() throws {
     let timing = ProcessInfo.processInfo.environment["MOESIM_PROPERTY_TIMING"] != nil
     let parent = try TestSupport.temporaryFolder()
