@@ -25,22 +25,8 @@ public struct TraceShape: Sendable, Equatable {
         message: "a per-token record (.npy, .json, .jsonl) does not say how many tokens a step "
           + "holds; give the model and workload with --model SCENARIO")
     }
-    let (lines, header) = try RoutingTrace.csvLines(path)
-    let content: RoutingTrace.Content
+    var content: RoutingTrace.Content?
     var experts = 0
-    if DecisionColumns(header: header) != nil {
-      content = .decisions
-    } else if header.count > 3, Array(header.prefix(3)) == ["step", "layer", "token"],
-      header.dropFirst(3).enumerated().allSatisfy({ $0.element == "logit_\($0.offset)" })
-    {
-      content = .logits
-      experts = header.count - 3
-    } else {
-      throw TraceError(
-        file: path, line: 1,
-        message: "header '\(ErrorText.echo(header.joined(separator: ",")))' is neither "
-          + "\(DecisionColumns.summary) nor 'step,layer,token,logit_0,...'")
-    }
     var steps = 0
     var tokens = 0
     var layers = Set<Int>()
@@ -57,18 +43,38 @@ public struct TraceShape: Sendable, Equatable {
       }
       return value
     }
-    for (offset, line) in lines.enumerated().dropFirst() {
+    try RoutingTrace.forEachCSVLine(path) { number, line in
+      guard let content else {
+        let header = line.split(separator: ",").map(String.init)
+        if DecisionColumns(header: header) != nil {
+          content = .decisions
+        } else if header.count > 3, Array(header.prefix(3)) == ["step", "layer", "token"],
+          header.dropFirst(3).enumerated().allSatisfy({ $0.element == "logit_\($0.offset)" })
+        {
+          content = .logits
+          experts = header.count - 3
+        } else {
+          throw TraceError(
+            file: path, line: 1,
+            message: "header '\(ErrorText.echo(header.joined(separator: ",")))' is neither "
+              + "\(DecisionColumns.summary) nor 'step,layer,token,logit_0,...'")
+        }
+        return
+      }
       let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-      let step = try field(fields, 0, offset + 1, "step")
-      let layer = try field(fields, 1, offset + 1, "layer")
-      let token = try field(fields, 2, offset + 1, "token")
+      let step = try field(fields, 0, number, "step")
+      let layer = try field(fields, 1, number, "layer")
+      let token = try field(fields, 2, number, "token")
       steps = max(steps, step + 1)
       tokens = max(tokens, token + 1)
       layers.insert(layer)
       if content == .decisions {
-        experts = max(experts, try field(fields, 3, offset + 1, "expert") + 1)
+        experts = max(experts, try field(fields, 3, number, "expert") + 1)
         perToken[Slot(step: step, layer: layer, token: token), default: 0] += 1
       }
+    }
+    guard let content else {
+      throw TraceError(file: path, line: nil, message: "empty trace; expected a header row")
     }
     guard steps > 0 else {
       throw TraceError(file: path, line: nil, message: "the trace has a header but no rows")

@@ -10,12 +10,16 @@ public enum InputText {
     case unreadable(String)
     /// The bytes are not UTF-8; the offset of the first bad byte.
     case notUTF8(offset: Int)
+    /// A line runs past `limit` bytes (`forEachLine`).
+    case lineTooLong(line: Int, limit: Int)
 
     /// One phrase for an error message.
     public var detail: String {
       switch self {
       case .unreadable(let reason): return "cannot be read: \(reason)"
       case .notUTF8(let offset): return "is not UTF-8 text (invalid byte at offset \(offset))"
+      case .lineTooLong(let line, let limit):
+        return "has a line \(line) longer than \(limit >> 20) MiB (no row of a table is that long)"
       }
     }
 
@@ -57,6 +61,80 @@ public enum InputText {
       throw .notUTF8(offset: firstInvalidUTF8Offset(bytes))
     }
     return text
+  }
+
+  /// Longest line `forEachLine` accepts: a logits row of 65,536 experts at 17 characters a
+  /// number is 1.1 MB, so anything beyond this is not a row.
+  public static let maximumLineBytes = 16 << 20
+
+  /// Calls `body` with each line of `path` — its 1-based number and its text without the line
+  /// end (`\n` or `\r\n`) — reading the file in 1 MiB chunks, so that it is never held whole
+  /// (FIFOs and process substitution work too). Trailing empty lines are dropped. A line that
+  /// is not UTF-8 is refused as `notUTF8` with the file offset of its first bad byte, and one
+  /// longer than `maximumLineBytes` as `lineTooLong`, before it is read further.
+  public static func forEachLine(_ path: String, _ body: (Int, Substring) throws -> Void) throws {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
+    defer { close(descriptor) }
+    var number = 0
+    // Empty lines not yet passed on: only those followed by a non-empty line are.
+    var emptyLines = 0
+    func emit(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws {
+      number += 1
+      var line = bytes
+      if line.last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+      guard !line.isEmpty else {
+        emptyLines += 1
+        return
+      }
+      guard let text = String(validating: line, as: UTF8.self) else {
+        throw Failure.notUTF8(offset: offset + firstInvalidUTF8Offset(Array(line)))
+      }
+      for empty in number - emptyLines..<number { try body(empty, "") }
+      emptyLines = 0
+      try body(number, text[...])
+    }
+    // The start of a line that runs past the chunk, and its file offset.
+    var partial: [UInt8] = []
+    var partialOffset = 0
+    var chunkOffset = 0
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 && errno == EINTR { continue }
+      guard count >= 0 else {
+        let reason = errno == EISDIR ? "is a folder, not a file" : String(cString: strerror(errno))
+        throw Failure.unreadable(reason)
+      }
+      if count == 0 { break }
+      try chunk.withUnsafeBufferPointer { buffer in
+        let base = buffer.baseAddress!
+        var lineStart = 0
+        while lineStart < count,
+          let found = memchr(base + lineStart, Int32(UInt8(ascii: "\n")), count - lineStart)
+        {
+          let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+          let piece = UnsafeBufferPointer(rebasing: buffer[lineStart..<end])
+          if partial.isEmpty {
+            try emit(piece, at: chunkOffset + lineStart)
+          } else {
+            partial.append(contentsOf: piece)
+            try partial.withUnsafeBufferPointer { try emit($0, at: partialOffset) }
+            partial.removeAll(keepingCapacity: false)
+          }
+          lineStart = end + 1
+        }
+        if lineStart < count {
+          if partial.isEmpty { partialOffset = chunkOffset + lineStart }
+          partial.append(contentsOf: buffer[lineStart..<count])
+        }
+      }
+      guard partial.count <= maximumLineBytes else {
+        throw Failure.lineTooLong(line: number + 1, limit: maximumLineBytes)
+      }
+      chunkOffset += count
+    }
+    if !partial.isEmpty { try partial.withUnsafeBufferPointer { try emit($0, at: partialOffset) } }
   }
 
   /// The offset of the first byte that does not belong to a valid UTF-8 sequence.

@@ -68,36 +68,69 @@ public struct RoutingTrace: Sendable {
         path: path, sglang: perToken == .sglang, steps: steps, moeLayers: moeLayers,
         tokens: tokens, experts: experts, topK: topK)
     }
-    let (lines, header) = try csvLines(path)
-    let logitsHeader = ["step", "layer", "token"] + (0..<experts).map { "logit_\($0)" }
-    let decisionColumns = DecisionColumns(header: header)
-    guard decisionColumns != nil || header == logitsHeader else {
-      throw TraceError(
-        file: path, line: 1,
-        message: "header '\(ErrorText.echo(header.joined(separator: ",")))' is neither "
-          + "\(DecisionColumns.summary) nor 'step,layer,token,logit_0..logit_\(experts - 1)' "
-          + "(model.moe.experts = \(experts))")
-    }
     let reader = TraceRowReader(
       file: path, steps: steps, moeLayers: moeLayers, tokens: tokens, experts: experts)
     let layers = moeLayers.count
-    guard let columns = decisionColumns else {
-      var logits = [Float](repeating: 0, count: steps * layers * tokens * experts)
-      var seen = [Bool](repeating: false, count: steps * layers * tokens)
-      for (offset, line) in lines.enumerated().dropFirst() {
-        let row = try reader.row(line, number: offset + 1, columns: header.count)
-        let slot = (row.step * layers + row.layer) * tokens + row.token
+    let logitsHeader = ["step", "layer", "token"] + (0..<experts).map { "logit_\($0)" }
+    // Set by the header (line 1): the decisions layout, or nil for logits.
+    var header: [String]?
+    var decisionColumns: DecisionColumns?
+    var logits: [Float] = []
+    var seen: [Bool] = []
+    var table = DecisionTable(tokenSlots: 0, slots: 1, maximumSlots: 1)
+    try forEachCSVLine(path) { number, line in
+      guard let header else {
+        let fields = line.split(separator: ",").map(String.init)
+        decisionColumns = DecisionColumns(header: fields)
+        guard decisionColumns != nil || fields == logitsHeader else {
+          throw TraceError(
+            file: path, line: 1,
+            message: "header '\(ErrorText.echo(fields.joined(separator: ",")))' is neither "
+              + "\(DecisionColumns.summary) nor 'step,layer,token,logit_0..logit_\(experts - 1)' "
+              + "(model.moe.experts = \(experts))")
+        }
+        if decisionColumns == nil {
+          logits = [Float](repeating: 0, count: steps * layers * tokens * experts)
+          seen = [Bool](repeating: false, count: steps * layers * tokens)
+        } else {
+          table = DecisionTable(
+            tokenSlots: steps * layers * tokens, slots: topK, maximumSlots: experts)
+        }
+        header = fields
+        return
+      }
+      let row = try reader.row(line, number: number, columns: header.count)
+      let slot = (row.step * layers + row.layer) * tokens + row.token
+      guard let columns = decisionColumns else {
         guard !seen[slot] else {
           throw reader.error(
-            offset + 1,
+            number,
             "step \(row.step), layer \(moeLayers[row.layer]), token \(row.token) appears twice")
         }
         seen[slot] = true
         for expert in 0..<experts {
           logits[slot * experts + expert] = try reader.real(
-            row.fields[3 + expert], offset + 1, "logit_\(expert)")
+            row.fields[3 + expert], number, "logit_\(expert)")
         }
+        return
       }
+      let expert = try reader.integer(row.fields[3], number, "expert", 0..<experts)
+      let gate = try columns.gate.map { try reader.gate(row.fields[$0], number, "gate") }
+      if let kept = columns.kept {
+        _ = try reader.integer(row.fields[kept], number, "kept", 0..<2)
+      }
+      if let finalGate = columns.finalGate {
+        _ = try reader.gate(row.fields[finalGate], number, "final_gate")
+      }
+      guard table.add(slot: slot, expert: Int32(expert), gate: gate ?? 1 / Float(topK)) else {
+        throw reader.error(
+          number, "expert \(expert) is recorded twice for this step, layer and token")
+      }
+    }
+    guard header != nil else {
+      throw TraceError(file: path, line: nil, message: "empty trace; expected a header row")
+    }
+    guard decisionColumns != nil else {
       if let missing = seen.firstIndex(of: false) {
         let token = missing % tokens
         let layer = missing / tokens % layers
@@ -111,40 +144,8 @@ public struct RoutingTrace: Sendable {
         content: .logits, steps: steps, layers: layers, tokens: tokens, experts: experts,
         slots: topK, selected: [], gates: [], logits: logits)
     }
-    // Decisions: first gather rows, then lay them out with as many slots as the fullest token.
-    var rows: [(slot: Int, expert: Int32, gate: Float?)] = []
-    var counts = [Int32](repeating: 0, count: steps * layers * tokens)
-    for (offset, line) in lines.enumerated().dropFirst() {
-      let row = try reader.row(line, number: offset + 1, columns: header.count)
-      let slot = (row.step * layers + row.layer) * tokens + row.token
-      let expert = try reader.integer(row.fields[3], offset + 1, "expert", 0..<experts)
-      let gate = try columns.gate.map {
-        try reader.gate(row.fields[$0], offset + 1, "gate")
-      }
-      if let kept = columns.kept {
-        _ = try reader.integer(row.fields[kept], offset + 1, "kept", 0..<2)
-      }
-      if let finalGate = columns.finalGate {
-        _ = try reader.gate(row.fields[finalGate], offset + 1, "final_gate")
-      }
-      rows.append((slot, Int32(expert), gate))
-      counts[slot] += 1
-    }
-    let slots = max(1, Int(counts.max() ?? 0))
-    var selected = [Int32](repeating: -1, count: steps * layers * tokens * slots)
-    var gates = [Float](repeating: 0, count: selected.count)
-    var filled = [Int32](repeating: 0, count: counts.count)
-    for (index, row) in rows.enumerated() {
-      let base = row.slot * slots
-      let taken = Int(filled[row.slot])
-      if (0..<taken).contains(where: { selected[base + $0] == row.expert }) {
-        throw reader.error(
-          index + 2, "expert \(row.expert) is recorded twice for this step, layer and token")
-      }
-      selected[base + taken] = row.expert
-      gates[base + taken] = row.gate ?? 1 / Float(topK)
-      filled[row.slot] += 1
-    }
+    table.trim()
+    let counts = table.filled
     // Every (step, MoE layer) needs rows: a gap is more likely a short capture than a step in
     // which no token picked any expert.
     for step in 0..<steps {
@@ -159,27 +160,21 @@ public struct RoutingTrace: Sendable {
     }
     return RoutingTrace(
       content: .decisions, steps: steps, layers: layers, tokens: tokens, experts: experts,
-      slots: slots, selected: selected, gates: gates, logits: [])
+      slots: table.slots, selected: table.selected, gates: table.gates, logits: [])
   }
 }
 
 extension RoutingTrace {
-  /// The lines of the CSV trace at `path` (header first) and the header's fields; a missing
-  /// file is missing input, an empty one a data error.
-  static func csvLines(_ path: String) throws -> (lines: [Substring], header: [String]) {
-    let text: String
+  /// Calls `body` with each line of the CSV trace at `path` (header first), streamed
+  /// (`InputText.forEachLine`); a missing file is missing input, bad bytes a data error.
+  static func forEachCSVLine(_ path: String, _ body: (Int, Substring) throws -> Void) throws {
     do {
-      text = try InputText.contents(path)
-    } catch {
+      try InputText.forEachLine(path, body)
+    } catch let failure as InputText.Failure {
       throw TraceError(
-        file: path, line: nil, message: "trace \(error.detail)",
-        isMissingInput: error.isMissingInput)
+        file: path, line: nil, message: "trace \(failure.detail)",
+        isMissingInput: failure.isMissingInput)
     }
-    let lines = TextLines.split(text)
-    guard let header = lines.first?.split(separator: ",").map(String.init) else {
-      throw TraceError(file: path, line: nil, message: "empty trace; expected a header row")
-    }
-    return (lines, header)
   }
 }
 
@@ -220,8 +215,20 @@ struct TraceRowReader {
     return Row(step: step, layer: layer, token: token, fields: fields)
   }
 
+  /// `field` without leading and trailing spaces and tabs, read on its UTF-8 bytes (Foundation's
+  /// `trimmingCharacters` goes through `NSString` and costs more than parsing the number).
+  static func trimmed(_ field: Substring) -> Substring {
+    let bytes = field.utf8
+    var start = bytes.startIndex
+    var end = bytes.endIndex
+    func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    while start < end, isBlank(bytes[start]) { start = bytes.index(after: start) }
+    while start < end, isBlank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+    return field[start..<end]
+  }
+
   func integer(_ field: Substring, _ line: Int, _ name: String, _ range: Range<Int>) throws -> Int {
-    guard let value = Int(field.trimmingCharacters(in: .whitespaces)) else {
+    guard let value = Int(Self.trimmed(field)) else {
       throw error(line, "\(name) = '\(ErrorText.echo(field))' is not an integer")
     }
     guard range.contains(value) else {
@@ -245,7 +252,7 @@ struct TraceRowReader {
   /// A finite number that `Float` (the routing arithmetic) can hold: beyond ±3.4028235e38 it
   /// would become infinite and poison the softmax, so it is refused with the line.
   func real(_ field: Substring, _ line: Int, _ name: String) throws -> Float {
-    guard let value = Double(field.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+    guard let value = Double(Self.trimmed(field)), value.isFinite else {
       throw error(line, "\(name) = '\(ErrorText.echo(field))' is not a finite number")
     }
     guard Float(value).isFinite else {

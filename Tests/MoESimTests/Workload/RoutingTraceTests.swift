@@ -112,6 +112,27 @@ import Testing
     #expect(plain.slots == 1 && plain.selected[1] == 3 && plain.gates[1] == 0.5)
   }
 
+  /// A token with more rows than top k widens the table as it is read: every token gets the
+  /// fullest token's slots, each its experts in file order.
+  @Test func tokensWithMoreRowsThanTopKWidenTheTable() throws {
+    let trace = try load(
+      "step,layer,token,expert\n0,1,0,3\n0,1,0,2\n0,3,2,1\n0,1,0,1\n0,1,0,0\n0,1,1,2\n")
+    #expect(trace.slots == 4)
+    #expect(Array(trace.selected[0..<4]) == [3, 2, 1, 0])
+    #expect(Array(trace.selected[4..<12]) == [2, -1, -1, -1, -1, -1, -1, -1])
+    #expect(Array(trace.selected[20..<24]) == [1, -1, -1, -1])
+    #expect(Array(trace.gates[0..<5]) == [0.5, 0.5, 0.5, 0.5, 0.5])
+    #expect(trace.gates[5] == 0)
+  }
+
+  /// A line longer than any row (here a 17 MiB header without a line end) is refused once the
+  /// reader has passed the limit, not after reading the whole file.
+  @Test func anOverlongLineIsRefused() throws {
+    let line = String(repeating: "s", count: InputText.maximumLineBytes + (1 << 20))
+    #expect(
+      try failure(line) == "t.csv: trace has a line 1 longer than 16 MiB (no row of a table is that long)")
+  }
+
   /// A trace saved with CRLF line ends (Windows, spreadsheets) reads exactly as with LF: Swift
   /// sees `"\r\n"` as one Character, which splitting on `"\n"` alone never matches.
   @Test func crlfLineEndsReadLikeLF() throws {
