@@ -168,13 +168,7 @@ extension RoutingTrace {
   /// Calls `body` with each line of the CSV trace at `path` (header first), streamed
   /// (`InputText.forEachLine`); a missing file is missing input, bad bytes a data error.
   static func forEachCSVLine(_ path: String, _ body: (Int, Substring) throws -> Void) throws {
-    do {
-      try InputText.forEachLine(path, body)
-    } catch let failure as InputText.Failure {
-      throw TraceError(
-        file: path, line: nil, message: "trace \(failure.detail)",
-        isMissingInput: failure.isMissingInput)
-    }
+    try RecordedFile.forEachLine(path, prefix: "trace ", body)
   }
 }
 

@@ -5,15 +5,15 @@ import Foundation
 enum JSONLines {
   /// Every non-blank line of `path` as an object with keys from `keys`, with its 1-based line
   /// number; a line that is not JSON, not an object or has another key is refused naming it.
+  /// The file is streamed line by line (`RecordedFile.forEachLine`), each line checked as read.
   static func objects(path: String, keys: [String]) throws -> [(
     line: Int, fields: [String: JSONValue]
   )] {
-    let text = try RecordedFile.text(path)
     var objects: [(line: Int, fields: [String: JSONValue])] = []
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-    where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+    try RecordedFile.forEachLine(path) { number, line in
+      guard !line.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
       func fail(_ message: String) -> TraceError {
-        TraceError(file: path, line: index + 1, message: message)
+        TraceError(file: path, line: number, message: message)
       }
       let value: JSONValue
       do {
@@ -26,7 +26,7 @@ enum JSONLines {
         throw fail(
           "\(ErrorText.echo(unknown)) is not a known key; allowed \(keys.joined(separator: ", "))")
       }
-      objects.append((index + 1, fields))
+      objects.append((number, fields))
     }
     return objects
   }

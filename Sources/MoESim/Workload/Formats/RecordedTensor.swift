@@ -108,6 +108,21 @@ enum RecordedFile {
     }
   }
 
+  /// Calls `body` with each line of `path`, streamed (`InputText.forEachLine`); a file that
+  /// cannot be read is missing input, bad bytes or an overlong line a data error, each message
+  /// starting with `prefix`.
+  static func forEachLine(
+    _ path: String, prefix: String = "", _ body: (Int, Substring) throws -> Void
+  ) throws {
+    do {
+      try InputText.forEachLine(path, body)
+    } catch let failure as InputText.Failure {
+      throw TraceError(
+        file: path, line: nil, message: prefix + failure.detail,
+        isMissingInput: failure.isMissingInput)
+    }
+  }
+
   static func text(_ path: String) throws -> String {
     guard let text = String(data: try bytes(path), encoding: .utf8) else {
       throw TraceError(file: path, line: nil, message: "is not UTF-8 text")
