@@ -7,7 +7,8 @@ enum ScenarioArguments {
   static let spec = OptionSpec(
     valued: ["--set", "--seed"], flags: ["--allow-large"], repeatable: ["--set"])
 
-  /// The commands that simulate, and so refuse work above `WorkBudget` without `--allow-large`.
+  /// The commands that simulate, and so refuse work above `WorkBudget` without `--allow-large`
+  /// (`compare --no-run` simulates nothing).
   static let simulatingCommands: Set<String> = ["run", "sweep", "compare", "export-trace"]
 
   /// Loads the scenario at `path`, or the built-in quickstart when `path` is nil; `extra`
@@ -22,7 +23,7 @@ enum ScenarioArguments {
         Data(BuiltinScenarios.quickstart.utf8), file: BuiltinScenarios.quickstartFile,
         overrides: overrides)
     if simulatingCommands.contains(arguments.command),
-      !arguments.flags.contains("--allow-large")
+      !arguments.flags.contains("--allow-large"), !arguments.flags.contains("--no-run")
     {
       try WorkBudget.check(scenario, file: path ?? BuiltinScenarios.quickstartFile)
     }

@@ -47,6 +47,20 @@ import Testing
       ])
   }
 
+  /// The routing-work budget guards simulation: `--no-run` simulates nothing, so a run far
+  /// above the budget is compared by accounting alone, while the same run simulated is refused.
+  @Test func noRunIsNotHeldToTheRoutingBudget() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let large = ["--set", "workload.steps=1000000000", "--match", "memory"]
+    let accounted = try cli.moesim(["compare", "--no-run", "--out", "a"] + large, in: folder)
+    #expect(accounted.status == 0, "\(accounted.standardError)")
+    #expect(accounted.standardOutput.contains("dense_equal_memory"))
+    let simulated = try cli.moesim(["compare", "--out", "s"] + large, in: folder)
+    #expect(simulated.status == 65)
+    #expect(simulated.standardError.contains("routing decisions"), "\(simulated.standardError)")
+  }
+
   @Test func withATimeModelTheVerdictSaysWhichIsFasterByTheCSVRatio() throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
