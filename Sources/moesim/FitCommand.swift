@@ -6,7 +6,8 @@ import MoESim
 enum FitCommand {
   static let spec = ScenarioArguments.spec.merging(
     OptionSpec(
-      valued: ["--out", "--model", "--knobs", "--rounds", "--threads"], flags: ["--csv"]))
+      valued: ["--out", "--model", "--knobs", "--rounds", "--threads"],
+      flags: ["--csv", "--per-layer-skew"]))
 
   static func main(_ arguments: [String]) throws {
     let parsed = try Arguments(arguments, spec: spec, command: "fit")
@@ -42,6 +43,7 @@ enum FitCommand {
     var fit = ScenarioFit(tracePath: tracePath, base: base)
     fit.knobs = knobs
     fit.rounds = rounds
+    fit.perLayerSkew = parsed.flags.contains("--per-layer-skew")
     fit.threads =
       try parsed.threads(command: "fit") ?? ProcessInfo.processInfo.activeProcessorCount
     let result = try fit.fit()

@@ -42,7 +42,10 @@ extension Help {
                                           this layer's first choice explains
     The knobs not fitted keep the base's values (give them with --set when known).
     Statistics are means over the MoE layers; knobs hold for every layer, so per-layer
-    differences remain (fit.csv lists them). A knob that the trace cannot show (one domain,
+    differences remain (fit.csv lists them). --per-layer-skew fits the popularity skew layer
+    by layer instead: router.bias_spread_by_layer, one spread per MoE layer matched to that
+    layer's run_load_cv (10 bisection steps of 0…4, all layers at once; bias_spread is then
+    their mean). A knob that the trace cannot show (one domain,
     no consecutive tokens, one MoE layer) keeps the base value and the report says why.
     Method and its limits: Fit.md in the documentation catalog.
 
@@ -60,6 +63,7 @@ extension Help {
                             context_scale, layer_persistence; names as above, or without
                             the prefix)
       --rounds N            Cycles over the knobs, 1…10 (default 2)
+      --per-layer-skew      Fit router.bias_spread per MoE layer (bias_spread_by_layer)
       --csv                 Also write fit.csv next to the scenario
     \(scenarioOptions)
       --threads N           Worker threads (default: all cores); the result does not depend on it

@@ -35,6 +35,7 @@ public struct PeerBenchmark: Sendable {
     if router.kind != .softmaxTopK { ignored.append("router.kind = \(router.kind.rawValue)") }
     if !router.normalizeTopK { ignored.append("router.normalize_topk = false") }
     if router.biasSpread != 0.3 { ignored.append("router.bias_spread = \(router.biasSpread)") }
+    if router.biasSpreadByLayer != nil { ignored.append("router.bias_spread_by_layer") }
     if router.temperature != 1 { ignored.append("router.temperature = \(router.temperature)") }
     if workload.sequenceLength != 1 {
       ignored.append("workload.sequence_length = \(workload.sequenceLength)")

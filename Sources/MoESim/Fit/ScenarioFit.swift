@@ -16,6 +16,11 @@ public struct ScenarioFit: Sendable {
   public var knobs: [FitKnob] = FitKnob.defaults
   public var rounds = 2
   public var threads = 1
+  /// Fit `router.bias_spread` per MoE layer (`router.bias_spread_by_layer`), each layer to its
+  /// own run-total load CV, instead of one spread to their mean.
+  public var perLayerSkew = false
+  /// Bisection steps of the per-layer fit: the bracket 0…4 narrows to 4 / 2¹⁰ ≈ 0.004.
+  static let perLayerIterations = 10
 
   /// Assignments per expert of a MoE layer a trace must hold at least, on average: below it the
   /// per-expert loads are mostly sampling noise (a Poisson count of 64 has a CV of 1/8).
@@ -80,6 +85,16 @@ public struct ScenarioFit: Sendable {
     for _ in 0..<max(1, rounds) {
       for index in outcomes.indices where outcomes[index].keptBecause == nil {
         let knob = outcomes[index].knob
+        if knob == .biasSpread && perLayerSkew {
+          let byLayer = try fitSpreadByLayer(scenario, trace: trace)
+          scenario.router.biasSpreadByLayer = byLayer.spreads
+          let mean = byLayer.spreads.reduce(0, +) / Double(max(1, byLayer.spreads.count))
+          scenario.router.biasSpread = (mean * 10_000).rounded() / 10_000
+          outcomes[index].value = scenario.router.biasSpread
+          outcomes[index].atBound = byLayer.atBound
+          outcomes[index].evaluations += byLayer.evaluations
+          continue
+        }
         guard let target = knob.statistic(of: trace) else { continue }
         let search = FitSearch(range: knob.range, target: target, tolerance: knob.tolerance)
         let current = scenario
@@ -99,5 +114,33 @@ public struct ScenarioFit: Sendable {
     }
     let fitted = try FitStatistics.measure(scenario, threads: threads)
     return Result(scenario: scenario, knobs: outcomes, trace: trace, fitted: fitted)
+  }
+
+  /// Per MoE layer, the bias spread whose run-total load CV is the trace layer's. A layer's CV
+  /// moves with its own bias alone (the hidden states do not depend on routing, and each layer's
+  /// weights and bias have their own random streams), so every layer's bracket is bisected at
+  /// once, one simulation per step. `atBound`: some layer's target lies outside the range.
+  func fitSpreadByLayer(_ scenario: Scenario, trace: FitStatistics) throws -> (
+    spreads: [Double], evaluations: Int, atBound: Bool
+  ) {
+    let range = FitKnob.biasSpread.range
+    let targets = trace.layers.map(\.runLoadCV)
+    var low = [Double](repeating: range.lowerBound, count: targets.count)
+    var high = [Double](repeating: range.upperBound, count: targets.count)
+    for _ in 0..<Self.perLayerIterations {
+      var candidate = scenario
+      candidate.router.biasSpreadByLayer = zip(low, high).map { ($0 + $1) / 2 }
+      let statistics = try FitStatistics.measure(candidate, threads: threads)
+      for (layer, measured) in statistics.layers.enumerated() where layer < targets.count {
+        let middle = (low[layer] + high[layer]) / 2
+        if measured.runLoadCV < targets[layer] { low[layer] = middle } else { high[layer] = middle }
+      }
+    }
+    let width = (range.upperBound - range.lowerBound) / Double(1 << Self.perLayerIterations)
+    let spreads = zip(low, high).map { (($0 + $1) / 2 * 10_000).rounded() / 10_000 }
+    let atBound = spreads.contains {
+      $0 < range.lowerBound + width || $0 > range.upperBound - width
+    }
+    return (spreads, Self.perLayerIterations, atBound)
   }
 }

@@ -1,7 +1,7 @@
 import MoESimKernels
 
 /// The router of every MoE layer: a `d × E` matrix with N(0, 1/d) entries plus a per-expert bias
-/// with N(0, bias_spread²) entries, both divided by the router temperature once, up front, so that
+/// with N(0, bias_spread²) entries (the layer's own spread with `bias_spread_by_layer`), both divided by the router temperature once, up front, so that
 /// the logits come out already tempered.
 ///
 /// Columns are padded to a multiple of `LogitsKernel.lanes` with zeros, so the logits kernel runs
@@ -18,8 +18,10 @@ public struct RouterWeights: Sendable {
   let bias: [Float]
 
   public init(
-    seed: UInt64, layers: Int, dim: Int, experts: Int, biasSpread: Double, temperature: Double
+    seed: UInt64, layers: Int, dim: Int, experts: Int, biasSpreads: [Double],
+    temperature: Double
   ) {
+    precondition(biasSpreads.count == layers, "one bias spread per MoE layer")
     self.layers = layers
     self.dim = dim
     self.experts = experts
@@ -42,7 +44,7 @@ public struct RouterWeights: Sendable {
       var biasGenerator = RandomStream.make(seed: seed, .routerBias, layer)
       row.withUnsafeMutableBufferPointer {
         NormalSampler.fill(
-          $0, scale: Float(biasSpread) * inverseTemperature, using: &biasGenerator)
+          $0, scale: Float(biasSpreads[layer]) * inverseTemperature, using: &biasGenerator)
       }
       for expert in 0..<experts { bias[layer * padded + expert] = row[expert] }
     }

@@ -11,6 +11,21 @@ extension RouterSpec {
     dropPolicy = try reader.choice("drop_policy", default: .probs)
     temperature = try reader.double("temperature", default: 1, allowed: "> 0", where: { $0 > 0 })
     biasSpread = try reader.double("bias_spread", default: 0, allowed: "≥ 0", where: { $0 >= 0 })
+    let file = reader.file
+    biasSpreadByLayer = try reader.optionalArray("bias_spread_by_layer") { element, path in
+      let number: Double? =
+        switch element {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        default: nil
+        }
+      guard let value = number, value.isFinite, value >= 0 else {
+        throw ScenarioError(
+          file: file, path: path,
+          kind: .wrongType(value: element.rendered, expected: "a number ≥ 0"))
+      }
+      return value
+    }
     scoreOrder = try reader.choice("score_order", default: .softmaxThenTopK)
     routedScalingFactor = try reader.double(
       "routed_scaling_factor", default: 1, allowed: "> 0", where: { $0 > 0 })
@@ -68,6 +83,11 @@ extension RouterSpec {
           "a score whose top_k / topk_group = \(moe.topK) / \(topKGroups) experts a group lie in"
             + " 1...\(moe.experts / groups) (the experts of a group)")
       }
+    }
+    if let spreads = biasSpreadByLayer, spreads.count != model.moeLayerIndices.count {
+      throw refuse(
+        "bias_spread_by_layer", "a list of \(spreads.count)",
+        "one spread per MoE layer (\(model.moeLayerIndices.count))")
     }
     if biasUpdateRate > 0 && !kind.selectsPerToken {
       throw refuse(

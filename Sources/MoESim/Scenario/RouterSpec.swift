@@ -16,6 +16,9 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
   /// Standard deviation of the per-expert bias added to the logits, modelling learned
   /// popularity skew (0 = none).
   public var biasSpread: Double
+  /// One bias spread per MoE layer, in layer order, in place of `biasSpread` (`moesim fit
+  /// --per-layer-skew` writes it); nil: every layer has `biasSpread`.
+  public var biasSpreadByLayer: [Double]? = nil
   /// For softmax-scored top-k kinds: softmax over all experts then top-k, or top-k of the logits
   /// then softmax over the selected ones (Megatron-Core `moe_router_pre_softmax`).
   public var scoreOrder: ScoreOrder
@@ -64,6 +67,7 @@ public struct RouterSpec: Sendable, Equatable, Encodable {
     case dropPolicy = "drop_policy"
     case temperature
     case biasSpread = "bias_spread"
+    case biasSpreadByLayer = "bias_spread_by_layer"
     case scoreOrder = "score_order"
     case routedScalingFactor = "routed_scaling_factor"
     case groups = "n_group"

@@ -81,6 +81,9 @@ extension Scenario {
       ("workload.domain_offset_scale", workload.domainOffsetScale),
       ("workload.context_scale", workload.contextScale),
     ]
+    for (index, spread) in (router.biasSpreadByLayer ?? []).enumerated() {
+      scales.append(("router.bias_spread_by_layer[\(index)]", spread))
+    }
     if router.kind == .noisyTopK { scales.append(("router.noise_std", router.noiseStd)) }
     for (path, scale) in scales where scale > limits.gaussianScale {
       throw refuse(

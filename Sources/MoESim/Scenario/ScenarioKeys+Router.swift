@@ -30,6 +30,12 @@ extension ScenarioKeys {
         "standard deviation of the per-expert logit bias: the popularity skew between experts, the same for every …"
     ),
     ScenarioKey(
+      "router", "bias_spread_by_layer", .array, default: "absent (bias_spread for every layer)",
+      allowed: "one number ≥ 0 per MoE layer",
+      meaning:
+        "per-layer bias spreads in MoE-layer order, in place of bias_spread: popularity skew that differs by depth (moesim fit --per-layer-skew)"
+    ),
+    ScenarioKey(
       "router", "score_order", .choice, default: "\"softmax_then_topk\"",
       allowed: ScenarioKey.choices(ScoreOrder.self),
       meaning:

@@ -56,7 +56,9 @@ public struct Simulation: Sendable {
     let source = SyntheticTokenSource(spec: workload, seed: scenario.seed)
     let routerWeights = RouterWeights(
       seed: scenario.seed, layers: layers.count, dim: workload.routerDim, experts: moe.experts,
-      biasSpread: scenario.router.biasSpread, temperature: scenario.router.temperature)
+      biasSpreads: scenario.router.biasSpreadByLayer
+        ?? Array(repeating: scenario.router.biasSpread, count: layers.count),
+      temperature: scenario.router.temperature)
     let tokens = workload.tokensPerStep, k = router.slotsPerToken, experts = moe.experts
     let dim = workload.routerDim, rowStride = routerWeights.paddedExperts
     let blockTokens = Self.blockTokens

@@ -54,7 +54,10 @@ import Testing
       try TestSupport.quickstart(["router.capacity=1.0"])
     }
     #expect(error.description.contains("did you mean 'capacity_factor'?"))
-    #expect(error.description.contains("allowed here: aux_bias_coeff, aux_loss_coeff, bias_spread, bias_update_rate, capacity_factor"))
+    #expect(
+      error.description.contains(
+        "allowed here: aux_bias_coeff, aux_loss_coeff, bias_spread, bias_spread_by_layer, "
+          + "bias_update_rate, capacity_factor"))
   }
 
   @Test func malformedJSON5NamesTheFileAndLine() throws {
