@@ -24,7 +24,6 @@ enum AccountingReport {
     let precision = scenario.precision
     let memory = DeviceMemory(scenario: scenario)
     let device = memory.worst
-    let bytes = precision.weightBytes(ofComponent:)
     let widths = [18, 10, 10, 7, 12, 12]
     var lines = [
       "\(scenario.name): parameters by component; weights \(precision.weights.rawValue)"
@@ -44,13 +43,13 @@ enum AccountingReport {
           [
             component.name, Report.count(component.total), Report.count(component.active),
             Report.percent(count.total > 0 ? component.total / count.total : 0),
-            gigabytes(component.total * bytes(component.name)),
-            gigabytes((device.componentParameters[component.name] ?? 0) * bytes(component.name)),
+            gigabytes(component.weightBytes(precision)),
+            gigabytes(device.componentWeightBytes[component.name] ?? 0),
           ], widths: widths))
     }
-    let mainBytes = count.components.map { $0.total * bytes($0.name) }.reduce(0, +)
-    let mainOnDeviceBytes = device.componentParameters.keys.sorted().filter { $0 != "mtp" }
-      .map { (device.componentParameters[$0] ?? 0) * bytes($0) }.reduce(0, +)
+    let mainBytes = count.components.map { $0.weightBytes(precision) }.reduce(0, +)
+    let mainOnDeviceBytes = device.componentWeightBytes.keys.sorted().filter { $0 != "mtp" }
+      .map { device.componentWeightBytes[$0] ?? 0 }.reduce(0, +)
     lines.append(
       row(
         [
@@ -62,8 +61,8 @@ enum AccountingReport {
         row(
           [
             "+ \(extra.name) (apart)", Report.count(extra.total), Report.count(extra.active), "",
-            gigabytes(extra.total * bytes(extra.name)),
-            gigabytes((device.componentParameters[extra.name] ?? 0) * bytes(extra.name)),
+            gigabytes(extra.weightBytes(precision)),
+            gigabytes(device.componentWeightBytes[extra.name] ?? 0),
           ], widths: widths))
     }
     lines.append("")

@@ -39,6 +39,9 @@ public struct DeviceMemory: Sendable, Equatable {
     public var parameters: Double
     /// The same by component, named as in `ParameterCount` (absent: none on this stage).
     public var componentParameters: [String: Double]
+    /// Bytes of those weights by component: routed experts (the MTP modules' too) at
+    /// `precision.expert_weights`, the rest at `precision.weights`.
+    public var componentWeightBytes: [String: Double]
     public var bytes: [Kind: Double]
     public var totalBytes: Double { Kind.allCases.map { bytes[$0] ?? 0 }.reduce(0, +) }
   }
@@ -125,11 +128,14 @@ public struct DeviceMemory: Sendable, Equatable {
     // Parameters per device by component (the names of `ParameterCount`), and split into the
     // non-expert and expert data-parallel groups: each kind of block times its count.
     var components: [String: Double] = [:]
+    var componentBytes: [String: Double] = [:]
     var experts = 0.0
     for (block, count, isMTP) in blocks {
       let copies = Double(count)
       func add(_ name: String, _ parameters: Double) {
+        let format = name == "routed_experts" ? precision.expertWeightBytes : precision.weightBytes
         components[isMTP ? "mtp" : name, default: 0] += copies * parameters
+        componentBytes[isMTP ? "mtp" : name, default: 0] += copies * parameters * format
       }
       add("attention", sharding.tensorParallel(block.attention))
       add("dense_ffn", sharding.tensorParallel(block.denseFFN))
@@ -140,19 +146,24 @@ public struct DeviceMemory: Sendable, Equatable {
       add("routed_experts", expertParameters)
       experts += copies * expertParameters
     }
-    if isFirst { components["embedding"] = sharding.tensorParallel(parts.embedding) }
+    func addDense(_ name: String, _ parameters: Double) {
+      components[name, default: 0] += parameters
+      componentBytes[name, default: 0] += parameters * precision.weightBytes
+    }
+    if isFirst { addDense("embedding", sharding.tensorParallel(parts.embedding)) }
     if isLast {
-      components["norms", default: 0] += parts.finalNorm
+      addDense("norms", parts.finalNorm)
       if model.tiedEmbeddings && !isFirst {
-        components["embedding", default: 0] += sharding.tensorParallel(parts.embedding)
+        addDense("embedding", sharding.tensorParallel(parts.embedding))
       } else {
-        components["output_head"] = sharding.tensorParallel(parts.head)
+        addDense("output_head", sharding.tensorParallel(parts.head))
       }
       if training && !parts.mtpBlocks.isEmpty {
         let modules = Double(parts.mtpBlocks.count)
-        components["mtp", default: 0] +=
+        addDense(
+          "mtp",
           modules
-          * (parts.mtpNormsPerModule + sharding.tensorParallel(parts.mtpProjectionPerModule))
+            * (parts.mtpNormsPerModule + sharding.tensorParallel(parts.mtpProjectionPerModule)))
       }
     }
     // Summed in a fixed order, so results do not depend on dictionary order.
@@ -192,7 +203,8 @@ public struct DeviceMemory: Sendable, Equatable {
       precision: precision, memory: memory, tp: tp)
     return Stage(
       index: index, firstBlock: range.lowerBound, endBlock: range.upperBound,
-      parameters: dense + experts, componentParameters: components, bytes: bytes)
+      parameters: dense + experts, componentParameters: components,
+      componentWeightBytes: componentBytes, bytes: bytes)
   }
 
   /// KV-cache scalars per token per block on one device: GQA/MHA split their KV heads over `tp`

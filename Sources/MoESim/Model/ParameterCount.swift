@@ -14,6 +14,15 @@ public struct ParameterCount: Sendable, Equatable {
     public var name: String
     public var total: Double
     public var active: Double
+    /// The part of `total` that is routed-expert weights, stored at `precision.expert_weights`
+    /// (all of `routed_experts`, and the MTP modules' own routed experts).
+    public var routedExperts: Double = 0
+
+    /// Bytes of the component's weights: routed experts in their format, the rest in the
+    /// weights'.
+    public func weightBytes(_ precision: PrecisionSpec) -> Double {
+      (total - routedExperts) * precision.weightBytes + routedExperts * precision.expertWeightBytes
+    }
   }
 
   /// The main model's components; they sum to `total` and `active`.
@@ -54,7 +63,9 @@ public struct ParameterCount: Sendable, Equatable {
       Component(name: "embedding", total: parts.embedding, active: embeddingActive),
       Component(name: "attention", total: sum(\.attention), active: sum(\.attention)),
       Component(name: "dense_ffn", total: sum(\.denseFFN), active: sum(\.denseFFN)),
-      Component(name: "routed_experts", total: routedTotal, active: routedActive),
+      Component(
+        name: "routed_experts", total: routedTotal, active: routedActive,
+        routedExperts: routedTotal),
       Component(name: "shared_experts", total: sum(\.sharedExperts), active: sum(\.sharedExperts)),
       Component(name: "router", total: sum(\.router), active: sum(\.router)),
       Component(name: "norms", total: norms, active: norms),
@@ -62,8 +73,14 @@ public struct ParameterCount: Sendable, Equatable {
     ]
     untiedEmbedding = model.tiedEmbeddings ? 0 : parts.embedding
     tiedEmbedding = model.tiedEmbeddings ? parts.embedding : 0
+    let mtpRouted = parts.mtpBlocks.map { Double($0.routedExperts) * $0.expertParameters }
+      .reduce(0, +)
     extras =
       parts.mtpBlocks.isEmpty
-      ? [] : [Component(name: "mtp", total: parts.mtpTotal, active: parts.mtpActive)]
+      ? []
+      : [
+        Component(
+          name: "mtp", total: parts.mtpTotal, active: parts.mtpActive, routedExperts: mtpRouted)
+      ]
   }
 }

@@ -70,31 +70,33 @@ public enum ResultTables {
 
   /// One row per component, then a `total` row; extra modules (`mtp`) follow, with a
   /// `total_with_extras` row, only when the model has them. `weight_bytes` is at
-  /// `precision.expert_weights` for the routed experts and `precision.weights` for the rest; `device_weight_bytes` is what the fullest device of the scenario's
-  /// layout stores of the component (before ZeRO sharding).
+  /// `precision.expert_weights` for routed experts (the MTP modules' too) and
+  /// `precision.weights` for the rest; `device_weight_bytes` is what the fullest device of the
+  /// scenario's layout stores of the component (before ZeRO sharding).
   public static func paramsRows(_ count: ParameterCount, scenario: Scenario) -> [[CSVField]] {
     let precision = scenario.precision
-    let device = DeviceMemory(scenario: scenario).worst.componentParameters
-    func bytes(_ parameters: [String: Double]) -> Double {
-      parameters.keys.sorted().map {
-        (parameters[$0] ?? 0) * precision.weightBytes(ofComponent: $0)
-      }.reduce(0, +)
+    let device = DeviceMemory(scenario: scenario).worst.componentWeightBytes
+    // Summed in a fixed order, so results do not depend on dictionary order.
+    func sum(_ bytes: [String: Double]) -> Double {
+      bytes.keys.sorted().map { bytes[$0] ?? 0 }.reduce(0, +)
     }
-    let mainComponents = Dictionary(
-      uniqueKeysWithValues: count.components.map { ($0.name, $0.total) })
-    let allComponents = mainComponents.merging(count.extras.map { ($0.name, $0.total) }) { $0 + $1 }
-    let weightBytes = { (name: String, parameters: Double) -> Double in
+    let mainBytes = Dictionary(
+      uniqueKeysWithValues: count.components.map { ($0.name, $0.weightBytes(precision)) })
+    let extraBytes = Dictionary(
+      uniqueKeysWithValues: count.extras.map { ($0.name, $0.weightBytes(precision)) })
+    let allBytes = mainBytes.merging(extraBytes) { $0 + $1 }
+    let weightBytes = { (name: String) -> Double in
       switch name {
-      case "total": return bytes(mainComponents)
-      case "total_with_extras": return bytes(allComponents)
-      default: return parameters * precision.weightBytes(ofComponent: name)
+      case "total": return sum(mainBytes)
+      case "total_with_extras": return sum(allBytes)
+      default: return allBytes[name] ?? 0
       }
     }
     let deviceWeightBytes = { (name: String) -> Double in
       switch name {
-      case "total": return bytes(device.filter { $0.key != "mtp" })
-      case "total_with_extras": return bytes(device)
-      default: return (device[name] ?? 0) * precision.weightBytes(ofComponent: name)
+      case "total": return sum(device.filter { $0.key != "mtp" })
+      case "total_with_extras": return sum(device)
+      default: return device[name] ?? 0
       }
     }
     var rows =
@@ -108,7 +110,7 @@ public enum ResultTables {
     return rows.map { name, total, active in
       [
         .text(name), .real(total), .real(active), .real(total > 0 ? active / total : 0),
-        .real(weightBytes(name, total)), .real(deviceWeightBytes(name)),
+        .real(weightBytes(name)), .real(deviceWeightBytes(name)),
       ]
     }
   }

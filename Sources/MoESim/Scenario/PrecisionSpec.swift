@@ -108,11 +108,6 @@ public struct PrecisionSpec: Sendable, Equatable, Encodable {
   public var expertWeightBits: Double { storedBits(expertWeights) }
   /// Bytes per stored routed-expert weight.
   public var expertWeightBytes: Double { expertWeightBits / 8 }
-  /// Bytes per stored weight of the component named `component` (`ParameterCount`'s names):
-  /// the experts' format for `routed_experts`, the weights' otherwise.
-  public func weightBytes(ofComponent component: String) -> Double {
-    component == "routed_experts" ? expertWeightBytes : weightBytes
-  }
   /// Bytes per cached scalar.
   public var kvCacheBytes: Double { kvCache.bits / 8 }
   /// Bytes per activation scalar.

@@ -66,6 +66,32 @@ import Testing
     #expect(throws: ScenarioError.self) { try TestSupport.quickstart(["precision.kv_cache=mxfp4"]) }
   }
 
+  /// The MTP module's own routed experts are stored in the experts' format too: its
+  /// `weight_bytes` in params.csv splits like the main model's, and the last stage's weights by
+  /// component (it holds the module in training) add up to its weight bytes, the module's
+  /// mostly at the experts' 2 bytes rather than the weights' 4.
+  @Test func mtpExpertsHaveTheExpertsFormat() throws {
+    let scenario = try TestSupport.scenario(
+      "deepseek-v3.json5", "precision.weights=fp32", "precision.expert_weights=bf16",
+      "memory.mode=training")
+    let count = ParameterCount(model: scenario.model)
+    let mtp = try #require(count.extras.first { $0.name == "mtp" })
+    let parts = ParameterBreakdown(model: scenario.model)
+    let routed = parts.mtpBlocks.map { Double($0.routedExperts) * $0.expertParameters }
+      .reduce(0, +)
+    #expect(routed > 0.9 * mtp.total)
+    let rows = ResultTables.paramsRows(count, scenario: scenario)
+    let mtpRow = try #require(rows.first { $0.first == .text("mtp") })
+    #expect(mtpRow[4] == .real((mtp.total - routed) * 4 + routed * 2))
+    let last = try #require(DeviceMemory(scenario: scenario).stages.last)
+    let byComponent = last.componentWeightBytes.keys.sorted()
+      .map { last.componentWeightBytes[$0] ?? 0 }.reduce(0, +)
+    let weights = try #require(last.bytes[.weights])
+    #expect(abs(byComponent - weights) <= 1e-9 * weights)
+    let mtpOnDevice = try #require(last.componentParameters["mtp"])
+    #expect((last.componentWeightBytes["mtp"] ?? 0) < mtpOnDevice * 4 * 0.6)
+  }
+
   /// Chunked prefill caps the tokens whose activations the workspace holds.
   @Test func chunkedPrefillCapsTheWorkspace() throws {
     let whole = try TestSupport.quickstart(["memory.batch=4", "memory.context=4096"])
