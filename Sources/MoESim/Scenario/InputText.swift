@@ -42,18 +42,12 @@ public enum InputText {
 
   /// The contents of `path` as a string.
   public static func contents(_ path: String) throws(Failure) -> String {
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw .unreadable(String(cString: strerror(errno))) }
+    let descriptor = try openForReading(path)
     defer { close(descriptor) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 && errno == EINTR { continue }
-      guard count >= 0 else {
-        let reason = errno == EISDIR ? "is a folder, not a file" : String(cString: strerror(errno))
-        throw .unreadable(reason)
-      }
+      let count = try readChunk(descriptor, into: &chunk)
       if count == 0 { break }
       bytes.append(contentsOf: chunk[0..<count])
     }
@@ -73,8 +67,7 @@ public enum InputText {
   /// is not UTF-8 is refused as `notUTF8` with the file offset of its first bad byte, and one
   /// longer than `maximumLineBytes` as `lineTooLong`, before it is read further.
   public static func forEachLine(_ path: String, _ body: (Int, Substring) throws -> Void) throws {
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
+    let descriptor = try openForReading(path)
     defer { close(descriptor) }
     var number = 0
     // Empty lines not yet passed on: only those followed by a non-empty line are.
@@ -100,12 +93,7 @@ public enum InputText {
     var chunkOffset = 0
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
     while true {
-      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 && errno == EINTR { continue }
-      guard count >= 0 else {
-        let reason = errno == EISDIR ? "is a folder, not a file" : String(cString: strerror(errno))
-        throw Failure.unreadable(reason)
-      }
+      let count = try readChunk(descriptor, into: &chunk)
       if count == 0 { break }
       try chunk.withUnsafeBufferPointer { buffer in
         let base = buffer.baseAddress!
@@ -135,6 +123,28 @@ public enum InputText {
       chunkOffset += count
     }
     if !partial.isEmpty { try partial.withUnsafeBufferPointer { try emit($0, at: partialOffset) } }
+  }
+
+  /// A descriptor for reading `path`; one that cannot be opened is `unreadable`, with the
+  /// system's reason.
+  private static func openForReading(_ path: String) throws(Failure) -> Int32 {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw .unreadable(String(cString: strerror(errno))) }
+    return descriptor
+  }
+
+  /// Reads up to `chunk.count` bytes of `descriptor` into `chunk`, retrying when a signal
+  /// interrupts: the bytes read, 0 at the end. A folder or a failed read is `unreadable`.
+  private static func readChunk(_ descriptor: Int32, into chunk: inout [UInt8]) throws(Failure)
+    -> Int
+  {
+    while true {
+      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      if count >= 0 { return count }
+      if errno == EINTR { continue }
+      throw .unreadable(
+        errno == EISDIR ? "is a folder, not a file" : String(cString: strerror(errno)))
+    }
   }
 
   /// The offset of the first byte that does not belong to a valid UTF-8 sequence.

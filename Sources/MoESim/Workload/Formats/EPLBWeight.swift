@@ -6,37 +6,19 @@ import Foundation
 /// nested list, bare or as `{"weight": [[...]]}`), or `.npy` (2-D, or 3-D summed over the
 /// first axis). Row `i` is layer `i`.
 public enum EPLBWeight {
-  /// Reads the CSV matrix at `path`; errors name the line and the column. The bytes are
-  /// scanned once and every load is checked as it is read, so a bad value near the top of a
-  /// large file is refused at once; `\r\n` line ends and trailing empty lines are accepted.
+  /// Reads the CSV matrix at `path`; errors name the line and the column. The file is streamed
+  /// line by line (`RecordedFile.forEachLine`) and every load is checked as it is read, so a bad
+  /// value near the top of a large file is refused at once; `\r\n` line ends and trailing empty
+  /// lines are accepted, an empty line between rows is not.
   public static func readCSV(path: String) throws -> ExpertLoadTable {
-    let bytes = try RecordedFile.bytes(path)
     var loads: [[Double]] = []
-    try bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-      var emptyLine: Int? = nil
-      var lineStart = 0
-      var line = 0
-      while lineStart < buffer.count {
-        line += 1
-        var lineEnd = lineStart
-        while lineEnd < buffer.count, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-        var contentEnd = lineEnd
-        if contentEnd > lineStart, buffer[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-        defer { lineStart = lineEnd + 1 }
-        if contentEnd == lineStart {
-          emptyLine = emptyLine ?? line
-          continue
-        }
-        if let emptyLine {
-          throw TraceError(
-            file: path, line: emptyLine,
-            message: "an empty row; every layer's row holds one load per expert")
-        }
-        let row = try readRow(
-          UnsafeRawBufferPointer(rebasing: buffer[lineStart..<contentEnd]),
-          expected: loads.first?.count, file: path, line: line)
-        loads.append(row)
+    try RecordedFile.forEachLine(path) { line, text in
+      guard !text.isEmpty else {
+        throw TraceError(
+          file: path, line: line,
+          message: "an empty row; every layer's row holds one load per expert")
       }
+      loads.append(try readRow(text, expected: loads.first?.count, file: path, line: line))
     }
     guard let first = loads.first else {
       throw TraceError(file: path, line: nil, message: "empty; expected one row of loads per layer")
@@ -46,25 +28,19 @@ public enum EPLBWeight {
 
   /// One row's comma-separated loads, each a finite number ≥ 0; `expected` is the first row's
   /// count (nil on the first row, which may hold up to `ScenarioLimits.experts`).
-  private static func readRow(
-    _ bytes: UnsafeRawBufferPointer, expected: Int?, file: String, line: Int
-  ) throws -> [Double] {
-    var row: [Double] = []
-    row.reserveCapacity(expected ?? 0)
-    var fieldStart = 0
-    while fieldStart <= bytes.count {
-      var fieldEnd = fieldStart
-      while fieldEnd < bytes.count, bytes[fieldEnd] != UInt8(ascii: ",") { fieldEnd += 1 }
-      let field = String(decoding: bytes[fieldStart..<fieldEnd], as: UTF8.self)
-      let expert = row.count
-      guard expert < (expected ?? ScenarioLimits.experts) else {
-        let fields = bytes.reduce(1) { $0 + ($1 == UInt8(ascii: ",") ? 1 : 0) }
-        throw TraceError(
-          file: file, line: line,
-          message: expected.map { "\(fields) loads; the first row has \($0) (one per expert)" }
-            ?? "\(fields) loads; at most \(ScenarioLimits.experts) experts are allowed")
-      }
-      guard let value = Double(field.trimmingCharacters(in: .whitespaces)) else {
+  private static func readRow(_ text: Substring, expected: Int?, file: String, line: Int) throws
+    -> [Double]
+  {
+    let fields = text.split(separator: ",", omittingEmptySubsequences: false)
+    guard fields.count == expected ?? min(fields.count, ScenarioLimits.experts) else {
+      throw TraceError(
+        file: file, line: line,
+        message: expected.map { "\(fields.count) loads; the first row has \($0) (one per expert)" }
+          ?? "\(fields.count) loads; at most \(ScenarioLimits.experts) experts are allowed")
+    }
+    return try fields.enumerated().map { expert, field in
+      let trimmed = TraceRowReader.trimmed(field)
+      guard let value = Double(trimmed) else {
         throw TraceError(
           file: file, line: line,
           message: "expert \(expert): '\(field)' is not a number (the matrix has no header)")
@@ -72,18 +48,10 @@ public enum EPLBWeight {
       guard value.isFinite, value >= 0 else {
         throw TraceError(
           file: file, line: line,
-          message: "expert \(expert): \(field.trimmingCharacters(in: .whitespaces)) is out of "
-            + "range; allowed a finite load ≥ 0")
+          message: "expert \(expert): \(trimmed) is out of range; allowed a finite load ≥ 0")
       }
-      row.append(value + 0)  // -0 as 0
-      fieldStart = fieldEnd + 1
+      return value + 0  // -0 as 0
     }
-    if let expected, row.count != expected {
-      throw TraceError(
-        file: file, line: line,
-        message: "\(row.count) loads; the first row has \(expected) (one per expert)")
-    }
-    return row
   }
 
   /// Reads the JSON file at `path`: a nested list, or an object whose only key is `weight`.
