@@ -36,8 +36,11 @@ public struct ClusterStep: Sendable, Equatable {
   public var stragglerRatio: Double
   /// Whether the step has MoE layers (else expert figures and the straggler ratio mean nothing).
   public var hasRoutedExperts: Bool
-  /// Σ over layers of the slowest device's busy time, plus the once-per-step part (dense blocks
-  /// and head); nil without a device (no time model).
+  /// The step's share of its global batch's time (`PipelineSchedule`, over
+  /// `cluster.cost.micro_batches`): per pipeline stage, Σ over its layers of the slowest
+  /// device's micro-batch time plus its once-per-step part (dense blocks, head); with one
+  /// micro-batch and one stage, Σ over layers of the slowest device's busy time. Nil without a
+  /// device (no time model).
   public var stepSeconds: Double?
   public var tokens: Int
   /// The step's dispatch and combine figures, summed over its MoE layers.
@@ -52,12 +55,15 @@ public struct ClusterStep: Sendable, Equatable {
     devices = [Device](repeating: Device(), count: first.assignments.count)
     var maxSum = 0.0
     var meanSum = 0.0
-    var seconds = 0.0
+    let stageCount = model?.pipeline.count ?? 1
+    var stage = StageTimes(stages: stageCount, devices: devices.count)
     var fill: Double?
-    for traffic in traffics {
+    for metrics in layers {
+      guard let traffic = metrics.devices else { continue }
+      let s = model?.pipeline.stage(ofBlock: metrics.layer) ?? 0
       maxSum += Double(traffic.assignments.max() ?? 0)
       meanSum += Double(traffic.assignments.reduce(0, +)) / Double(devices.count)
-      let costs = model?.layer(traffic)
+      let costs = model?.layer(traffic, tokens: metrics.tokens)
       var slowest = 0.0
       var slowestDispatch = 0.0
       var slowestCombine = 0.0
@@ -81,7 +87,8 @@ public struct ClusterStep: Sendable, Equatable {
         devices[d].communicationSeconds += cost.communicationSeconds
         devices[d].replanSeconds += cost.replanSeconds
         devices[d].busySeconds += cost.busySeconds
-        slowest = max(slowest, cost.busySeconds)
+        stage.perBatch[s][d] += cost.oncePerBatchSeconds
+        slowest = max(slowest, cost.microBatchSeconds)
         slowestDispatch = max(slowestDispatch, cost.dispatchSeconds)
         slowestCombine = max(slowestCombine, cost.combineSeconds)
         let share = 1 / Double(devices.count)
@@ -90,9 +97,12 @@ public struct ClusterStep: Sendable, Equatable {
         allToAll.dispatchNodeBytes += cost.dispatchNodeBytes * share
         allToAll.combineNodeBytes += cost.combineNodeBytes * share
       }
-      // Two-batch overlap fills its pipeline once per step, in the first MoE layer.
-      if fill == nil, let costs { fill = costs.map(\.pipelineFillSeconds).max() ?? 0 }
-      seconds += slowest
+      // Two-batch overlap fills its pipeline once per micro-batch, in the first MoE layer.
+      if fill == nil, let costs {
+        fill = costs.map(\.pipelineFillSeconds).max() ?? 0
+        stage.microBatch[s] += fill ?? 0
+      }
+      stage.microBatch[s] += slowest
       allToAll.dispatchSeconds += slowestDispatch
       allToAll.combineSeconds += slowestCombine
     }
@@ -100,9 +110,8 @@ public struct ClusterStep: Sendable, Equatable {
     hasRoutedExperts = true
     stepSeconds = nil
     if let model {
-      seconds += fill ?? 0
-      addStepPart(model.stepPart(tokens: tokens), to: &seconds)
-      stepSeconds = seconds
+      addStepParts(model.stepParts(tokens: tokens), to: &stage)
+      stepSeconds = stage.stepSeconds(PipelineSchedule(model.cost))
     }
   }
 
@@ -114,19 +123,41 @@ public struct ClusterStep: Sendable, Equatable {
     devices = [Device()]
     stragglerRatio = 1
     hasRoutedExperts = false
-    var seconds = 0.0
-    stepSeconds = nil
-    addStepPart(model.stepPart(tokens: tokens), to: &seconds)
-    stepSeconds = seconds
+    var stage = StageTimes(stages: model.pipeline.count, devices: 1)
+    addStepParts(model.stepParts(tokens: tokens), to: &stage)
+    stepSeconds = stage.stepSeconds(PipelineSchedule(model.cost))
   }
 
-  /// Adds the once-per-step part to every device: each does the same share, so it adds to the
-  /// slowest device's time as it is.
-  private mutating func addStepPart(_ part: CostModel.StepPartCost, to seconds: inout Double) {
-    for d in devices.indices {
-      devices[d].addStepPart(part)
+  /// Adds each stage's once-per-step part to every device: each device of a stage does the same
+  /// share, so it adds to the stage's slowest device as it is.
+  private mutating func addStepParts(_ parts: [CostModel.StepPartCost], to stage: inout StageTimes) {
+    for (s, part) in parts.enumerated() {
+      for d in devices.indices {
+        devices[d].addStepPart(part)
+        stage.perBatch[s][d] += part.oncePerBatchSeconds
+      }
+      stage.microBatch[s] += part.microBatchSeconds
     }
-    seconds += part.busySeconds
+  }
+}
+
+/// A step's time by pipeline stage, summed over its layers.
+private struct StageTimes {
+  /// One micro-batch through each stage: Σ over its layers of the slowest device.
+  var microBatch: [Double]
+  /// Once-per-batch seconds by stage and device.
+  var perBatch: [[Double]]
+
+  init(stages: Int, devices: Int) {
+    microBatch = [Double](repeating: 0, count: stages)
+    perBatch = [[Double]](repeating: [Double](repeating: 0, count: devices), count: stages)
+  }
+
+  /// The step's share of the global batch under `schedule`.
+  func stepSeconds(_ schedule: PipelineSchedule) -> Double {
+    schedule.batchSeconds(
+      stageSeconds: microBatch, perBatchSeconds: perBatch.map { $0.max() ?? 0 })
+      / Double(schedule.microBatches)
   }
 }
 

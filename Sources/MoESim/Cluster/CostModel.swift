@@ -12,8 +12,13 @@ public struct CostModel: Sendable {
   /// router), per layer.
   public let layerWork: NonExpertWork
   /// One device's work for the parts outside the MoE layers (dense blocks, output head), once
-  /// per step.
+  /// per step, over all pipeline stages.
   public let stepWork: NonExpertWork
+  /// The same split by pipeline stage (each stage's dense blocks, the head on the last), in
+  /// stage order, with each stage's count of dense blocks.
+  public let stageStepWork: [(work: NonExpertWork, denseBlocks: Int)]
+  /// How the pipeline stages split the blocks (the stage of each MoE layer).
+  let pipeline: PipelineStages
   public let hiddenSize: Int
   /// Bytes per stored routed-expert parameter (`precision.expert_weights`).
   public let weightBytesPerParameter: Double
@@ -25,7 +30,8 @@ public struct CostModel: Sendable {
   /// Node forwarding (`cluster.placement.node_forwarding`): the network and intra-node copies
   /// of a phase run at once, so a phase takes as long as its slower link.
   public let nodeForwarding: Bool
-  /// Peak dense FLOP/s of the slower of the weight and activation formats.
+  /// Peak dense FLOP/s of `precision.matmul`, by default of the slower of the weight and
+  /// activation formats.
   public let peakFLOPsPerSecond: Double
   /// Whether the expert-parallel group spans several nodes (gradient all-reduce goes over NICs).
   public let spansNodes: Bool
@@ -37,8 +43,10 @@ public struct CostModel: Sendable {
   public let tensorParallel: RingCollective
   /// Model replicas `dp` sharing the step's tokens.
   public let dataParallelReplicas: Int
-  /// Blocks timed once per step (the dense blocks).
-  public let denseBlocks: Int
+  /// Training: bytes one device sends in the ring all-reduce of its expert slots' gradients over
+  /// the `expertDP` expert-data-parallel replicas of its expert-parallel rank, per MoE layer:
+  /// `2(g − 1)/g ×` its slots' weight bytes (0 for `g = 1` and in inference).
+  public let expertGradientBytes: Double
 
   /// Nil without `cluster.device`. A model without MoE blocks is timed by its once-per-step
   /// part alone (`expertParameters = 0`, `layerWork = .zero`).
@@ -50,16 +58,23 @@ public struct CostModel: Sendable {
     let compute = ComputeCost(model: scenario.model, context: scenario.memory.context)
     let setting = NonExpertWork.Setting(scenario: scenario, context: scenario.memory.context)
     let head = scenario.model.tiedEmbeddings ? parts.embedding : parts.head
+    let headWork = NonExpertWork(
+      headParameters: head, finalNormParameters: parts.finalNorm, compute: compute,
+      setting: setting)
+    let pipeline = PipelineStages(pp: scenario.cluster.layout.pp, blocks: parts.blocks.count)
+    let stageStepWork = (0..<pipeline.count).map { stage in
+      let dense = parts.blocks[pipeline.blocks(ofStage: stage)].filter { $0.routedExperts == 0 }
+      let blocks = dense.reduce(NonExpertWork.zero) {
+        $0 + NonExpertWork(block: $1, compute: compute, setting: setting)
+      }
+      return (work: stage == pipeline.count - 1 ? headWork + blocks : blocks, denseBlocks: dense.count)
+    }
     self.init(
       device: device, cost: scenario.cluster.cost,
       expertParameters: block.map(setting.sharding.parametersPerExpertSlot) ?? 0,
       layerWork: block.map { NonExpertWork(block: $0, compute: compute, setting: setting) }
         ?? .zero,
-      stepWork: parts.blocks.filter { $0.routedExperts == 0 }.reduce(
-        NonExpertWork(
-          headParameters: head, finalNormParameters: parts.finalNorm, compute: compute,
-          setting: setting)
-      ) { $0 + NonExpertWork(block: $1, compute: compute, setting: setting) },
+      stageStepWork: stageStepWork, pipeline: pipeline,
       hiddenSize: scenario.model.hiddenSize,
       weightBytesPerParameter: scenario.precision.expertWeightBytes,
       activationBytes: scenario.precision.activationBytes,
@@ -68,19 +83,35 @@ public struct CostModel: Sendable {
       combineBytesPerToken: scenario.precision.combineBytesPerToken(
         hiddenSize: scenario.model.hiddenSize),
       nodeForwarding: scenario.cluster.placement?.nodeForwarding ?? false,
-      peakFLOPsPerSecond: min(
-        device.flopsPerSecond(for: scenario.precision.weights),
-        device.flopsPerSecond(for: scenario.precision.activations)),
+      peakFLOPsPerSecond: scenario.precision.matmul.map(device.flopsPerSecond(for:))
+        ?? min(
+          device.flopsPerSecond(for: scenario.precision.weights),
+          device.flopsPerSecond(for: scenario.precision.activations)),
       spansNodes: scenario.cluster.layout.ep > scenario.cluster.devicesPerNode,
       dataParallelSpansNodes: scenario.cluster.layout.tp * scenario.cluster.layout.dp
         > scenario.cluster.devicesPerNode,
       tensorParallelRanks: scenario.cluster.layout.tp,
       tensorParallelSpansNodes: scenario.cluster.layout.tp > scenario.cluster.devicesPerNode,
       dataParallelReplicas: scenario.cluster.layout.dp,
-      denseBlocks: parts.blocks.filter { $0.routedExperts == 0 }.count)
+      expertGradientBytes: Self.expertGradientBytes(
+        scenario, parametersPerSlot: block.map(setting.sharding.parametersPerExpertSlot) ?? 0))
   }
 
-  /// A model from explicit figures (tests, and callers outside a scenario).
+  /// `expertGradientBytes` of `scenario`: the device's `ceil((E + redundant_slots) / ep)` slots
+  /// of `parametersPerSlot` parameters, gradients in the expert weights' format.
+  static func expertGradientBytes(_ scenario: Scenario, parametersPerSlot: Double) -> Double {
+    let layout = scenario.cluster.layout
+    let groups = Double(layout.expertDP)
+    guard scenario.cluster.cost.mode == .training, groups > 1, let moe = scenario.model.moe
+    else { return 0 }
+    let slots = moe.experts + (scenario.cluster.placement?.redundantSlots ?? 0)
+    let perDevice = Double((slots + layout.ep - 1) / layout.ep)
+    return 2 * (groups - 1) / groups * perDevice * parametersPerSlot
+      * scenario.precision.expertWeightBytes
+  }
+
+  /// A model from explicit figures (tests, and callers outside a scenario), on one pipeline
+  /// stage.
   public init(
     device: DeviceSpec, cost: ClusterCostSpec, expertParameters: Double,
     layerWork: NonExpertWork = .zero, stepWork: NonExpertWork = .zero, hiddenSize: Int,
@@ -90,11 +121,38 @@ public struct CostModel: Sendable {
     dataParallelSpansNodes: Bool = false, tensorParallelRanks: Int = 1,
     tensorParallelSpansNodes: Bool = false, dataParallelReplicas: Int = 1, denseBlocks: Int = 0
   ) {
+    self.init(
+      device: device, cost: cost, expertParameters: expertParameters, layerWork: layerWork,
+      stageStepWork: [(stepWork, denseBlocks)], pipeline: PipelineStages(pp: 1, blocks: 1),
+      hiddenSize: hiddenSize, weightBytesPerParameter: weightBytesPerParameter,
+      activationBytes: activationBytes, dispatchBytesPerToken: dispatchBytesPerToken,
+      combineBytesPerToken: combineBytesPerToken, nodeForwarding: nodeForwarding,
+      peakFLOPsPerSecond: peakFLOPsPerSecond, spansNodes: spansNodes,
+      dataParallelSpansNodes: dataParallelSpansNodes, tensorParallelRanks: tensorParallelRanks,
+      tensorParallelSpansNodes: tensorParallelSpansNodes,
+      dataParallelReplicas: dataParallelReplicas, expertGradientBytes: 0)
+  }
+
+  /// A model whose once-per-step work is split over pipeline stages.
+  // swift-format-ignore: FunctionParameterCount
+  init(
+    device: DeviceSpec, cost: ClusterCostSpec, expertParameters: Double,
+    layerWork: NonExpertWork, stageStepWork: [(work: NonExpertWork, denseBlocks: Int)],
+    pipeline: PipelineStages, hiddenSize: Int,
+    weightBytesPerParameter: Double, activationBytes: Double,
+    dispatchBytesPerToken: Double? = nil, combineBytesPerToken: Double? = nil,
+    nodeForwarding: Bool = false, peakFLOPsPerSecond: Double, spansNodes: Bool,
+    dataParallelSpansNodes: Bool, tensorParallelRanks: Int, tensorParallelSpansNodes: Bool,
+    dataParallelReplicas: Int, expertGradientBytes: Double
+  ) {
+    self.expertGradientBytes = expertGradientBytes
     self.device = device
     self.cost = cost
     self.expertParameters = expertParameters
     self.layerWork = layerWork
-    self.stepWork = stepWork
+    self.stageStepWork = stageStepWork
+    self.stepWork = stageStepWork.reduce(NonExpertWork.zero) { $0 + $1.work }
+    self.pipeline = pipeline
     self.hiddenSize = hiddenSize
     self.weightBytesPerParameter = weightBytesPerParameter
     self.activationBytes = activationBytes
@@ -111,7 +169,6 @@ public struct CostModel: Sendable {
         * cost.bandwidthEfficiency,
       stepLatencySeconds: device.linkLatencyMicroseconds * 1e-6)
     self.dataParallelReplicas = dataParallelReplicas
-    self.denseBlocks = denseBlocks
   }
 
   /// One device's tensor-parallel traffic for `blocks` blocks of a step of `tokens` tokens.
@@ -122,15 +179,16 @@ public struct CostModel: Sendable {
   /// block and pass; the backward pass mirrors them in training. On a ring an all-reduce costs
   /// exactly a reduce-scatter plus an all-gather, so the time is that of Megatron's two
   /// all-reduces without sequence parallelism.
-  public func tensorParallelCost(tokens: Double, blocks: Int) -> (
+  public func tensorParallelCost(tokens: Double, blocks: Int, batches: Double = 1) -> (
     bytesSent: Double, seconds: Double
   ) {
     guard tensorParallel.ranks > 1, blocks > 0 else { return (0, 0) }
     let payload = tokens / Double(dataParallelReplicas) * Double(hiddenSize) * activationBytes
     let collectives = 4 * Double(blocks) * (cost.mode == .training ? 2 : 1)
+    // Each of `batches` micro-batches runs every collective on its share of the payload.
     return (
       collectives * tensorParallel.reduceScatterBytesSent(payload: payload),
-      collectives * tensorParallel.reduceScatterSeconds(payload: payload)
+      collectives * batches * tensorParallel.reduceScatterSeconds(payload: payload / batches)
     )
   }
 
@@ -147,21 +205,31 @@ public struct CostModel: Sendable {
     device.hbmBandwidthGBps * 1e9 * cost.bandwidthEfficiency
   }
 
+  /// Per-batch costs (weights read, expert padding, message latency) are paid once per batch:
+  /// twice per micro-batch with two-batch overlap.
+  var batchesPerMicroBatch: Double { cost.twoBatchOverlap ? 2 : 1 }
+
   /// One device's figures for the once-per-step part (dense blocks and head) of a step of
-  /// `tokens` tokens: the same on every device. Its gradient all-reduce (training) is
-  /// communication, overlapped with its compute by `overlap`.
-  public func stepPart(tokens: Int) -> StepPartCost {
+  /// `tokens` tokens, one per pipeline stage: the same on every device of the stage. Its
+  /// tensor-parallel collectives are overlapped with its compute by `overlap`; its gradient
+  /// all-reduce (training) is paid once per global batch (`oncePerBatchSeconds`).
+  public func stepParts(tokens: Int) -> [StepPartCost] {
     let tokens = Double(tokens)
-    let compute = stepWork.seconds(
-      tokens: tokens, flopsPerSecond: flopsPerSecond, bytesPerSecond: hbmBytesPerSecond)
-    let collectives = tensorParallelCost(tokens: tokens, blocks: denseBlocks)
-    let communication = stepWork.gradientBytes / dataParallelBytesPerSecond + collectives.seconds
-    return StepPartCost(
-      flops: stepWork.flops(tokens: tokens), bytes: stepWork.bytes(tokens: tokens),
-      weightBytes: stepWork.weightBytes, kvCacheBytes: stepWork.kvCacheBytes(tokens: tokens),
-      gradientBytes: stepWork.gradientBytes, tensorParallelBytes: collectives.bytesSent,
-      computeSeconds: compute, communicationSeconds: communication,
-      busySeconds: compute + communication - cost.overlap * min(compute, communication))
+    return stageStepWork.map { work, denseBlocks in
+      let compute = work.seconds(
+        tokens: tokens, flopsPerSecond: flopsPerSecond, bytesPerSecond: hbmBytesPerSecond)
+      let collectives = tensorParallelCost(tokens: tokens, blocks: denseBlocks)
+      let gradient = work.gradientBytes / dataParallelBytesPerSecond
+      let microBatch =
+        compute + collectives.seconds - cost.overlap * min(compute, collectives.seconds)
+      return StepPartCost(
+        flops: work.flops(tokens: tokens), bytes: work.bytes(tokens: tokens),
+        weightBytes: work.weightBytes, kvCacheBytes: work.kvCacheBytes(tokens: tokens),
+        gradientBytes: work.gradientBytes, tensorParallelBytes: collectives.bytesSent,
+        computeSeconds: compute, communicationSeconds: gradient + collectives.seconds,
+        microBatchSeconds: microBatch, oncePerBatchSeconds: gradient,
+        busySeconds: microBatch + gradient)
+    }
   }
 
   /// One device's figures for the once-per-step part.
@@ -176,6 +244,12 @@ public struct CostModel: Sendable {
     public var tensorParallelBytes: Double
     public var computeSeconds: Double
     public var communicationSeconds: Double
+    /// The time of one micro-batch: compute and tensor-parallel collectives, overlapped by
+    /// `overlap`.
+    public var microBatchSeconds: Double
+    /// Paid once per global batch: the gradient all-reduce.
+    public var oncePerBatchSeconds: Double
+    /// `microBatchSeconds + oncePerBatchSeconds`.
     public var busySeconds: Double
   }
 
@@ -221,28 +295,34 @@ public struct CostModel: Sendable {
     /// With two-batch overlap, half the shorter of compute and communication: the first
     /// micro-batch's part that nothing hides, paid once per step (`ClusterStep`); else 0.
     public var pipelineFillSeconds: Double
-    /// `compute + comm − overlap · min(compute, comm) + replan`, or with two-batch overlap
-    /// `max(compute, comm) + replan`.
+    /// One micro-batch through the layer: `compute + comm − overlap · min(compute, comm)`, or
+    /// with two-batch overlap `max(compute, comm)`, where `comm` is the all-to-all and the
+    /// tensor-parallel collectives.
+    public var microBatchSeconds: Double
+    /// Paid once per global batch: the gradient all-reduces and the re-plan copy.
+    public var oncePerBatchSeconds: Double
+    /// `microBatchSeconds + oncePerBatchSeconds`.
     public var busySeconds: Double
   }
 
-  /// The figures of every device for one layer's traffic.
-  public func layer(_ traffic: DeviceTraffic) -> [DeviceLayerCost] {
+  /// The figures of every device for one layer's traffic, in a step of `tokens` tokens (by
+  /// default the traffic's own: with expert data parallelism the traffic is one group's share).
+  public func layer(_ traffic: DeviceTraffic, tokens: Int? = nil) -> [DeviceLayerCost] {
     let passes = cost.mode == .training ? 3.0 : 1.0  // forward + backward ≈ 3 × forward
     let directions = cost.mode == .training ? 2.0 : 1.0  // the backward all-to-alls mirror
     let flops = flopsPerSecond
     let hbm = hbmBytesPerSecond
-    let stepTokens = Double(traffic.sourceTokens.reduce(0, +))
+    let stepTokens = Double(tokens ?? traffic.sourceTokens.reduce(0, +))
     let denseFLOPs = layerWork.flops(tokens: stepTokens)
     let denseBytes = layerWork.bytes(tokens: stepTokens)
     // Two-batch overlap runs every per-batch cost twice: weights read, padding, latency.
-    let batches = cost.twoBatchOverlap ? 2.0 : 1.0
+    let batches = batchesPerMicroBatch
     let dense = max(
       denseFLOPs / flops, (denseBytes + (batches - 1) * layerWork.weightBytes) / hbm)
     let intra = device.intraNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let inter = device.interNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let tokenBytes = Double(hiddenSize) * activationBytes
-    let collectives = tensorParallelCost(tokens: stepTokens, blocks: 1)
+    let collectives = tensorParallelCost(tokens: stepTokens, blocks: 1, batches: batches)
     // A phase's time over its two links: in turn, or at once with node forwarding (DeepSeek-V3
     // technical report, sec. 3.2.2: IB and NVLink communication fully overlapped).
     let phase = { (intraCopies: Int, interCopies: Int, bytes: Double) -> Double in
@@ -282,9 +362,15 @@ public struct CostModel: Sendable {
         + latency * Double(traffic.peersReceived[d])
       let delivered = Double(traffic.deliveredCopies[d]) * directions
       let nodePairs = Double(traffic.nodeCopies[d]) * directions
-      let communication =
-        dispatch + combine + replicaGradientBytes / (spansNodes ? inter : intra)
-        + layerWork.gradientBytes / dataParallelBytesPerSecond + collectives.seconds
+      let gradient =
+        replicaGradientBytes / (spansNodes ? inter : intra)
+        + (layerWork.gradientBytes + expertGradientBytes) / dataParallelBytesPerSecond
+      let microBatchCommunication = dispatch + combine + collectives.seconds
+      let microBatch =
+        cost.twoBatchOverlap
+        ? max(compute, microBatchCommunication)
+        : compute + microBatchCommunication
+          - cost.overlap * min(compute, microBatchCommunication)
       // The new weights come over the expert-parallel group's slowest link.
       let replan =
         cost.chargeReplanCopy
@@ -296,18 +382,19 @@ public struct CostModel: Sendable {
         denseFLOPs: denseFLOPs, denseBytes: denseBytes,
         kvCacheBytes: layerWork.kvCacheBytes(tokens: stepTokens),
         allToAllIntraBytes: intraBytes, allToAllInterBytes: interBytes,
-        gradientBytes: replicaGradientBytes + layerWork.gradientBytes,
+        gradientBytes: replicaGradientBytes + layerWork.gradientBytes + expertGradientBytes,
         tensorParallelBytes: collectives.bytesSent, messages: messages,
         dispatchSeconds: dispatch, combineSeconds: combine,
         dispatchReceivedBytes: delivered * dispatchBytesPerToken,
         combineSentBytes: delivered * combineBytesPerToken,
         dispatchNodeBytes: nodePairs * dispatchBytesPerToken,
         combineNodeBytes: nodePairs * combineBytesPerToken,
-        computeSeconds: compute, communicationSeconds: communication, replanSeconds: replan,
-        pipelineFillSeconds: cost.twoBatchOverlap ? min(compute, communication) / 2 : 0,
-        busySeconds: (cost.twoBatchOverlap
-          ? max(compute, communication)
-          : compute + communication - cost.overlap * min(compute, communication)) + replan)
+        computeSeconds: compute, communicationSeconds: microBatchCommunication + gradient,
+        replanSeconds: replan,
+        pipelineFillSeconds: cost.twoBatchOverlap
+          ? min(compute, microBatchCommunication) / 2 : 0,
+        microBatchSeconds: microBatch, oncePerBatchSeconds: gradient + replan,
+        busySeconds: microBatch + gradient + replan)
     }
   }
 }

@@ -84,7 +84,7 @@ public struct DeviceMemory: Sendable, Equatable {
 
   /// Pipeline stages of `layout` over `blocks` blocks: `pp`, at most one per block.
   static func stageCount(layout: ParallelLayout, blocks: Int) -> Int {
-    max(1, min(layout.pp, blocks))
+    PipelineStages(pp: layout.pp, blocks: blocks).count
   }
 
   /// Stage `index` of `stageCount` on its own (the first `blocks mod stageCount` stages take one
@@ -94,11 +94,7 @@ public struct DeviceMemory: Sendable, Equatable {
     _ index: Int, of stageCount: Int, model: ModelSpec, parts: ParameterBreakdown,
     census: BlockCensus, precision: PrecisionSpec, memory: MemorySpec, sharding: WeightSharding
   ) -> Stage {
-    let blockCount = parts.blocks.count
-    let base = blockCount / stageCount
-    let longer = blockCount % stageCount
-    let first = index * base + min(index, longer)
-    let range = first..<(first + base + (index < longer ? 1 : 0))
+    let range = PipelineStages(pp: stageCount, blocks: parts.blocks.count).blocks(ofStage: index)
     return stage(
       index: index, blocks: census.counts(in: range), range: range, stageCount: stageCount,
       model: model, parts: parts, precision: precision, memory: memory, sharding: sharding)

@@ -39,7 +39,8 @@ extension ResultTables {
   ]
 
   /// Empty fields when an MoE scenario has no `cluster.placement` (and time fields without a
-  /// device); a dense scenario with a device has its step time, and no expert figures. `expert_mfu` is the routed experts' FLOPs over peak × EP devices × run time.
+  /// device); a dense scenario with a device has its step time, and no expert figures. `expert_mfu` is the routed experts' FLOPs over peak × the `ep × pp` devices
+  /// that did them × run time.
   public static func clusterSummaryFields(
     _ totals: ClusterTotals, scenario: Scenario, model: CostModel?
   ) -> [CSVField] {
@@ -47,7 +48,8 @@ extension ResultTables {
       return [CSVField](repeating: .empty, count: clusterSummaryColumns.count)
     }
     let timed = totals.timed && totals.seconds > 0
-    let devices = Double(scenario.cluster.layout.ep)
+    // `devices.csv`'s rank `d` sums the layers of every stage: `ep × pp` devices did that work.
+    let devices = Double(scenario.cluster.layout.ep * scenario.cluster.layout.pp)
     let peak = model.map(\.peakFLOPsPerSecond) ?? 0
     let expertBytes = model.map { $0.expertParameters * $0.weightBytesPerParameter }
     // A model without MoE layers has no straggler, expert work or re-planned slots.
@@ -59,7 +61,12 @@ extension ResultTables {
       timed ? .real(totals.seconds / Double(totals.steps)) : .empty,
       timed ? .real(Double(totals.tokens) / totals.seconds) : .empty,
       timed && experts ? .real(totals.expertFLOPs / (peak * devices * totals.seconds)) : .empty,
-      model == nil ? .empty : .real(totals.allToAllBytes / Double(max(1, totals.tokens))),
+      // The devices are one expert-parallel group's, which moves `expertDP`-th of the tokens.
+      model == nil
+        ? .empty
+        : .real(
+          totals.allToAllBytes * Double(scenario.cluster.layout.expertDP)
+            / Double(max(1, totals.tokens))),
       experts ? expertBytes.map { .real($0 * Double(totals.replacedSlots)) } ?? .empty : .empty,
     ]
   }

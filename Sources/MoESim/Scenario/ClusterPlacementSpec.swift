@@ -67,6 +67,15 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   /// takes the longer of the two, each paid twice where it is per batch (weights read, expert
   /// padding rows, message latency), plus once per step half the shorter of the first layer.
   public var twoBatchOverlap: Bool
+  /// Micro-batches of a global batch (Megatron's `num_microbatches`): the step's tokens are one
+  /// micro-batch of every data-parallel replica, and `microBatches` of them run through the
+  /// pipeline stages under the 1F1B schedule (interleaved with `virtualStages > 1`), the
+  /// gradient all-reduce and re-plan copy once after them; a step's time is the global batch's
+  /// over `microBatches`.
+  public var microBatches: Int
+  /// Model chunks per device under the interleaved schedule (Megatron's virtual pipeline size):
+  /// 1 is plain 1F1B; `v` chunks divide the fill and drain by `v`.
+  public var virtualStages: Int
   /// Charge the copy of re-planned expert weights (bytes / link bandwidth) to the step of the
   /// re-plan; false leaves it out (a copy done in the background, off the critical path).
   public var chargeReplanCopy: Bool
@@ -88,8 +97,11 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   public init(
     mode: Mode = .prefill, computeEfficiency: Double = 1, bandwidthEfficiency: Double = 1,
     overlap: Double = 0, chargeReplanCopy: Bool = true, gemmEfficiency: GemmEfficiency = .peak,
-    expertPaddingRows: Double = 0, twoBatchOverlap: Bool = false
+    expertPaddingRows: Double = 0, twoBatchOverlap: Bool = false, microBatches: Int = 1,
+    virtualStages: Int = 1
   ) {
+    self.microBatches = microBatches
+    self.virtualStages = virtualStages
     self.twoBatchOverlap = twoBatchOverlap
     self.mode = mode
     self.gemmEfficiency = gemmEfficiency

@@ -64,6 +64,9 @@ public struct PrecisionSpec: Sendable, Equatable, Encodable {
   /// Format of an expert's output sent back in the combine (DeepEP combines in BF16); defaults
   /// to `activations`.
   public var combine: NumberFormat
+  /// Format the matrix products run in, whose peak rate the time model uses (FP8 training
+  /// keeps BF16 weights and multiplies in FP8); nil: the slower of `weights` and `activations`.
+  public var matmul: NumberFormat?
 
   /// Bits to dequantise one group: a 16-bit scale and a 16-bit zero point, as the group-wise
   /// asymmetric quantisers (GPTQ, Frantar et al. 2022; AWQ, Lin et al. 2023) store them:
@@ -81,8 +84,9 @@ public struct PrecisionSpec: Sendable, Equatable, Encodable {
   public init(
     weights: NumberFormat = .bf16, expertWeights: NumberFormat? = nil,
     weightGroupSize: Int = 128, kvCache: NumberFormat = .bf16, activations: NumberFormat = .bf16,
-    dispatch: NumberFormat? = nil, combine: NumberFormat? = nil
+    dispatch: NumberFormat? = nil, combine: NumberFormat? = nil, matmul: NumberFormat? = nil
   ) {
+    self.matmul = matmul
     self.weights = weights
     self.expertWeights = expertWeights ?? weights
     self.weightGroupSize = weightGroupSize

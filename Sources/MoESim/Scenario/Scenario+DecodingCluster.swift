@@ -14,6 +14,7 @@ extension PrecisionSpec {
     activations = try reader.choice("activations", default: .bf16)
     dispatch = try reader.choice("dispatch", default: activations)
     combine = try reader.choice("combine", default: activations)
+    matmul = try reader.raw("matmul") == nil ? nil : reader.choice("matmul")
     let elementwise = NumberFormat.allCases.filter(\.isElementwise).map(\.rawValue)
     for (key, format) in [
       ("kv_cache", kvCache), ("activations", activations), ("dispatch", dispatch),

@@ -39,7 +39,7 @@ extension ClusterSpec {
       try ClusterPlacementSpec(reading: &$0, model: model, ep: ep, nodes: nodes, perNode: perNode)
     }
     cost = try reader.object("cost", keys: ClusterCostSpec.keys) {
-      try ClusterCostSpec(reading: &$0)
+      try ClusterCostSpec(reading: &$0, pp: layout.pp, blocks: model.layers)
     }
   }
 
@@ -157,7 +157,8 @@ extension ClusterPlacementSpec {
 extension ClusterCostSpec {
   static let keys = ScenarioKeys.names(in: "cluster.cost")
 
-  init(reading reader: inout ScenarioReader) throws {
+  /// Reads `cluster.cost` for a layout of `pp` pipeline stages over `blocks` blocks.
+  init(reading reader: inout ScenarioReader, pp: Int, blocks: Int) throws {
     self.init()
     mode = try reader.choice("mode", default: .prefill)
     gemmEfficiency = try reader.choice("gemm_efficiency", default: .peak)
@@ -183,5 +184,22 @@ extension ClusterCostSpec {
           allowed: "false while cluster.cost.overlap > 0 (one overlap model at a time)"))
     }
     chargeReplanCopy = try reader.bool("charge_replan_copy", default: true)
+    microBatches = try reader.int("micro_batches", default: 1, in: 1...(1 << 20))
+    // Every chunk holds at least one block: `pp × virtual_stages` chunks over the blocks.
+    let chunks = pp > 1 ? max(1, blocks / pp) : 1
+    virtualStages = try reader.int(
+      "virtual_stages", default: 1, in: 1...chunks,
+      allowed: pp > 1
+        ? "1...\(chunks) (model.layers / cluster.layout.pp: each chunk at least one block)"
+        : "1 (the interleaved schedule needs cluster.layout.pp ≥ 2)")
+    // The interleaved schedule's bubble (p − 1)/(v · m) holds for m a multiple of p
+    // (Narayanan et al. 2021, arXiv:2104.04473, sec. 2.2.2).
+    if virtualStages > 1 && microBatches % pp != 0 {
+      throw reader.error(
+        "micro_batches",
+        .outOfRange(
+          value: String(microBatches),
+          allowed: "a multiple of cluster.layout.pp = \(pp) while virtual_stages > 1"))
+    }
   }
 }

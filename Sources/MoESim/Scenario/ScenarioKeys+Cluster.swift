@@ -155,6 +155,15 @@ extension ScenarioKeys {
         "two micro-batches, one computing while the other communicates (SGLang TBO), with its cost"
     ),
     ScenarioKey(
+      "cluster.cost", "micro_batches", .integer, default: "1", allowed: "1 … 2^20",
+      meaning:
+        "micro-batches per global batch through the pipeline (1F1B); the step's tokens are one of them"
+    ),
+    ScenarioKey(
+      "cluster.cost", "virtual_stages", .integer, default: "1",
+      allowed: "1 … layers / pp (micro_batches a multiple of pp when > 1)",
+      meaning: "model chunks per device, the interleaved schedule (Megatron's virtual pipeline)"),
+    ScenarioKey(
       "cluster.cost", "charge_replan_copy", .boolean, default: "true", allowed: "true, false",
       meaning:
         "add the copy of re-planned expert weights (bytes / link bandwidth) to the step of the re-plan"

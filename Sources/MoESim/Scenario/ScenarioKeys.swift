@@ -168,6 +168,12 @@ public enum ScenarioKeys {
       "precision", "combine", .choice, default: "precision.activations",
       allowed: ScenarioKey.choices(NumberFormat.self) + " (not int4)",
       meaning: "format of an expert output sent back in the combine (DeepEP: \"bf16\")"),
+    ScenarioKey(
+      "precision", "matmul", .choice, default: "the slower of weights and activations",
+      allowed: ScenarioKey.choices(NumberFormat.self),
+      meaning:
+        "format the matrix products run in, whose peak the time model uses (FP8 training: \"fp8\")"
+    ),
   ]
 
   static let memory: [ScenarioKey] = [

@@ -152,6 +152,9 @@ public struct Simulation: Sendable {
       }
     }
     let devicesPerNode = scenario.cluster.devicesPerNode
+    // With expert data parallelism each of the `expertDP` expert-parallel groups serves its own
+    // share of the step's tokens (contiguous blocks); the devices measured are the first group's.
+    let expertGroups = scenario.cluster.layout.expertDP
     // Each token's first choice per layer of the group, and at the layer before the group, for
     // the cross-layer figures of a placement.
     let firstChoices = SharedPointer<Int32>.allocate(planner == nil ? 0 : groupLayers * tokens, -1)
@@ -349,7 +352,8 @@ public struct Simulation: Sendable {
             layerMetrics[member]?.devices = stepPlanner.traffic(
               layer: layer, selected: selected + member * tokens * k,
               dropped: metrics.assignmentsDropped > 0 ? scratch.base[worker].capacity.dropped : nil,
-              tokens: tokens, topK: k, devicesPerNode: devicesPerNode, replaced: replaced)
+              tokens: max(1, tokens / expertGroups), topK: k, devicesPerNode: devicesPerNode,
+              replaced: replaced)
           }
         }
         for member in 0..<groupCount {

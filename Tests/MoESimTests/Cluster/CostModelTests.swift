@@ -110,7 +110,7 @@ import Testing
     let training = try CostModelTests.costModel(mode: "training")
     CostModelTests.expectClose(training.layerWork.gradientBytes, 288, "layer gradients")
     CostModelTests.expectClose(training.stepWork.gradientBytes, 608 + 80 + 16, "step gradients")
-    let part = training.stepPart(tokens: 4)
+    let part = training.stepParts(tokens: 4)[0]
     // Plus the dense block's tensor-parallel collectives (RingCollectiveTests): 8 in training,
     // each 16 bytes in one 2 µs step.
     CostModelTests.expectClose(

@@ -19,7 +19,9 @@ import Testing
     var steps: [ClusterStep] = []
     var layers: [[CostModel.DeviceLayerCost]] = []
     _ = try Simulation(scenario: scenario).run(threads: 2) { step, metrics in
-      layers += metrics.compactMap(\.devices).map(model.layer)
+      layers += metrics.compactMap { layer in
+        layer.devices.map { model.layer($0, tokens: layer.tokens) }
+      }
       if let cluster = ClusterStep(step: step, layers: metrics, model: model) {
         steps.append(cluster)
       }
@@ -47,7 +49,7 @@ import Testing
         #expect(device.kvCacheBytes > 0)
       }
     }
-    let part = model.stepPart(tokens: 8)
+    let part = model.stepParts(tokens: 8)[0]
     #expect(part.bytes / hbm > part.flops / flops)
 
     let parts = ParameterBreakdown(model: scenario.model)
@@ -64,19 +66,20 @@ import Testing
     }
   }
 
-  /// Prefill of 4,096 tokens on the same cluster: ~512 assignments per expert, above the H100's
+  /// Prefill of 8,192 tokens on the same cluster, 4,096 for each of its two expert-parallel
+  /// groups (`tp × dp = 16` devices over `ep = 8`): ~512 assignments per expert, above the H100's
   /// 989.5e12 / 3.35e12 ≈ 295 FLOPs per byte, so the experts are compute-bound in total; no KV
   /// cache is read, only the prompt's keys and values written (one token's each).
   @Test func largePrefillIsComputeBound() throws {
     let (model, _, _, layers) = try Self.run([
-      "workload.tokens_per_step=4096", "cluster.cost.mode=prefill",
+      "workload.tokens_per_step=8192", "cluster.cost.mode=prefill",
     ])
     let all = layers.flatMap { $0 }
     let flopsTime = all.map(\.expertFLOPs).reduce(0, +) / model.flopsPerSecond
     let bytesTime = all.map(\.expertBytes).reduce(0, +) / model.hbmBytesPerSecond
     #expect(flopsTime > bytesTime)
     // KV bytes written per step token = one token's KV per layer on one device / dp.
-    let expected = 4096 * model.layerWork.kvCacheBytesPerStepToken
+    let expected = 8192 * model.layerWork.kvCacheBytesPerStepToken
     #expect(all.allSatisfy { $0.kvCacheBytes == expected })
     #expect(model.layerWork.kvCacheBytesPerStepToken > 0)
   }

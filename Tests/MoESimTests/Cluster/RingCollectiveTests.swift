@@ -32,7 +32,7 @@ import Testing
   @Test func sequenceParallelCollectivesPerBlock() throws {
     let decode = try CostModelTests.costModel(mode: "decode")
     let perBlock = 4 * (16 / 450e9 + 2e-6)
-    let part = decode.stepPart(tokens: 4)
+    let part = decode.stepParts(tokens: 4)[0]
     #expect(part.tensorParallelBytes == 64)
     let dense = decode.stepWork.seconds(
       tokens: 4, flopsPerSecond: decode.flopsPerSecond, bytesPerSecond: decode.hbmBytesPerSecond)

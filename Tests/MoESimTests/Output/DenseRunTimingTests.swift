@@ -23,7 +23,7 @@ import Testing
     let seconds = try #require(Double(row["step_time_s"] ?? ""))
     // The step is the roofline of the dense blocks and head, as `CostModel` has it.
     let model = try #require(CostModel(scenario: dense))
-    let part = model.stepPart(tokens: 64)
+    let part = model.stepParts(tokens: 64)[0]
     #expect(abs(seconds - part.busySeconds) <= 1e-12 * seconds)
     // Roofline plus the tp-2 collectives of its 8 blocks (overlap 0).
     let roofline = max(part.flops / model.flopsPerSecond, part.bytes / model.hbmBytesPerSecond)

@@ -6,7 +6,7 @@ import Testing
 /// `devices.csv` from a simulated run with a cluster placement.
 @Suite struct DevicesFileTests {
   static let overrides = [
-    "workload.tokens_per_step=512", "workload.steps=6", "cluster.layout={tp: 16, ep: 8}",
+    "workload.tokens_per_step=512", "workload.steps=6", "cluster.layout={tp: 8, ep: 8}",
     "cluster.device=h100-sxm", "cluster.devices_per_node=4",
     "cluster.placement={strategy: \"replicated\", redundant_slots: 8, window_steps: 2,"
       + " replan_every: 3}",
