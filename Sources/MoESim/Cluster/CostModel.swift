@@ -318,7 +318,8 @@ public struct CostModel: Sendable {
     // Two-batch overlap runs every per-batch cost twice: weights read, padding, latency.
     let batches = batchesPerMicroBatch
     let dense = max(
-      denseFLOPs / flops, (denseBytes + (batches - 1) * layerWork.weightBytes) / hbm)
+      layerWork.computeSeconds(tokens: stepTokens, flopsPerSecond: flops),
+      (denseBytes + (batches - 1) * layerWork.weightBytes) / hbm)
     let intra = device.intraNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let inter = device.interNodeBandwidthGBps * 1e9 * cost.bandwidthEfficiency
     let tokenBytes = Double(hiddenSize) * activationBytes

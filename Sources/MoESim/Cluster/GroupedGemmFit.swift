@@ -66,25 +66,10 @@ public struct GroupedGemmFit: Sendable, Equatable {
         experts.append((row.rowsPerGroup, row.groups, row.seconds, row.n * row.k))
       }
     }
-    // Weighted normal equations of y ≈ slope · rows + intercept.
-    var sww = 0.0
-    var swx = 0.0
-    var swxx = 0.0
-    var swy = 0.0
-    var swxy = 0.0
-    for expert in experts {
-      let y = expert.seconds * peakTFLOPs * 1e12 / (2 * expert.groups * expert.nk)
-      let weight = 1 / (y * y)
-      sww += weight
-      swx += weight * expert.rows
-      swxx += weight * expert.rows * expert.rows
-      swy += weight * y
-      swxy += weight * expert.rows * y
+    let points = experts.map { expert in
+      (x: expert.rows, y: expert.seconds * peakTFLOPs * 1e12 / (2 * expert.groups * expert.nk))
     }
-    let determinant = sww * swxx - swx * swx
-    guard determinant > 0 else { return .peak }
-    let slope = (sww * swxy - swx * swy) / determinant
-    let intercept = (swxx * swy - swx * swxy) / determinant
+    guard let (slope, intercept) = RelativeLeastSquares.line(points) else { return .peak }
     return GroupedGemmFit(peakFraction: 1 / slope, paddingRows: intercept / slope)
   }
 }

@@ -21,11 +21,19 @@ public struct NonExpertWork: Sendable, Equatable {
   /// shard's gradients over the `dp` replicas, `2(dp − 1)/dp ×` the shard's bytes (Patarasuk
   /// and Yuan 2009, "Bandwidth optimal all-reduce algorithms"); 0 in inference.
   public var gradientBytes: Double
+  /// The part of `flopsPerStepToken` that the attention kernel runs at its own rate
+  /// (`cluster.cost.attention_efficiency`), and that kernel's seconds per token of the step;
+  /// both 0 when attention runs at the matmul rate.
+  public var attentionKernelFLOPsPerStepToken: Double
+  public var attentionKernelSecondsPerStepToken: Double
 
   public init(
     flopsPerStepToken: Double = 0, weightBytes: Double = 0, activationBytesPerStepToken: Double = 0,
-    kvCacheBytesPerStepToken: Double = 0, gradientBytes: Double = 0
+    kvCacheBytesPerStepToken: Double = 0, gradientBytes: Double = 0,
+    attentionKernelFLOPsPerStepToken: Double = 0, attentionKernelSecondsPerStepToken: Double = 0
   ) {
+    self.attentionKernelFLOPsPerStepToken = attentionKernelFLOPsPerStepToken
+    self.attentionKernelSecondsPerStepToken = attentionKernelSecondsPerStepToken
     self.flopsPerStepToken = flopsPerStepToken
     self.weightBytes = weightBytes
     self.activationBytesPerStepToken = activationBytesPerStepToken
@@ -44,9 +52,19 @@ public struct NonExpertWork: Sendable, Equatable {
   public func bytes(tokens: Double) -> Double {
     weightBytes + (activationBytesPerStepToken + kvCacheBytesPerStepToken) * tokens
   }
-  /// Roofline time: `max(FLOPs / flopsPerSecond, bytes / bytesPerSecond)`.
+  /// Roofline time: `max(FLOPs / flopsPerSecond, bytes / bytesPerSecond)`, the attention
+  /// kernel's FLOPs at its own rate when it has one.
   public func seconds(tokens: Double, flopsPerSecond: Double, bytesPerSecond: Double) -> Double {
-    max(flops(tokens: tokens) / flopsPerSecond, bytes(tokens: tokens) / bytesPerSecond)
+    max(
+      computeSeconds(tokens: tokens, flopsPerSecond: flopsPerSecond),
+      bytes(tokens: tokens) / bytesPerSecond)
+  }
+
+  /// The compute side of the roofline: the FLOPs at `flopsPerSecond`, the attention kernel's at
+  /// its own rate when it has one.
+  public func computeSeconds(tokens: Double, flopsPerSecond: Double) -> Double {
+    (flopsPerStepToken - attentionKernelFLOPsPerStepToken) * tokens / flopsPerSecond
+      + attentionKernelSecondsPerStepToken * tokens
   }
 
   /// Two parts run one after the other, costed as one roofline (sums of FLOPs and bytes).
@@ -57,7 +75,11 @@ public struct NonExpertWork: Sendable, Equatable {
       activationBytesPerStepToken: lhs.activationBytesPerStepToken
         + rhs.activationBytesPerStepToken,
       kvCacheBytesPerStepToken: lhs.kvCacheBytesPerStepToken + rhs.kvCacheBytesPerStepToken,
-      gradientBytes: lhs.gradientBytes + rhs.gradientBytes)
+      gradientBytes: lhs.gradientBytes + rhs.gradientBytes,
+      attentionKernelFLOPsPerStepToken: lhs.attentionKernelFLOPsPerStepToken
+        + rhs.attentionKernelFLOPsPerStepToken,
+      attentionKernelSecondsPerStepToken: lhs.attentionKernelSecondsPerStepToken
+        + rhs.attentionKernelSecondsPerStepToken)
   }
 }
 
@@ -80,6 +102,10 @@ extension NonExpertWork {
     var vocabSize: Double
     /// Ring all-reduce volume per gradient byte: `2(dp − 1)/dp` in training, else 0.
     var gradientRingFactor: Double
+    /// The attention kernel's efficiency law and the BF16 peak it is a fraction of, when
+    /// `cluster.cost.attention_efficiency` times attention apart (prefill and training on a
+    /// catalog device); nil: attention at the matmul rate.
+    var attentionKernel: (fit: AttentionKernelFit, peakFLOPsPerSecond: Double)?
 
     init(scenario: Scenario, context: Int) {
       let layout = scenario.cluster.layout
@@ -97,6 +123,12 @@ extension NonExpertWork {
         * scenario.precision.kvCacheBytes
       vocabSize = Double(scenario.model.vocabSize)
       gradientRingFactor = mode == .training ? 2 * (dp - 1) / dp : 0
+      let cost = scenario.cluster.cost
+      if let fit = cost.attentionEfficiency.fit, mode != .decode,
+        let device = scenario.cluster.device
+      {
+        attentionKernel = (fit, device.flopsPerSecond(for: .bf16))
+      }
     }
 
     /// Positions each token attends to in a block with attention window `window`: the whole
@@ -114,10 +146,16 @@ extension NonExpertWork {
   /// `c` cached tokens' keys and values per sequence, prefill writes the new tokens' ones.
   init(block: BlockParameters, compute: ComputeCost, setting s: Setting) {
     let devices = s.tp * s.dp
+    let attentionFLOPsPerToken =
+      compute.forwardAttentionFLOPsPerPosition * s.attendedPositions(window: block.attentionWindow)
     let flopsPerToken =
-      compute.forwardLinearFLOPsPerToken(nonExpertOf: block)
-      + compute.forwardAttentionFLOPsPerPosition
-      * s.attendedPositions(window: block.attentionWindow)
+      compute.forwardLinearFLOPsPerToken(nonExpertOf: block) + attentionFLOPsPerToken
+    // A fitted kernel runs causal attention over the sequence (or the window) at its own rate.
+    let kernelFLOPs = s.attentionKernel == nil ? 0 : s.passes * attentionFLOPsPerToken / devices
+    let kernelSeconds = s.attentionKernel.map { kernel in
+      let length = min(s.context, block.attentionWindow.map(Double.init) ?? s.context)
+      return kernelFLOPs / (kernel.peakFLOPsPerSecond * kernel.fit.efficiency(length: length))
+    } ?? 0
     let kvTokens: Double
     switch s.mode {
     case .decode:  // one new token per sequence reads its whole cache (or window)
@@ -133,7 +171,9 @@ extension NonExpertWork {
       activationBytesPerStepToken: s.passes * 2 * s.hiddenSize * s.activationBytes / devices,
       // A replica's `T / dp` sequences; each device holds its tensor-parallel share of a token.
       kvCacheBytesPerStepToken: kvTokens * s.kvCacheBytesPerTokenPerLayer / s.dp,
-      gradientBytes: s.gradientRingFactor * shardBytes)
+      gradientBytes: s.gradientRingFactor * shardBytes,
+      attentionKernelFLOPsPerStepToken: kernelFLOPs,
+      attentionKernelSecondsPerStepToken: kernelSeconds)
   }
 
   /// The output head and the final norm before it: every position in training and decode, the

@@ -81,6 +81,8 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   public var chargeReplanCopy: Bool
   /// Where `computeEfficiency` and `expertPaddingRows` default from.
   public var gemmEfficiency: GemmEfficiency
+  /// How fast the attention kernel runs (prefill and training).
+  public var attentionEfficiency: AttentionEfficiency
   /// Rows each touched expert slot's grouped GEMMs cost beyond its tokens: an expert with `a`
   /// tokens takes as long as `a + expertPaddingRows` tokens at the achieved FLOP/s.
   public var expertPaddingRows: Double
@@ -94,12 +96,28 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
     case deepgemm
   }
 
+  /// The rate of the attention scores and values.
+  public enum AttentionEfficiency: String, Sendable, CaseIterable, Encodable {
+    /// At the matmul rate: `precision.matmul`'s peak × `compute_efficiency`.
+    case peak
+    /// FlashAttention-3's BF16 causal kernel on H100, fitted once
+    /// (`AttentionKernelFit.flashAttention3`): the BF16 peak × `0.663 · L / (L + 602)` over a
+    /// sequence of `L` tokens.
+    case flashAttention3 = "flash_attention_3"
+
+    /// The efficiency law; nil at the matmul rate.
+    public var fit: AttentionKernelFit? {
+      self == .flashAttention3 ? AttentionKernelFit.flashAttention3 : nil
+    }
+  }
+
   public init(
     mode: Mode = .prefill, computeEfficiency: Double = 1, bandwidthEfficiency: Double = 1,
     overlap: Double = 0, chargeReplanCopy: Bool = true, gemmEfficiency: GemmEfficiency = .peak,
     expertPaddingRows: Double = 0, twoBatchOverlap: Bool = false, microBatches: Int = 1,
-    virtualStages: Int = 1
+    virtualStages: Int = 1, attentionEfficiency: AttentionEfficiency = .peak
   ) {
+    self.attentionEfficiency = attentionEfficiency
     self.microBatches = microBatches
     self.virtualStages = virtualStages
     self.twoBatchOverlap = twoBatchOverlap

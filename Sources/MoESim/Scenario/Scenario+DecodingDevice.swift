@@ -162,6 +162,7 @@ extension ClusterCostSpec {
     self.init()
     mode = try reader.choice("mode", default: .prefill)
     gemmEfficiency = try reader.choice("gemm_efficiency", default: .peak)
+    attentionEfficiency = try reader.choice("attention_efficiency", default: .peak)
     let fit = gemmEfficiency == .deepgemm ? GroupedGemmFit.deepGEMM : .peak
     let fraction = "a number in 1e-06...1 (times are work over rate × efficiency)"
     let efficiencies = ArithmeticLimits.efficiency

@@ -136,6 +136,12 @@ extension ScenarioKeys {
         "defaults of compute_efficiency and expert_padding_rows: peak (1, 0) or deepgemm (0.658, 131)"
     ),
     ScenarioKey(
+      "cluster.cost", "attention_efficiency", .choice, default: "\"peak\"",
+      allowed: ScenarioKey.choices(ClusterCostSpec.AttentionEfficiency.self),
+      meaning:
+        "attention scores and values: at the matmul rate, or flash_attention_3 (BF16 peak × 0.663·L/(L + 602))"
+    ),
+    ScenarioKey(
       "cluster.cost", "compute_efficiency", .number, default: "1 (deepgemm: 0.658)",
       allowed: "1e-6 … 1", meaning: "fraction of peak FLOP/s reached"),
     ScenarioKey(
