@@ -369,7 +369,11 @@ public struct CostModel: Sendable {
       let microBatchCommunication = dispatch + combine + collectives.seconds
       let microBatch =
         cost.twoBatchOverlap
-        ? max(compute, microBatchCommunication)
+        // The communication kernels hold `f` of the compute units while they run: compute
+        // proceeds at 1 − f for `comm` seconds, then at full rate.
+        ? max(
+          microBatchCommunication,
+          compute + cost.communicationSMFraction * microBatchCommunication)
         : compute + microBatchCommunication
           - cost.overlap * min(compute, microBatchCommunication)
       // The new weights come over the expert-parallel group's slowest link.

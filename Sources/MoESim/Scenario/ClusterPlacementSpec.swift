@@ -67,6 +67,9 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   /// takes the longer of the two, each paid twice where it is per batch (weights read, expert
   /// padding rows, message latency), plus once per step half the shorter of the first layer.
   public var twoBatchOverlap: Bool
+  /// With two-batch overlap, the fraction of the compute units the dispatch and combine
+  /// kernels hold while they run (DeepSeek-V3 report sec. 3.2.2: 20 of the H800's 132 SMs).
+  public var communicationSMFraction: Double
   /// Micro-batches of a global batch (Megatron's `num_microbatches`): the step's tokens are one
   /// micro-batch of every data-parallel replica, and `microBatches` of them run through the
   /// pipeline stages under the 1F1B schedule (interleaved with `virtualStages > 1`), the
@@ -115,8 +118,10 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
     mode: Mode = .prefill, computeEfficiency: Double = 1, bandwidthEfficiency: Double = 1,
     overlap: Double = 0, chargeReplanCopy: Bool = true, gemmEfficiency: GemmEfficiency = .peak,
     expertPaddingRows: Double = 0, twoBatchOverlap: Bool = false, microBatches: Int = 1,
-    virtualStages: Int = 1, attentionEfficiency: AttentionEfficiency = .peak
+    virtualStages: Int = 1, attentionEfficiency: AttentionEfficiency = .peak,
+    communicationSMFraction: Double = 0
   ) {
+    self.communicationSMFraction = communicationSMFraction
     self.attentionEfficiency = attentionEfficiency
     self.microBatches = microBatches
     self.virtualStages = virtualStages

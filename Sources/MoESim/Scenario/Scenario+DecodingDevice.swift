@@ -184,6 +184,15 @@ extension ClusterCostSpec {
           value: "true",
           allowed: "false while cluster.cost.overlap > 0 (one overlap model at a time)"))
     }
+    communicationSMFraction = try reader.double(
+      "communication_sm_fraction", default: 0, allowed: "in [0, 1)", where: { $0 >= 0 && $0 < 1 })
+    if communicationSMFraction > 0 && !twoBatchOverlap {
+      throw reader.error(
+        "communication_sm_fraction",
+        .outOfRange(
+          value: String(communicationSMFraction),
+          allowed: "0 unless two_batch_overlap is true (the units are shared while overlapping)"))
+    }
     chargeReplanCopy = try reader.bool("charge_replan_copy", default: true)
     microBatches = try reader.int("micro_batches", default: 1, in: 1...(1 << 20))
     // Every chunk holds at least one block: `pp × virtual_stages` chunks over the blocks.

@@ -161,6 +161,11 @@ extension ScenarioKeys {
         "two micro-batches, one computing while the other communicates (SGLang TBO), with its cost"
     ),
     ScenarioKey(
+      "cluster.cost", "communication_sm_fraction", .number, default: "0",
+      allowed: "[0, 1) (> 0 needs two_batch_overlap)",
+      meaning:
+        "compute units the all-to-all kernels hold while overlapping (DeepSeek-V3: 20/132 SMs)"),
+    ScenarioKey(
       "cluster.cost", "micro_batches", .integer, default: "1", allowed: "1 … 2^20",
       meaning:
         "micro-batches per global batch through the pipeline (1F1B); the step's tokens are one of them"

@@ -60,6 +60,39 @@ import Testing
     #expect(Self.close(try #require(step.stepSeconds), 2 * 1.2e-5 + 2.2e-6))
   }
 
+  /// The all-to-all holding a quarter of the units: compute runs at 3/4 while the 4.4e-6 s of
+  /// communication run, then at full rate: 1.2e-5 + 0.25 · 4.4e-6 = 1.31e-5 s. With the
+  /// communication at least compute / (1 − f), the layer is the communication.
+  @Test func communicationHoldsComputeUnits() throws {
+    var spec = ClusterCostSpec(expertPaddingRows: 1, twoBatchOverlap: true)
+    spec.communicationSMFraction = 0.25
+    let base = Self.model(twoBatch: true)
+    let model = CostModel(
+      device: base.device, cost: spec, expertParameters: 1e6, hiddenSize: 1,
+      weightBytesPerParameter: 1, activationBytes: 1, dispatchBytesPerToken: 1000,
+      combineBytesPerToken: 1000, peakFLOPsPerSecond: 1e12, spansNodes: true)
+    let cost = try #require(model.layer(Self.traffic).first)
+    #expect(Self.close(cost.busySeconds, 1.2e-5 + 0.25 * 4.4e-6))
+    // 100 copies each way: dispatch = combine = 100 · 1000 / 10¹⁰ + 2 · 1e-6 = 1.2e-5 s, comm'
+    // 2.4e-5 s; compute' + f · comm' = 1.2e-5 + 6e-6 = 1.8e-5 s: the communication sets the layer.
+    var slowLink = Self.traffic
+    slowLink.sentInter = [100]
+    slowLink.receivedInter = [100]
+    let slow = try #require(model.layer(slowLink).first)
+    #expect(Self.close(slow.busySeconds, 2.4e-5))
+    // Holding 0.9 of the units: 1.2e-5 + 0.9 · 2.4e-5 = 3.36e-5 s, longer than the 2.4e-5 s.
+    spec.communicationSMFraction = 0.9
+    let starved = CostModel(
+      device: base.device, cost: spec, expertParameters: 1e6, hiddenSize: 1,
+      weightBytesPerParameter: 1, activationBytes: 1, dispatchBytesPerToken: 1000,
+      combineBytesPerToken: 1000, peakFLOPsPerSecond: 1e12, spansNodes: true)
+    let heavy = try #require(starved.layer(slowLink).first)
+    #expect(Self.close(heavy.busySeconds, 3.36e-5))
+    #expect(throws: ScenarioError.self) {
+      try TestSupport.quickstart(["cluster.cost.communication_sm_fraction=0.15"])
+    }
+  }
+
   @Test func refusedWithAnOverlapFactor() {
     #expect(throws: ScenarioError.self) {
       try TestSupport.quickstart([
