@@ -94,6 +94,9 @@ extension NonExpertWork {
     var mode: ClusterCostSpec.Mode
     /// Cached context `c` (decode reads it all).
     var context: Double
+    /// Prefill: the tokens of each `c`-token prompt found in the prefix cache
+    /// (`ClusterCostSpec.cachedPrefixTokens`); the step's tokens are the rest.
+    var cachedPrefix: Double
     var weightBytesPerParameter: Double
     var activationBytes: Double
     var hiddenSize: Double
@@ -115,6 +118,7 @@ extension NonExpertWork {
       mode = scenario.cluster.cost.mode
       passes = mode == .training ? 3 : 1
       self.context = Double(context)
+      cachedPrefix = Double(scenario.cluster.cost.cachedPrefixTokens(context: context))
       weightBytesPerParameter = scenario.precision.weightBytes
       activationBytes = scenario.precision.activationBytes
       hiddenSize = Double(scenario.model.hiddenSize)
@@ -136,7 +140,8 @@ extension NonExpertWork {
     /// and training (`ComputeCost.attendedPositions`).
     func attendedPositions(window: Int?) -> Double {
       ComputeCost.attendedPositions(
-        context: Int(context), window: window, causalMean: mode != .decode)
+        context: Int(context), window: window, causalMean: mode != .decode,
+        cachedPrefix: Int(cachedPrefix))
     }
   }
 
@@ -160,7 +165,9 @@ extension NonExpertWork {
     switch s.mode {
     case .decode:  // one new token per sequence reads its whole cache (or window)
       kvTokens = min(s.context, block.attentionWindow.map(Double.init) ?? s.context)
-    case .prefill: kvTokens = 1  // each prompt token's keys and values are written once
+    // Each computed prompt token's keys and values are written once; a cached prefix of `p`
+    // tokens is read once per prompt of `c − p` computed tokens.
+    case .prefill: kvTokens = 1 + s.cachedPrefix / (s.context - s.cachedPrefix)
     case .training: kvTokens = 0  // keys and values are activations, no cache
     }
     // Gradients are kept in the weights' format, as `DeviceMemory` counts them.
@@ -184,7 +191,7 @@ extension NonExpertWork {
     headParameters: Double, finalNormParameters: Double, compute: ComputeCost, setting s: Setting
   ) {
     let devices = s.tp * s.dp
-    let positionsPerToken = s.mode == .prefill ? 1 / s.context : 1
+    let positionsPerToken = s.mode == .prefill ? 1 / (s.context - s.cachedPrefix) : 1
     let shardBytes =
       s.weightBytesPerParameter
       * (s.sharding.tensorParallel(headParameters) + finalNormParameters)

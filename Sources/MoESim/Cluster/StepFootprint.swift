@@ -8,8 +8,10 @@ import Foundation
 ///
 /// - decode: `ceil(T / dp)` sequences per replica, each with `memory.context` (`c`) cached
 ///   tokens; activations of one token per sequence;
-/// - prefill: `ceil(T / (dp · c))` prompts of `c` tokens per replica, their keys and values
-///   written; activations of every prompt token (one block at a time, as `DeviceMemory`).
+/// - prefill: `ceil(T / (dp · (c − p)))` prompts of `c` tokens per replica, `p` of them found in
+///   the prefix cache (`cluster.cost.prefix_cache_hit_rate`) and the rest computed, the keys and
+///   values of all `c` held; activations of every prompt token (one block at a time, as
+///   `DeviceMemory`: with a cached prefix an upper bound).
 ///
 /// Training steps are not checked here: their micro-batches and recomputation are
 /// `memory.csv`'s (`memory.batch`, `memory.recompute`).
@@ -59,7 +61,8 @@ public struct StepFootprint: Sendable, Equatable {
       active = memory(batch: sequences, context: 1)
       cached = memory(batch: sequences, context: context)
     } else {
-      active = memory(batch: (sequences + context - 1) / context, context: context)
+      let computed = context - scenario.cluster.cost.cachedPrefixTokens(context: context)
+      active = memory(batch: (sequences + computed - 1) / computed, context: context)
       cached = active
     }
     self.mode = mode

@@ -71,14 +71,22 @@ public struct ComputeCost: Sendable, Equatable {
   /// The last token of a `context`-token sequence attends to `min(context, w)`; averaged over a
   /// causal sequence (`causalMean`), position `i = 1 … c` attends to `min(i, w)`, which sums to
   /// `(c + 1) / 2` per token when `w ≥ c` and to `(w(w + 1)/2 + (c − w)·w) / c` when `w < c`.
-  public static func attendedPositions(context: Int, window: Int?, causalMean: Bool) -> Double {
+  ///
+  /// With a cached prefix of `cachedPrefix` tokens (a prefix-cache hit), the mean is over the
+  /// positions `p + 1 … c` that are computed: `(S(c) − S(p)) / (c − p)`, `S(n) = Σ_{i ≤ n}
+  /// min(i, w)`.
+  public static func attendedPositions(
+    context: Int, window: Int?, causalMean: Bool, cachedPrefix: Int = 0
+  ) -> Double {
     let positions = Double(context)
-    guard let window, window < context else {
-      return causalMean ? (positions + 1) / 2 : positions
-    }
-    let reach = Double(window)
+    let reach = window.map { Double(min($0, context)) } ?? positions
     guard causalMean else { return reach }
-    return (reach * (reach + 1) / 2 + (positions - reach) * reach) / positions
+    // Σ_{i = 1 … n} min(i, reach).
+    func attended(_ n: Double) -> Double {
+      n <= reach ? n * (n + 1) / 2 : reach * (reach + 1) / 2 + (n - reach) * reach
+    }
+    let prefix = Double(min(max(0, cachedPrefix), context - 1))
+    return (attended(positions) - attended(prefix)) / (positions - prefix)
   }
 
   /// 2 FLOPs per weight of the linear layers of `block` other than its routed experts

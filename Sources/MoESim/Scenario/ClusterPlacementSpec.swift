@@ -84,6 +84,15 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   public var chargeReplanCopy: Bool
   /// Where `computeEfficiency` and `expertPaddingRows` default from.
   public var gemmEfficiency: GemmEfficiency
+  /// Prefill: the share of each prompt found in the prefix cache (a prefix of its tokens, whose
+  /// keys and values are read instead of computed); the step's tokens are the computed ones.
+  public var prefixCacheHitRate: Double
+
+  /// Prefill: the tokens of each `context`-token prompt found in the prefix cache,
+  /// `⌊prefix_cache_hit_rate · c⌋`, at most `c − 1` (0 in the other modes).
+  public func cachedPrefixTokens(context: Int) -> Int {
+    mode == .prefill ? max(0, min(context - 1, Int(prefixCacheHitRate * Double(context)))) : 0
+  }
   /// How fast the attention kernel runs (prefill and training).
   public var attentionEfficiency: AttentionEfficiency
   /// Rows each touched expert slot's grouped GEMMs cost beyond its tokens: an expert with `a`
@@ -119,8 +128,9 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
     overlap: Double = 0, chargeReplanCopy: Bool = true, gemmEfficiency: GemmEfficiency = .peak,
     expertPaddingRows: Double = 0, twoBatchOverlap: Bool = false, microBatches: Int = 1,
     virtualStages: Int = 1, attentionEfficiency: AttentionEfficiency = .peak,
-    communicationSMFraction: Double = 0
+    communicationSMFraction: Double = 0, prefixCacheHitRate: Double = 0
   ) {
+    self.prefixCacheHitRate = prefixCacheHitRate
     self.communicationSMFraction = communicationSMFraction
     self.attentionEfficiency = attentionEfficiency
     self.microBatches = microBatches

@@ -193,6 +193,14 @@ extension ClusterCostSpec {
           value: String(communicationSMFraction),
           allowed: "0 unless two_batch_overlap is true (the units are shared while overlapping)"))
     }
+    prefixCacheHitRate = try reader.double(
+      "prefix_cache_hit_rate", default: 0, allowed: "in [0, 1)", where: { $0 >= 0 && $0 < 1 })
+    if prefixCacheHitRate > 0 && mode != .prefill {
+      throw reader.error(
+        "prefix_cache_hit_rate",
+        .outOfRange(
+          value: String(prefixCacheHitRate), allowed: "0 unless cluster.cost.mode is \"prefill\""))
+    }
     chargeReplanCopy = try reader.bool("charge_replan_copy", default: true)
     microBatches = try reader.int("micro_batches", default: 1, in: 1...(1 << 20))
     // Every chunk holds at least one block: `pp × virtual_stages` chunks over the blocks.

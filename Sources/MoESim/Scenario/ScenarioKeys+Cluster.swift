@@ -166,6 +166,12 @@ extension ScenarioKeys {
       meaning:
         "compute units the all-to-all kernels hold while overlapping (DeepSeek-V3: 20/132 SMs)"),
     ScenarioKey(
+      "cluster.cost", "prefix_cache_hit_rate", .number, default: "0",
+      allowed: "[0, 1) (> 0 only in prefill)",
+      meaning:
+        "share of each prompt found in the prefix cache: its keys and values are read, the rest computed"
+    ),
+    ScenarioKey(
       "cluster.cost", "micro_batches", .integer, default: "1", allowed: "1 … 2^20",
       meaning:
         "micro-batches per global batch through the pipeline (1F1B); the step's tokens are one of them"
