@@ -130,7 +130,8 @@ public struct ClusterStep: Sendable, Equatable {
 
   /// Adds each stage's once-per-step part to every device: each device of a stage does the same
   /// share, so it adds to the stage's slowest device as it is.
-  private mutating func addStepParts(_ parts: [CostModel.StepPartCost], to stage: inout StageTimes) {
+  private mutating func addStepParts(_ parts: [CostModel.StepPartCost], to stage: inout StageTimes)
+  {
     for (s, part) in parts.enumerated() {
       for d in devices.indices {
         devices[d].addStepPart(part)

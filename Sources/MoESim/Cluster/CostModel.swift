@@ -67,7 +67,9 @@ public struct CostModel: Sendable {
       let blocks = dense.reduce(NonExpertWork.zero) {
         $0 + NonExpertWork(block: $1, compute: compute, setting: setting)
       }
-      return (work: stage == pipeline.count - 1 ? headWork + blocks : blocks, denseBlocks: dense.count)
+      return (
+        work: stage == pipeline.count - 1 ? headWork + blocks : blocks, denseBlocks: dense.count
+      )
     }
     self.init(
       device: device, cost: scenario.cluster.cost,

@@ -157,10 +157,11 @@ extension NonExpertWork {
       compute.forwardLinearFLOPsPerToken(nonExpertOf: block) + attentionFLOPsPerToken
     // A fitted kernel runs causal attention over the sequence (or the window) at its own rate.
     let kernelFLOPs = s.attentionKernel == nil ? 0 : s.passes * attentionFLOPsPerToken / devices
-    let kernelSeconds = s.attentionKernel.map { kernel in
-      let length = min(s.context, block.attentionWindow.map(Double.init) ?? s.context)
-      return kernelFLOPs / (kernel.peakFLOPsPerSecond * kernel.fit.efficiency(length: length))
-    } ?? 0
+    let kernelSeconds =
+      s.attentionKernel.map { kernel in
+        let length = min(s.context, block.attentionWindow.map(Double.init) ?? s.context)
+        return kernelFLOPs / (kernel.peakFLOPsPerSecond * kernel.fit.efficiency(length: length))
+      } ?? 0
     let kvTokens: Double
     switch s.mode {
     case .decode:  // one new token per sequence reads its whole cache (or window)

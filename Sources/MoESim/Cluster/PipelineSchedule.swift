@@ -39,9 +39,10 @@ public struct PipelineSchedule: Sendable, Equatable {
   public func batchSeconds(stageSeconds: [Double], perBatchSeconds: [Double]) -> Double {
     let slowest = stageSeconds.max() ?? 0
     let fillAndDrain = (stageSeconds.reduce(0, +) - slowest) / Double(virtualStages)
-    let exposed = zip(stageSeconds, perBatchSeconds).map { work, once in
-      once - overlap * min(once, work)
-    }.max() ?? 0
+    let exposed =
+      zip(stageSeconds, perBatchSeconds).map { work, once in
+        once - overlap * min(once, work)
+      }.max() ?? 0
     return Double(microBatches) * slowest + fillAndDrain + exposed
   }
 

@@ -80,10 +80,12 @@ extension ScenarioKeys {
       "cluster.device", "int8_tops", .number, default: "bf16", allowed: "1e-6 … 1e12",
       meaning: "dense int8 rate, TOP/s"),
     ScenarioKey(
-      "cluster.device", "intra_node_bandwidth_gbps", .number, default: "required", allowed: "1e-6 … 1e12",
+      "cluster.device", "intra_node_bandwidth_gbps", .number, default: "required",
+      allowed: "1e-6 … 1e12",
       meaning: "link bandwidth to a device of the same node, GB/s per direction"),
     ScenarioKey(
-      "cluster.device", "inter_node_bandwidth_gbps", .number, default: "required", allowed: "1e-6 … 1e12",
+      "cluster.device", "inter_node_bandwidth_gbps", .number, default: "required",
+      allowed: "1e-6 … 1e12",
       meaning: "link bandwidth to a device of another node, GB/s per direction"),
     ScenarioKey(
       "cluster.device", "link_latency_us", .number, default: "2", allowed: "0 … 1e9",

@@ -42,7 +42,8 @@ import Testing
     let attention =
       compute.forwardAttentionFLOPsPerPosition
       * ComputeCost.attendedPositions(context: context, window: nil, causalMean: true) / 2
-    #expect(attention > 0 && abs(work.attentionKernelFLOPsPerStepToken - attention) <= 1e-9 * attention)
+    #expect(
+      attention > 0 && abs(work.attentionKernelFLOPsPerStepToken - attention) <= 1e-9 * attention)
     let rate = 989.5e12 * AttentionKernelFit.flashAttention3.efficiency(length: Double(context))
     let seconds = attention / rate
     #expect(abs(work.attentionKernelSecondsPerStepToken - seconds) <= 1e-9 * seconds)

@@ -34,7 +34,8 @@ import Testing
   /// per token by the `g = 2` groups, the expert MFU over the `ep × pp = 4` devices whose work
   /// `devices.csv`'s two ranks sum.
   @Test func summaryFiguresCountEveryDevice() throws {
-    let (rows, summary, scenario) = try Self.runWithSummary(["cluster.layout={pp: 2, dp: 4, ep: 2}"])
+    let (rows, summary, scenario) = try Self.runWithSummary(["cluster.layout={pp: 2, dp: 4, ep: 2}"]
+    )
     let model = try #require(CostModel(scenario: scenario))
     let bytes = Self.sum(rows, "a2a_intra_bytes") + Self.sum(rows, "a2a_inter_bytes")
     #expect(bytes > 0)
@@ -75,7 +76,10 @@ import Testing
       #expect(abs(gradient - perDevice) <= 1e-9 * perDevice)
     }
     let inference = try #require(
-      CostModel(scenario: TestSupport.quickstart(["cluster.layout={dp: 4, ep: 2}", "cluster.device=h100-sxm"])))
+      CostModel(
+        scenario: TestSupport.quickstart([
+          "cluster.layout={dp: 4, ep: 2}", "cluster.device=h100-sxm",
+        ])))
     #expect(inference.expertGradientBytes == 0)
   }
 }

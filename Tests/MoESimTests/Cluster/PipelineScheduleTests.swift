@@ -39,7 +39,8 @@ import Testing
   @Test func oneMicroBatchIsThePassThroughEveryStage() {
     let schedule = PipelineSchedule()
     #expect(
-      Self.close(schedule.batchSeconds(stageSeconds: [1, 3, 2], perBatchSeconds: [0, 0.5, 0]), 6.5))
+      Self.close(
+        schedule.batchSeconds(stageSeconds: [1, 3, 2], perBatchSeconds: [0, 0.5, 0]), 6.5))
   }
 
   /// Every block is in the stage whose range holds it, for every split of 1 to 40 blocks.

@@ -7,8 +7,12 @@ import Testing
   /// Positions 4 … 7 of a 7-token prompt whose first 3 are cached attend to 4, 5, 6, 7 (mean
   /// 5.5), or with a window of 5 to 4, 5, 5, 5 (4.75); without a prefix the old means hold.
   @Test func attendedPositionsOverTheComputedSuffix() {
-    #expect(ComputeCost.attendedPositions(context: 7, window: nil, causalMean: true, cachedPrefix: 3) == 5.5)
-    #expect(ComputeCost.attendedPositions(context: 7, window: 5, causalMean: true, cachedPrefix: 3) == 4.75)
+    #expect(
+      ComputeCost.attendedPositions(context: 7, window: nil, causalMean: true, cachedPrefix: 3)
+        == 5.5)
+    #expect(
+      ComputeCost.attendedPositions(context: 7, window: 5, causalMean: true, cachedPrefix: 3)
+        == 4.75)
     #expect(ComputeCost.attendedPositions(context: 8, window: nil, causalMean: true) == 4.5)
     #expect(ComputeCost.attendedPositions(context: 8, window: 3, causalMean: true) == 21.0 / 8)
     #expect(ComputeCost.attendedPositions(context: 8, window: 3, causalMean: false) == 3)
