@@ -103,6 +103,7 @@ public struct ClusterStep: Sendable, Equatable {
         stage.microBatch[s] += fill ?? 0
       }
       stage.microBatch[s] += slowest
+      stage.moeLayerSeconds += slowest
       allToAll.dispatchSeconds += slowestDispatch
       allToAll.combineSeconds += slowestCombine
     }
@@ -111,6 +112,14 @@ public struct ClusterStep: Sendable, Equatable {
     stepSeconds = nil
     if let model {
       addStepParts(model.stepParts(tokens: tokens), to: &stage)
+      // The MTP drafts run on the last stage, after the step's pass, on each of its devices.
+      let drafts = model.mtpDraftSeconds(
+        tokens: tokens, meanMoELayerSeconds: stage.moeLayerSeconds / Double(traffics.count))
+      stage.microBatch[stage.microBatch.count - 1] += drafts
+      for d in devices.indices {
+        devices[d].computeSeconds += drafts
+        devices[d].busySeconds += drafts
+      }
       stepSeconds = stage.stepSeconds(PipelineSchedule(model.cost))
     }
   }
@@ -148,6 +157,8 @@ private struct StageTimes {
   var microBatch: [Double]
   /// Once-per-batch seconds by stage and device.
   var perBatch: [[Double]]
+  /// Σ over the MoE layers of the slowest device's micro-batch time.
+  var moeLayerSeconds = 0.0
 
   init(stages: Int, devices: Int) {
     microBatch = [Double](repeating: 0, count: stages)

@@ -19,6 +19,8 @@ public struct CostModel: Sendable {
   public let stageStepWork: [(work: NonExpertWork, denseBlocks: Int)]
   /// How the pipeline stages split the blocks (the stage of each MoE layer).
   let pipeline: PipelineStages
+  /// The output head and final norm (on the last stage), which every MTP draft passes through.
+  let headWork: NonExpertWork
   public let hiddenSize: Int
   /// Bytes per stored routed-expert parameter (`precision.expert_weights`).
   public let weightBytesPerParameter: Double
@@ -76,7 +78,7 @@ public struct CostModel: Sendable {
       expertParameters: block.map(setting.sharding.parametersPerExpertSlot) ?? 0,
       layerWork: block.map { NonExpertWork(block: $0, compute: compute, setting: setting) }
         ?? .zero,
-      stageStepWork: stageStepWork, pipeline: pipeline,
+      stageStepWork: stageStepWork, pipeline: pipeline, headWork: headWork,
       hiddenSize: scenario.model.hiddenSize,
       weightBytesPerParameter: scenario.precision.expertWeightBytes,
       activationBytes: scenario.precision.activationBytes,
@@ -126,6 +128,7 @@ public struct CostModel: Sendable {
     self.init(
       device: device, cost: cost, expertParameters: expertParameters, layerWork: layerWork,
       stageStepWork: [(stepWork, denseBlocks)], pipeline: PipelineStages(pp: 1, blocks: 1),
+      headWork: .zero,
       hiddenSize: hiddenSize, weightBytesPerParameter: weightBytesPerParameter,
       activationBytes: activationBytes, dispatchBytesPerToken: dispatchBytesPerToken,
       combineBytesPerToken: combineBytesPerToken, nodeForwarding: nodeForwarding,
@@ -140,7 +143,7 @@ public struct CostModel: Sendable {
   init(
     device: DeviceSpec, cost: ClusterCostSpec, expertParameters: Double,
     layerWork: NonExpertWork, stageStepWork: [(work: NonExpertWork, denseBlocks: Int)],
-    pipeline: PipelineStages, hiddenSize: Int,
+    pipeline: PipelineStages, headWork: NonExpertWork, hiddenSize: Int,
     weightBytesPerParameter: Double, activationBytes: Double,
     dispatchBytesPerToken: Double? = nil, combineBytesPerToken: Double? = nil,
     nodeForwarding: Bool = false, peakFLOPsPerSecond: Double, spansNodes: Bool,
@@ -155,6 +158,7 @@ public struct CostModel: Sendable {
     self.stageStepWork = stageStepWork
     self.stepWork = stageStepWork.reduce(NonExpertWork.zero) { $0 + $1.work }
     self.pipeline = pipeline
+    self.headWork = headWork
     self.hiddenSize = hiddenSize
     self.weightBytesPerParameter = weightBytesPerParameter
     self.activationBytes = activationBytes
@@ -232,6 +236,20 @@ public struct CostModel: Sendable {
         microBatchSeconds: microBatch, oncePerBatchSeconds: gradient,
         busySeconds: microBatch + gradient)
     }
+  }
+
+  /// Decode with MTP: one device's seconds for the `d` draft forwards of a step whose MoE layers
+  /// took `meanMoELayerSeconds` each (slowest device, one micro-batch) over `tokens` tokens.
+  /// Each draft passes the MTP module, costed as one such MoE layer (its block is one, with the
+  /// step's `1 + d` tokens per sequence instead of the draft's one: an upper bound), and the head
+  /// at one position per sequence.
+  public func mtpDraftSeconds(tokens: Int, meanMoELayerSeconds: Double) -> Double {
+    let drafts = Double(cost.mode == .decode ? cost.mtpDraftTokens : 0)
+    guard drafts > 0 else { return 0 }
+    let sequences = Double(tokens) / Double(cost.tokensPerSequence)
+    let head = headWork.seconds(
+      tokens: sequences, flopsPerSecond: flopsPerSecond, bytesPerSecond: hbmBytesPerSecond)
+    return drafts * (meanMoELayerSeconds + head)
   }
 
   /// One device's figures for the once-per-step part.

@@ -97,6 +97,8 @@ extension NonExpertWork {
     /// Prefill: the tokens of each `c`-token prompt found in the prefix cache
     /// (`ClusterCostSpec.cachedPrefixTokens`); the step's tokens are the rest.
     var cachedPrefix: Double
+    /// Decode: tokens each sequence puts through the model per step (1 + MTP drafts).
+    var tokensPerSequence: Double
     var weightBytesPerParameter: Double
     var activationBytes: Double
     var hiddenSize: Double
@@ -119,6 +121,7 @@ extension NonExpertWork {
       passes = mode == .training ? 3 : 1
       self.context = Double(context)
       cachedPrefix = Double(scenario.cluster.cost.cachedPrefixTokens(context: context))
+      tokensPerSequence = Double(scenario.cluster.cost.tokensPerSequence)
       weightBytesPerParameter = scenario.precision.weightBytes
       activationBytes = scenario.precision.activationBytes
       hiddenSize = Double(scenario.model.hiddenSize)
@@ -164,8 +167,11 @@ extension NonExpertWork {
       } ?? 0
     let kvTokens: Double
     switch s.mode {
-    case .decode:  // one new token per sequence reads its whole cache (or window)
-      kvTokens = min(s.context, block.attentionWindow.map(Double.init) ?? s.context)
+    // One new token per sequence, with its drafts under MTP, reads the whole cache (or window)
+    // once per sequence.
+    case .decode:
+      kvTokens =
+        min(s.context, block.attentionWindow.map(Double.init) ?? s.context) / s.tokensPerSequence
     // Each computed prompt token's keys and values are written once; a cached prefix of `p`
     // tokens is read once per prompt of `c − p` computed tokens.
     case .prefill: kvTokens = 1 + s.cachedPrefix / (s.context - s.cachedPrefix)

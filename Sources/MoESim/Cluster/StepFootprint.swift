@@ -6,8 +6,8 @@ import Foundation
 ///
 /// The time model's batch is `workload.tokens_per_step` (`T`), shared by the `dp` replicas:
 ///
-/// - decode: `ceil(T / dp)` sequences per replica, each with `memory.context` (`c`) cached
-///   tokens; activations of one token per sequence;
+/// - decode: `ceil(T / (dp · (1 + d)))` sequences per replica (`d` MTP drafts each), each with
+///   `memory.context` (`c`) cached tokens; activations of one token per sequence;
 /// - prefill: `ceil(T / (dp · (c − p)))` prompts of `c` tokens per replica, `p` of them found in
 ///   the prefix cache (`cluster.cost.prefix_cache_hit_rate`) and the rest computed, the keys and
 ///   values of all `c` held; activations of every prompt token (one block at a time, as
@@ -54,11 +54,12 @@ public struct StepFootprint: Sendable, Equatable {
       copy.memory = MemorySpec(mode: .inference, batch: max(1, batch), context: context)
       return DeviceMemory(scenario: copy)
     }
-    let sequences = (tokensPerStep + dp - 1) / dp
+    let perReplica = dp * (mode == .decode ? scenario.cluster.cost.tokensPerSequence : 1)
+    let sequences = (tokensPerStep + perReplica - 1) / perReplica
     let active: DeviceMemory
     let cached: DeviceMemory
     if mode == .decode {
-      active = memory(batch: sequences, context: 1)
+      active = memory(batch: sequences * scenario.cluster.cost.tokensPerSequence, context: 1)
       cached = memory(batch: sequences, context: context)
     } else {
       let computed = context - scenario.cluster.cost.cachedPrefixTokens(context: context)

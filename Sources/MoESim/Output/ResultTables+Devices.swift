@@ -35,7 +35,7 @@ extension ResultTables {
 
   public static let clusterSummaryColumns = [
     "device", "straggler_ratio_mean", "straggler_ratio_worst", "step_time_s", "tokens_per_s",
-    "expert_mfu", "a2a_bytes_per_token", "replaced_weight_bytes",
+    "expert_mfu", "a2a_bytes_per_token", "replaced_weight_bytes", "output_tokens_per_s",
   ]
 
   /// Empty fields when an MoE scenario has no `cluster.placement` (and time fields without a
@@ -68,6 +68,11 @@ extension ResultTables {
           totals.allToAllBytes * Double(scenario.cluster.layout.expertDP)
             / Double(max(1, totals.tokens))),
       experts ? expertBytes.map { .real($0 * Double(totals.replacedSlots)) } ?? .empty : .empty,
+      // Decode only: the sequences' new tokens, accepted MTP drafts included.
+      timed && scenario.cluster.cost.mode == .decode
+        ? .real(
+          Double(totals.tokens) / totals.seconds * scenario.cluster.cost.outputTokensPerStepToken)
+        : .empty,
     ]
   }
 }

@@ -11,6 +11,8 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
   case tokensPerSecondPerDevice = "tokens_per_s_per_device"
   /// `tokens_per_s / (cluster.devices / devices_per_node)`.
   case tokensPerSecondPerNode = "tokens_per_s_per_node"
+  /// Decode: `summary.csv` `output_tokens_per_s` (accepted MTP drafts included) per device.
+  case outputTokensPerSecondPerDevice = "output_tokens_per_s_per_device"
   /// DeepEP's logical dispatch bandwidth (deepseek-ai/DeepEP `tests/test_intranode.py`: bytes a
   /// rank receives, its own tokens included, over the kernel's time): per MoE layer, the mean
   /// over devices of the token copies a device receives in dispatch (its own included) × the
@@ -33,6 +35,7 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
     case .tokensPerSecond: return "tokens/s"
     case .tokensPerSecondPerDevice: return "tokens/s/device"
     case .tokensPerSecondPerNode: return "tokens/s/node"
+    case .outputTokensPerSecondPerDevice: return "tokens/s/device"
     case .dispatchBandwidth, .combineBandwidth, .dispatchRDMABandwidth, .combineRDMABandwidth:
       return "GB/s"
     }
@@ -46,7 +49,8 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
     switch self {
     case .dispatchBandwidth, .combineBandwidth, .dispatchRDMABandwidth, .combineRDMABandwidth:
       return true
-    case .stepTime, .tokensPerSecond, .tokensPerSecondPerDevice, .tokensPerSecondPerNode:
+    case .stepTime, .tokensPerSecond, .tokensPerSecondPerDevice, .tokensPerSecondPerNode,
+      .outputTokensPerSecondPerDevice:
       return false
     }
   }
@@ -64,6 +68,9 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Encodable {
     case .tokensPerSecondPerDevice: return tokensPerSecond / devices
     case .tokensPerSecondPerNode:
       return tokensPerSecond / (devices / Double(scenario.cluster.devicesPerNode))
+    case .outputTokensPerSecondPerDevice:
+      guard scenario.cluster.cost.mode == .decode else { return nil }
+      return tokensPerSecond * scenario.cluster.cost.outputTokensPerStepToken / devices
     case .dispatchBandwidth:
       return Self.gigabytesPerSecond(phases.dispatchReceivedBytes, in: phases.dispatchSeconds)
     case .combineBandwidth:

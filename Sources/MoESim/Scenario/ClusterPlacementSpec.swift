@@ -87,6 +87,19 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
   /// Prefill: the share of each prompt found in the prefix cache (a prefix of its tokens, whose
   /// keys and values are read instead of computed); the step's tokens are the computed ones.
   public var prefixCacheHitRate: Double
+  /// Decode with multi-token prediction (DeepSeek-V3's MTP modules as draft models): each
+  /// sequence verifies `mtpDraftTokens` drafted tokens with the new one, so the step's tokens are
+  /// sequences × (1 + d), and keeps `mtpAcceptedTokens` of the drafts on average.
+  public var mtpDraftTokens: Int
+  public var mtpAcceptedTokens: Double
+
+  /// Tokens each sequence puts through the model per decode step: 1 + `mtpDraftTokens` (1 in
+  /// the other modes).
+  public var tokensPerSequence: Int { mode == .decode ? 1 + mtpDraftTokens : 1 }
+  /// Output tokens per token of the step: `(1 + a) / (1 + d)` in decode, else 1.
+  public var outputTokensPerStepToken: Double {
+    mode == .decode ? (1 + mtpAcceptedTokens) / Double(tokensPerSequence) : 1
+  }
 
   /// Prefill: the tokens of each `context`-token prompt found in the prefix cache,
   /// `⌊prefix_cache_hit_rate · c⌋`, at most `c − 1` (0 in the other modes).
@@ -128,8 +141,11 @@ public struct ClusterCostSpec: Sendable, Equatable, Encodable {
     overlap: Double = 0, chargeReplanCopy: Bool = true, gemmEfficiency: GemmEfficiency = .peak,
     expertPaddingRows: Double = 0, twoBatchOverlap: Bool = false, microBatches: Int = 1,
     virtualStages: Int = 1, attentionEfficiency: AttentionEfficiency = .peak,
-    communicationSMFraction: Double = 0, prefixCacheHitRate: Double = 0
+    communicationSMFraction: Double = 0, prefixCacheHitRate: Double = 0,
+    mtpDraftTokens: Int = 0, mtpAcceptedTokens: Double = 0
   ) {
+    self.mtpDraftTokens = mtpDraftTokens
+    self.mtpAcceptedTokens = mtpAcceptedTokens
     self.prefixCacheHitRate = prefixCacheHitRate
     self.communicationSMFraction = communicationSMFraction
     self.attentionEfficiency = attentionEfficiency

@@ -39,7 +39,8 @@ extension ClusterSpec {
       try ClusterPlacementSpec(reading: &$0, model: model, ep: ep, nodes: nodes, perNode: perNode)
     }
     cost = try reader.object("cost", keys: ClusterCostSpec.keys) {
-      try ClusterCostSpec(reading: &$0, pp: layout.pp, blocks: model.layers)
+      try ClusterCostSpec(
+        reading: &$0, pp: layout.pp, blocks: model.layers, mtpModules: model.mtpModules)
     }
   }
 
@@ -157,8 +158,9 @@ extension ClusterPlacementSpec {
 extension ClusterCostSpec {
   static let keys = ScenarioKeys.names(in: "cluster.cost")
 
-  /// Reads `cluster.cost` for a layout of `pp` pipeline stages over `blocks` blocks.
-  init(reading reader: inout ScenarioReader, pp: Int, blocks: Int) throws {
+  /// Reads `cluster.cost` for a layout of `pp` pipeline stages over `blocks` blocks, of a model
+  /// with `mtpModules` multi-token-prediction modules.
+  init(reading reader: inout ScenarioReader, pp: Int, blocks: Int, mtpModules: Int) throws {
     self.init()
     mode = try reader.choice("mode", default: .prefill)
     gemmEfficiency = try reader.choice("gemm_efficiency", default: .peak)
@@ -201,6 +203,19 @@ extension ClusterCostSpec {
         .outOfRange(
           value: String(prefixCacheHitRate), allowed: "0 unless cluster.cost.mode is \"prefill\""))
     }
+    mtpDraftTokens = try reader.int("mtp_draft_tokens", default: 0, in: 0...16)
+    if mtpDraftTokens > 0 && (mode != .decode || mtpModules == 0) {
+      throw reader.error(
+        "mtp_draft_tokens",
+        .outOfRange(
+          value: String(mtpDraftTokens),
+          allowed: "0 unless cluster.cost.mode is \"decode\" and model.mtp_modules ≥ 1 (now"
+            + " \(mtpModules))"))
+    }
+    let draft = Double(mtpDraftTokens)
+    mtpAcceptedTokens = try reader.double(
+      "mtp_accepted_tokens", default: 0, allowed: "in [0, mtp_draft_tokens = \(mtpDraftTokens)]",
+      where: { $0 >= 0 && $0 <= draft })
     chargeReplanCopy = try reader.bool("charge_replan_copy", default: true)
     microBatches = try reader.int("micro_batches", default: 1, in: 1...(1 << 20))
     // Every chunk holds at least one block: `pp × virtual_stages` chunks over the blocks.

@@ -174,6 +174,16 @@ extension ScenarioKeys {
         "share of each prompt found in the prefix cache: its keys and values are read, the rest computed"
     ),
     ScenarioKey(
+      "cluster.cost", "mtp_draft_tokens", .integer, default: "0",
+      allowed: "0 … 16 (> 0 only in decode, with model.mtp_modules ≥ 1)",
+      meaning:
+        "decode: tokens each sequence drafts with the MTP module and verifies per step (step tokens = sequences × (1 + d))"
+    ),
+    ScenarioKey(
+      "cluster.cost", "mtp_accepted_tokens", .number, default: "0",
+      allowed: "[0, mtp_draft_tokens]",
+      meaning: "decode: drafted tokens accepted per sequence and step, on average"),
+    ScenarioKey(
       "cluster.cost", "micro_batches", .integer, default: "1", allowed: "1 … 2^20",
       meaning:
         "micro-batches per global batch through the pipeline (1F1B); the step's tokens are one of them"

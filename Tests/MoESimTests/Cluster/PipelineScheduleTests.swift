@@ -69,6 +69,7 @@ import Testing
       let model = CostModel(
         device: base.device, cost: cost, expertParameters: 1e6, layerWork: .zero,
         stageStepWork: [(.zero, 0), (.zero, 0)], pipeline: PipelineStages(pp: 2, blocks: 4),
+        headWork: .zero,
         hiddenSize: 1, weightBytesPerParameter: 1, activationBytes: 1,
         dispatchBytesPerToken: 1000, combineBytesPerToken: 1000, nodeForwarding: false,
         peakFLOPsPerSecond: 1e12, spansNodes: true, dataParallelSpansNodes: false,
