@@ -40,7 +40,8 @@ extension ClusterSpec {
     }
     cost = try reader.object("cost", keys: ClusterCostSpec.keys) {
       try ClusterCostSpec(
-        reading: &$0, pp: layout.pp, blocks: model.layers, mtpModules: model.mtpModules)
+        reading: &$0, pp: layout.pp, blocks: model.layers, mtpModules: model.mtpModules,
+        moe: model.moe != nil)
     }
   }
 
@@ -159,8 +160,10 @@ extension ClusterCostSpec {
   static let keys = ScenarioKeys.names(in: "cluster.cost")
 
   /// Reads `cluster.cost` for a layout of `pp` pipeline stages over `blocks` blocks, of a model
-  /// with `mtpModules` multi-token-prediction modules.
-  init(reading reader: inout ScenarioReader, pp: Int, blocks: Int, mtpModules: Int) throws {
+  /// with `mtpModules` multi-token-prediction modules (`moe`: with MoE layers).
+  init(
+    reading reader: inout ScenarioReader, pp: Int, blocks: Int, mtpModules: Int, moe: Bool
+  ) throws {
     self.init()
     mode = try reader.choice("mode", default: .prefill)
     gemmEfficiency = try reader.choice("gemm_efficiency", default: .peak)
@@ -204,13 +207,14 @@ extension ClusterCostSpec {
           value: String(prefixCacheHitRate), allowed: "0 unless cluster.cost.mode is \"prefill\""))
     }
     mtpDraftTokens = try reader.int("mtp_draft_tokens", default: 0, in: 0...16)
-    if mtpDraftTokens > 0 && (mode != .decode || mtpModules == 0) {
+    // The drafts' MTP module is costed as one of the model's MoE layers.
+    if mtpDraftTokens > 0 && (mode != .decode || mtpModules == 0 || !moe) {
       throw reader.error(
         "mtp_draft_tokens",
         .outOfRange(
           value: String(mtpDraftTokens),
-          allowed: "0 unless cluster.cost.mode is \"decode\" and model.mtp_modules ≥ 1 (now"
-            + " \(mtpModules))"))
+          allowed: "0 unless cluster.cost.mode is \"decode\" and an MoE model has"
+            + " model.mtp_modules ≥ 1 (now \(mtpModules), \(moe ? "MoE" : "dense"))"))
     }
     let draft = Double(mtpDraftTokens)
     mtpAcceptedTokens = try reader.double(

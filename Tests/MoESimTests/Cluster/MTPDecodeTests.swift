@@ -72,6 +72,12 @@ import Testing
       ),
       (
         [
+          "model.moe=null", "model.ffn.intermediate_size=2816", "model.mtp_modules=1",
+          "cluster.cost.mode=decode", "cluster.cost.mtp_draft_tokens=1",
+        ], "cluster.cost.mtp_draft_tokens"
+      ),
+      (
+        [
           "model.mtp_modules=1", "cluster.cost.mode=decode", "cluster.cost.mtp_draft_tokens=1",
           "cluster.cost.mtp_accepted_tokens=1.5",
         ], "cluster.cost.mtp_accepted_tokens"
